@@ -1,0 +1,103 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies a domain error. The HTTP adapter maps kinds to status
+// codes in one place; nothing else needs to know about transport.
+type Kind int
+
+const (
+	// KindInvalid: the input is malformed or breaks a schema (400).
+	KindInvalid Kind = iota + 1
+	// KindNotFound: the addressed thing does not exist (404).
+	KindNotFound
+	// KindConflict: a concurrent change or an invariant clash such as a
+	// duplicate key (409).
+	KindConflict
+	// KindForbidden: the actor may not do this (403).
+	KindForbidden
+	// KindRejected: well-formed, but a business rule refuses it (422).
+	KindRejected
+)
+
+var kindNames = map[Kind]string{
+	KindInvalid: "invalid", KindNotFound: "not found", KindConflict: "conflict",
+	KindForbidden: "forbidden", KindRejected: "rejected",
+}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Sentinels for errors.Is: errors.Is(err, domain.ErrConflict) holds for
+// every *Error of KindConflict.
+var (
+	ErrInvalid   = &Error{Kind: KindInvalid, Code: "invalid"}
+	ErrNotFound  = &Error{Kind: KindNotFound, Code: "not_found"}
+	ErrConflict  = &Error{Kind: KindConflict, Code: "conflict"}
+	ErrForbidden = &Error{Kind: KindForbidden, Code: "forbidden"}
+	ErrRejected  = &Error{Kind: KindRejected, Code: "rejected"}
+)
+
+// FieldError locates a problem in the input by JSON pointer.
+type FieldError struct {
+	Pointer string `json:"pointer"`
+	Detail  string `json:"detail"`
+}
+
+// Error is a typed domain error: a kind, a stable machine-readable code, a
+// human message and, for invalid input, the fields at fault.
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+	Fields  []FieldError
+	Err     error
+}
+
+func (e *Error) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = e.Kind.String()
+	}
+	if e.Err != nil {
+		return msg + ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is matches sentinels of the same kind.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Kind == e.Kind && t.Message == "" && t.Err == nil && t.Fields == nil
+}
+
+// Errorf builds an *Error of the given kind and code.
+func Errorf(kind Kind, code, format string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid builds a KindInvalid error listing the fields at fault.
+func Invalid(message string, fields ...FieldError) *Error {
+	return &Error{Kind: KindInvalid, Code: "invalid", Message: message, Fields: fields}
+}
+
+// KindOf returns the kind of the first *Error in err's chain, or 0.
+func KindOf(err error) Kind {
+	var de *Error
+	if errors.As(err, &de) {
+		return de.Kind
+	}
+	return 0
+}
+
+// VersionConflict is returned by event stores when the expected version
+// does not match the stream.
+func VersionConflict(stream string, expected ExpectedVersion, actual uint64) *Error {
+	return Errorf(KindConflict, "version_conflict",
+		"stream %s is at version %d, expected %d", stream, actual, expected)
+}
