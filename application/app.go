@@ -1,0 +1,132 @@
+package application
+
+import (
+	"context"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/webos-engine/webos/domain"
+)
+
+// Deps are the adapters the application runs on, chosen by cmd/webos.
+type Deps struct {
+	Events     EventStore
+	ReadModels ReadModelStore
+	Validator  SchemaValidator
+	// Authorizer defaults to AllowAll.
+	Authorizer Authorizer
+	// Clock defaults to time.Now.
+	Clock func() time.Time
+	// NewID makes event ids; required.
+	NewID  func() string
+	Logger *slog.Logger
+}
+
+// App is the engine's kernel: the registries of commands, events, views,
+// projections and services that modules filled, and the command pipeline.
+type App struct {
+	deps     Deps
+	repo     *Repository
+	events   *domain.EventRegistry
+	services *Services
+	dispatch Dispatch
+
+	mu          sync.RWMutex
+	commands    map[string]*commandEntry
+	views       map[string]View
+	projections []*Projection
+	modules     []ModuleStatus
+}
+
+// New returns an App with no modules.
+func New(deps Deps) *App {
+	if deps.Authorizer == nil {
+		deps.Authorizer = AllowAll{}
+	}
+	if deps.Clock == nil {
+		deps.Clock = time.Now
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	events := domain.NewEventRegistry()
+	return &App{
+		deps:     deps,
+		repo:     NewRepository(deps.Events, events, deps.Clock, deps.NewID),
+		events:   events,
+		services: NewServices(),
+		dispatch: pipeline(deps.Validator, deps.Authorizer, deps.Logger),
+		commands: map[string]*commandEntry{},
+		views:    map[string]View{},
+	}
+}
+
+// Dispatch runs the command name with the raw JSON body through the
+// pipeline. Request metadata travels in ctx (WithMeta).
+func (a *App) Dispatch(ctx context.Context, name string, body []byte) (Result, error) {
+	a.mu.RLock()
+	entry, ok := a.commands[name]
+	a.mu.RUnlock()
+	if !ok {
+		return Result{}, domain.Errorf(domain.KindNotFound, "unknown_command", "there is no command %q", name)
+	}
+	return a.dispatch(ctx, &CommandRequest{Info: entry.info, Body: body, entry: entry})
+}
+
+// View returns the registered view called name.
+func (a *App) View(name string) (View, bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	v, ok := a.views[name]
+	return v, ok
+}
+
+// QueryView authorises and runs q against the view called name, applying
+// the view's default sort when q has none.
+func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error) {
+	v, ok := a.View(name)
+	if !ok {
+		return Page{}, domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name)
+	}
+	if err := a.deps.Authorizer.Authorize(ctx, v.Permission); err != nil {
+		return Page{}, err
+	}
+	if len(q.Sort) == 0 {
+		q.Sort = v.DefaultSort
+	}
+	return a.deps.ReadModels.Find(ctx, v.Collection.Name, q)
+}
+
+// Events returns the event type registry.
+func (a *App) Events() *domain.EventRegistry { return a.events }
+
+// Services returns the typed service registry.
+func (a *App) Services() *Services { return a.services }
+
+// Commands lists the registered commands, sorted by name.
+func (a *App) Commands() []CommandInfo {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]CommandInfo, 0, len(a.commands))
+	for _, c := range a.commands {
+		out = append(out, c.info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Projections lists the registered projections in registration order.
+func (a *App) Projections() []*Projection {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return append([]*Projection(nil), a.projections...)
+}
+
+// Modules reports every module offered to Load and how it fared.
+func (a *App) Modules() []ModuleStatus {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return append([]ModuleStatus(nil), a.modules...)
+}

@@ -1,0 +1,188 @@
+package application
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Module states reported by ModuleStatus.
+const (
+	StatusRunning = "running"
+	StatusFailed  = "failed"
+)
+
+// ModuleStatus reports one module: its manifest, whether it runs, why not,
+// and what it registered.
+type ModuleStatus struct {
+	Manifest
+	Status      string   `json:"status"`
+	Error       string   `json:"error,omitempty"`
+	Commands    []string `json:"commands"`
+	Views       []string `json:"views"`
+	Projections []string `json:"projections"`
+}
+
+// Load registers modules in dependency order. A module fails when its
+// Register fails or panics, when it clashes with what is registered, or
+// when a dependency is missing or failed; a failure is logged and
+// reported by Modules, and the other modules still load.
+func (a *App) Load(modules ...Module) {
+	running := map[string]bool{}
+	pending := append([]Module(nil), modules...)
+	for len(pending) > 0 {
+		progressed := false
+		rest := pending[:0]
+		for _, m := range pending {
+			if !depsSettled(m, running, modules) {
+				rest = append(rest, m)
+				continue
+			}
+			progressed = true
+			running[m.Manifest().Name] = a.loadOne(m, running) == nil
+		}
+		pending = rest
+		if !progressed { // a dependency cycle: fail what is left
+			for _, m := range pending {
+				a.record(ModuleStatus{Manifest: m.Manifest()}, errors.New("dependency cycle"))
+			}
+			return
+		}
+	}
+}
+
+// depsSettled reports whether every dependency of m was loaded (or failed)
+// or is not among modules at all.
+func depsSettled(m Module, done map[string]bool, modules []Module) bool {
+	for _, d := range m.Manifest().Dependencies {
+		if _, ok := done[d]; ok {
+			continue
+		}
+		for _, o := range modules {
+			if o.Manifest().Name == d {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (a *App) loadOne(m Module, running map[string]bool) (err error) {
+	man := m.Manifest()
+	st := ModuleStatus{Manifest: man}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("register panicked: %v", p)
+		}
+		a.record(st, err)
+	}()
+	for _, d := range man.Dependencies {
+		if !running[d] {
+			return fmt.Errorf("dependency %q is not running", d)
+		}
+	}
+	r := &Registrar{app: a, manifest: man}
+	if err := m.Register(r); err != nil {
+		return err
+	}
+	if err := a.commit(r); err != nil {
+		return err
+	}
+	for _, c := range r.commands {
+		st.Commands = append(st.Commands, c.info.Name)
+	}
+	for _, v := range r.views {
+		st.Views = append(st.Views, v.Name)
+	}
+	for _, p := range r.projections {
+		st.Projections = append(st.Projections, p.Name())
+	}
+	return nil
+}
+
+func (a *App) record(st ModuleStatus, err error) {
+	st.Status = StatusRunning
+	if err != nil {
+		st.Status, st.Error = StatusFailed, err.Error()
+		a.deps.Logger.Error("module failed to start", "module", st.Name, "error", err)
+	} else {
+		a.deps.Logger.Info("module started", "module", st.Name, "version", st.Version)
+	}
+	a.mu.Lock()
+	a.modules = append(a.modules, st)
+	a.mu.Unlock()
+}
+
+// commit checks r's registrations against each other and what is running,
+// then publishes all of them, or none.
+func (a *App) commit(r *Registrar) error {
+	if err := errors.Join(r.errs...); err != nil {
+		return err
+	}
+	if err := a.check(r); err != nil {
+		return err
+	}
+	for _, c := range r.commands {
+		if err := a.deps.Validator.Add(c.info.Name, c.info.Type); err != nil {
+			return fmt.Errorf("command %s: schema: %w", c.info.Name, err)
+		}
+	}
+	for _, e := range r.events {
+		if err := e.register(a.events); err != nil {
+			return err
+		}
+	}
+	for _, p := range r.services {
+		if err := p(a.services); err != nil {
+			return err
+		}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, c := range r.commands {
+		a.commands[c.info.Name] = c
+	}
+	for _, v := range r.views {
+		a.views[v.Name] = v
+	}
+	a.projections = append(a.projections, r.projections...)
+	return nil
+}
+
+// check finds clashes and names outside the module's namespace.
+func (a *App) check(r *Registrar) error {
+	prefix := r.manifest.Name + "."
+	seen := map[string]bool{}
+	claim := func(kind, name string, taken bool) error {
+		switch {
+		case !strings.HasPrefix(name, prefix):
+			return fmt.Errorf("%s %q must start with %q", kind, name, prefix)
+		case taken || seen[kind+name]:
+			return fmt.Errorf("%s %q is registered twice", kind, name)
+		}
+		seen[kind+name] = true
+		return nil
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	var errs []error
+	for _, c := range r.commands {
+		_, taken := a.commands[c.info.Name]
+		errs = append(errs, claim("command", c.info.Name, taken))
+	}
+	for _, e := range r.events {
+		errs = append(errs, claim("event", e.name, a.events.Known(e.name)))
+	}
+	for _, v := range r.views {
+		_, taken := a.views[v.Name]
+		errs = append(errs, claim("view", v.Name, taken))
+	}
+	for _, p := range r.projections {
+		taken := false
+		for _, q := range a.projections {
+			taken = taken || q.Name() == p.Name()
+		}
+		errs = append(errs, claim("projection", p.Name(), taken))
+	}
+	return errors.Join(errs...)
+}

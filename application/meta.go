@@ -1,0 +1,31 @@
+package application
+
+import "context"
+
+// Meta is what the engine knows about the request a command or query came
+// in: who asked, for which tenant, and how it relates to other messages.
+// Adapters put it in the context; the pipeline and repository read it.
+type Meta struct {
+	RequestID     string
+	Actor         string
+	Tenant        string
+	CorrelationID string
+	CausationID   string
+	TraceContext  map[string]string
+	// ExpectedVersion, when set (HTTP If-Match), is the stream version the
+	// caller saw; a command against any other version is a conflict.
+	ExpectedVersion *uint64
+}
+
+type metaKey struct{}
+
+// WithMeta returns ctx carrying m.
+func WithMeta(ctx context.Context, m Meta) context.Context {
+	return context.WithValue(ctx, metaKey{}, m)
+}
+
+// MetaFrom returns the Meta in ctx, or the zero Meta.
+func MetaFrom(ctx context.Context) Meta {
+	m, _ := ctx.Value(metaKey{}).(Meta)
+	return m
+}

@@ -1,0 +1,105 @@
+package application
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/webos-engine/webos/domain"
+)
+
+// Manifest describes a module.
+type Manifest struct {
+	// Name is the module's unique lower-case name; it prefixes every
+	// command, event and view it registers ("warehouse.ReceiveStock").
+	Name string `json:"name"`
+	// Version is the module's semantic version.
+	Version string `json:"version"`
+	// Dependencies name the modules that must be running before this one.
+	Dependencies []string `json:"dependencies"`
+}
+
+// Module is a plug-in business module. Register adds everything the module
+// brings through the Registrar; if it returns an error (or panics) nothing
+// it registered is kept, the module is reported as failed and the others
+// start.
+type Module interface {
+	Manifest() Manifest
+	Register(r *Registrar) error
+}
+
+// Registrar collects one module's registrations. They take effect only
+// when Register returns nil and none of them clashes with what is already
+// running.
+type Registrar struct {
+	app         *App
+	manifest    Manifest
+	commands    []*commandEntry
+	events      []stagedEvent
+	projections []*Projection
+	views       []View
+	services    []func(*Services) error
+	errs        []error
+}
+
+type stagedEvent struct {
+	name     string
+	register func(*domain.EventRegistry) error
+}
+
+// Module returns the name of the module registering.
+func (r *Registrar) Module() string { return r.manifest.Name }
+
+// Repository returns the aggregate repository over the engine's event store.
+func (r *Registrar) Repository() *Repository { return r.app.repo }
+
+// Services returns the registry of services provided by modules that
+// started before this one (its dependencies).
+func (r *Registrar) Services() *Services { return r.app.services }
+
+func (r *Registrar) fail(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf(format, args...))
+}
+
+// RegisterCommand adds the command "{module}.{name}" with Go type C (its
+// JSON Schema is generated from C) and its handler. permission is what an
+// actor needs to send it.
+func RegisterCommand[C any](r *Registrar, name, permission string, h CommandHandler[C]) {
+	r.commands = append(r.commands, &commandEntry{
+		info: CommandInfo{Name: r.manifest.Name + "." + name, Type: reflect.TypeFor[C](), Permission: permission},
+		decode: func(body []byte) (any, error) {
+			var cmd C
+			dec := json.NewDecoder(bytes.NewReader(body))
+			dec.DisallowUnknownFields()
+			err := dec.Decode(&cmd)
+			return cmd, err
+		},
+		handle: func(ctx context.Context, cmd any) (Result, error) { return h(ctx, cmd.(C)) },
+	})
+}
+
+// RegisterEvent adds event type E at its current schema version. Its type
+// name must start with "{module}.".
+func RegisterEvent[E domain.Event](r *Registrar, schemaVersion int) {
+	var zero E
+	r.events = append(r.events, stagedEvent{name: zero.EventType(), register: func(reg *domain.EventRegistry) error {
+		return domain.RegisterEvent[E](reg, schemaVersion)
+	}})
+}
+
+// Projection adds a projection; its name must start with "{module}.".
+func (r *Registrar) Projection(p *Projection) { r.projections = append(r.projections, p) }
+
+// View adds the view "{module}.{name}".
+func (r *Registrar) View(name string, v View) {
+	v.Name = r.manifest.Name + "." + name
+	r.views = append(r.views, v)
+}
+
+// ProvideService offers impl to other modules as the T (an interface from
+// this module's contract package).
+func ProvideService[T any](r *Registrar, impl T) {
+	r.services = append(r.services, func(s *Services) error { return Provide[T](s, impl) })
+}

@@ -1,0 +1,118 @@
+package application
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/webos-engine/webos/domain"
+)
+
+// CommandRequest travels through the command pipeline. Each step reads
+// what the earlier ones filled in.
+type CommandRequest struct {
+	Info CommandInfo
+	// Body is the raw JSON as received.
+	Body []byte
+	// Command is the typed command, set by the decode step.
+	Command any
+
+	entry *commandEntry
+}
+
+// Dispatch is one stage of the command pipeline.
+type Dispatch func(ctx context.Context, req *CommandRequest) (Result, error)
+
+// Middleware wraps a Dispatch with one concern.
+type Middleware func(next Dispatch) Dispatch
+
+// commandEntry is a registered command with its typed functions erased.
+type commandEntry struct {
+	info   CommandInfo
+	decode func(body []byte) (any, error)
+	handle func(ctx context.Context, cmd any) (Result, error)
+}
+
+// pipeline builds parse → validate → decode → authorise → handle, with
+// logging around the whole.
+func pipeline(v SchemaValidator, az Authorizer, log *slog.Logger) Dispatch {
+	d := Dispatch(handleStep)
+	for _, mw := range []Middleware{authoriseStep(az), decodeStep, validateStep(v), parseStep, logStep(log)} {
+		d = mw(d)
+	}
+	return d
+}
+
+func handleStep(ctx context.Context, req *CommandRequest) (Result, error) {
+	return req.entry.handle(ctx, req.Command)
+}
+
+// parseStep refuses anything that is not a single JSON object before a
+// schema validator sees it, so "malformed JSON" is told apart from
+// "wrong shape".
+func parseStep(next Dispatch) Dispatch {
+	return func(ctx context.Context, req *CommandRequest) (Result, error) {
+		body := bytes.TrimSpace(req.Body)
+		if !json.Valid(body) {
+			return Result{}, domain.Invalid("the body is not valid JSON")
+		}
+		if len(body) == 0 || body[0] != '{' {
+			return Result{}, domain.Invalid("the body must be a JSON object", domain.FieldError{Pointer: "", Detail: "expected an object"})
+		}
+		return next(ctx, req)
+	}
+}
+
+func validateStep(v SchemaValidator) Middleware {
+	return func(next Dispatch) Dispatch {
+		return func(ctx context.Context, req *CommandRequest) (Result, error) {
+			if err := v.Validate(req.Info.Name, req.Body); err != nil {
+				return Result{}, err
+			}
+			return next(ctx, req)
+		}
+	}
+}
+
+func decodeStep(next Dispatch) Dispatch {
+	return func(ctx context.Context, req *CommandRequest) (Result, error) {
+		cmd, err := req.entry.decode(req.Body)
+		if err != nil {
+			return Result{}, domain.Invalid("the body does not match the command: " + err.Error())
+		}
+		req.Command = cmd
+		return next(ctx, req)
+	}
+}
+
+func authoriseStep(az Authorizer) Middleware {
+	return func(next Dispatch) Dispatch {
+		return func(ctx context.Context, req *CommandRequest) (Result, error) {
+			if err := az.Authorize(ctx, req.Info.Permission); err != nil {
+				return Result{}, err
+			}
+			return next(ctx, req)
+		}
+	}
+}
+
+func logStep(log *slog.Logger) Middleware {
+	return func(next Dispatch) Dispatch {
+		return func(ctx context.Context, req *CommandRequest) (Result, error) {
+			start := time.Now()
+			res, err := next(ctx, req)
+			attrs := []any{"command", req.Info.Name, "duration", time.Since(start)}
+			switch {
+			case err == nil:
+				log.DebugContext(ctx, "command handled", append(attrs, "stream", res.Stream, "version", res.Version)...)
+			case domain.KindOf(err) != 0:
+				log.InfoContext(ctx, "command refused", append(attrs, "error", err)...)
+			default:
+				log.ErrorContext(ctx, "command failed", append(attrs, "error", err)...)
+			}
+			return res, err
+		}
+	}
+}

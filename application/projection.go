@@ -1,0 +1,61 @@
+package application
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/webos-engine/webos/domain"
+)
+
+// ProjectionHandler applies one decoded event to the read models.
+type ProjectionHandler func(ctx context.Context, tx ReadModelTx, env domain.Envelope, ev domain.Event) error
+
+// Projection turns events into read-model documents. It owns its
+// collections: a rebuild empties them and replays the whole feed. Handlers
+// must be deterministic and depend only on the events and the documents,
+// never on the clock or other services, so that a rebuild gives the same
+// read model.
+type Projection struct {
+	name        string
+	collections []CollectionSpec
+	handlers    map[string]ProjectionHandler
+}
+
+// NewProjection declares a projection writing the given collections.
+func NewProjection(name string, collections ...CollectionSpec) *Projection {
+	return &Projection{name: name, collections: collections, handlers: map[string]ProjectionHandler{}}
+}
+
+// On adds the handler for events of type E.
+func On[E domain.Event](p *Projection, fn func(ctx context.Context, tx ReadModelTx, env domain.Envelope, e E) error) {
+	var zero E
+	p.handlers[zero.EventType()] = func(ctx context.Context, tx ReadModelTx, env domain.Envelope, ev domain.Event) error {
+		e, ok := ev.(E)
+		if !ok {
+			return fmt.Errorf("projection %s: event %s decoded as %T", p.name, env.Type, ev)
+		}
+		return fn(ctx, tx, env, e)
+	}
+}
+
+// Name is the projection's unique name; its checkpoint is stored under it.
+func (p *Projection) Name() string { return p.name }
+
+// Collections lists the collections the projection writes.
+func (p *Projection) Collections() []CollectionSpec { return p.collections }
+
+// Handles reports whether events of type typ concern the projection, so
+// the runtime can skip decoding the rest.
+func (p *Projection) Handles(typ string) bool {
+	_, ok := p.handlers[typ]
+	return ok
+}
+
+// Apply applies one event; events it does not handle are ignored.
+func (p *Projection) Apply(ctx context.Context, tx ReadModelTx, env domain.Envelope, ev domain.Event) error {
+	h, ok := p.handlers[env.Type]
+	if !ok {
+		return nil
+	}
+	return h(ctx, tx, env, ev)
+}

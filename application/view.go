@@ -1,0 +1,15 @@
+package application
+
+// View is a named, queryable read model: one collection of documents
+// written by a projection. Its filterable and sortable fields are the
+// collection's declared fields; nothing else reaches the store.
+type View struct {
+	// Name is "{module}.{view}", set by the registrar.
+	Name string
+	// Collection is the collection the view reads.
+	Collection CollectionSpec
+	// DefaultSort applies when a query names no sort.
+	DefaultSort []SortKey
+	// Permission is the permission an actor needs to read the view.
+	Permission string
+}
