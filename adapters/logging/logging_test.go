@@ -1,0 +1,79 @@
+package logging
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/webos-engine/webos/application"
+)
+
+func TestContextIDs(t *testing.T) {
+	both := application.WithMeta(context.Background(), application.Meta{RequestID: "r1", CorrelationID: "c1"})
+	onlyReq := application.WithMeta(context.Background(), application.Meta{RequestID: "r2"})
+	tests := []struct {
+		name string
+		log  func(*slog.Logger)
+		want map[string]any // expected keys; nil value: key must be absent
+	}{
+		{"no context", func(l *slog.Logger) { l.Info("x") },
+			map[string]any{"request_id": nil, "correlation_id": nil}},
+		{"context without meta", func(l *slog.Logger) { l.InfoContext(context.Background(), "x") },
+			map[string]any{"request_id": nil, "correlation_id": nil}},
+		{"request and correlation", func(l *slog.Logger) { l.InfoContext(both, "x") },
+			map[string]any{"request_id": "r1", "correlation_id": "c1"}},
+		{"request only", func(l *slog.Logger) { l.WarnContext(onlyReq, "x") },
+			map[string]any{"request_id": "r2", "correlation_id": nil}},
+		{"explicit id wins", func(l *slog.Logger) { l.InfoContext(both, "x", "request_id", "mine") },
+			map[string]any{"request_id": "mine", "correlation_id": "c1"}},
+		{"derived logger keeps wrapper", func(l *slog.Logger) { l.With("k", "v").InfoContext(both, "x") },
+			map[string]any{"request_id": "r1", "k": "v"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			tt.log(New(&buf, slog.LevelInfo))
+			if n := strings.Count(buf.String(), `"request_id"`); n > 1 {
+				t.Fatalf("request_id appears %d times: %s", n, buf.String())
+			}
+			var rec map[string]any
+			if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+				t.Fatalf("not one JSON line: %v: %q", err, buf.String())
+			}
+			for k, want := range tt.want {
+				got, ok := rec[k]
+				if want == nil && ok || want != nil && got != want {
+					t.Errorf("%s = %v (present %v), want %v", k, got, ok, want)
+				}
+			}
+		})
+	}
+}
+
+func TestLevel(t *testing.T) {
+	var buf bytes.Buffer
+	l := New(&buf, slog.LevelWarn)
+	l.Info("hidden")
+	l.Warn("shown")
+	if strings.Contains(buf.String(), "hidden") || !strings.Contains(buf.String(), "shown") {
+		t.Fatalf("level not applied: %q", buf.String())
+	}
+}
+
+func TestPipeIsJSON(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	New(w, slog.LevelInfo).Info("hello")
+	w.Close()
+	var rec map[string]any
+	if err := json.NewDecoder(r).Decode(&rec); err != nil || rec["msg"] != "hello" {
+		t.Fatalf("pipe output is not JSON: %v %v", rec, err)
+	}
+}
