@@ -1,0 +1,54 @@
+package warehouse
+
+import (
+	"context"
+
+	"github.com/webos-engine/webos/application"
+)
+
+// Permissions the module's commands and views require.
+const (
+	PermissionManage = "warehouse.manage"
+	PermissionView   = "warehouse.view"
+)
+
+// Module is the Warehouse module.
+type Module struct{}
+
+// Manifest describes the module.
+func (Module) Manifest() application.Manifest {
+	return application.Manifest{Name: "warehouse", Version: "1.0.0"}
+}
+
+// Register adds the Item commands and events, the projections and views.
+func (Module) Register(r *application.Registrar) error {
+	application.RegisterEvent[ItemRegistered](r, 1)
+	application.RegisterEvent[StockReceived](r, 1)
+	application.RegisterEvent[StockAdjusted](r, 1)
+	application.RegisterEvent[StockReserved](r, 1)
+	application.RegisterEvent[ReservationReleased](r, 1)
+	application.RegisterEvent[ItemDiscontinued](r, 1)
+
+	repo := r.Repository()
+	command(r, "RegisterItem", repo, application.MustBeNew, func(c RegisterItem) string { return c.SKU }, (*Item).Register)
+	command(r, "ReceiveStock", repo, application.MustExist, func(c ReceiveStock) string { return c.SKU }, (*Item).Receive)
+	command(r, "AdjustStock", repo, application.MustExist, func(c AdjustStock) string { return c.SKU }, (*Item).Adjust)
+	command(r, "ReserveStock", repo, application.MustExist, func(c ReserveStock) string { return c.SKU }, (*Item).Reserve)
+	command(r, "ReleaseReservation", repo, application.MustExist, func(c ReleaseReservation) string { return c.SKU }, (*Item).Release)
+	command(r, "DiscontinueItem", repo, application.MustExist, func(c DiscontinueItem) string { return c.SKU }, (*Item).Discontinue)
+
+	r.Projection(stockProjection())
+	r.Projection(movementsProjection())
+	r.View("stock", application.View{Collection: stockCollection, DefaultSort: []application.SortKey{{Field: "sku"}}, Permission: PermissionView})
+	r.View("movements", application.View{Collection: movementsCollection, DefaultSort: []application.SortKey{{Field: "position", Desc: true}}, Permission: PermissionView})
+	return nil
+}
+
+// command registers one Item command whose aggregate is named by its SKU.
+func command[C any](r *application.Registrar, name string, repo *application.Repository, mode application.Mode,
+	sku func(C) string, decide func(*Item, C) error) {
+	h := application.AggregateHandler(repo, mode,
+		func(c C) *Item { return NewItem(sku(c)) },
+		func(_ context.Context, it *Item, c C) error { return decide(it, c) })
+	application.RegisterCommand(r, name, PermissionManage, h)
+}

@@ -1,0 +1,76 @@
+package warehouse
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// stockCollection backs the warehouse.stock view: one document per SKU.
+var stockCollection = application.CollectionSpec{
+	Name: "warehouse_stock",
+	Fields: []application.FieldSpec{
+		{Name: "sku", Type: application.String}, {Name: "name", Type: application.String},
+		{Name: "unit", Type: application.String}, {Name: "onHand", Type: application.Number},
+		{Name: "reserved", Type: application.Number}, {Name: "available", Type: application.Number},
+		{Name: "lowStock", Type: application.Bool}, {Name: "discontinued", Type: application.Bool},
+	},
+	Indexes: [][]string{{"name"}, {"available"}, {"lowStock"}},
+}
+
+// StockRow is a document of the warehouse.stock view.
+type StockRow struct {
+	SKU               string `json:"sku"`
+	Name              string `json:"name"`
+	Unit              string `json:"unit"`
+	OnHand            int64  `json:"onHand"`
+	Reserved          int64  `json:"reserved"`
+	Available         int64  `json:"available"`
+	LowStockThreshold int64  `json:"lowStockThreshold"`
+	LowStock          bool   `json:"lowStock"`
+	Discontinued      bool   `json:"discontinued"`
+	// Version is the item's stream version, for If-Match.
+	Version uint64 `json:"version"`
+}
+
+func stockProjection() *application.Projection {
+	p := application.NewProjection("warehouse.stock", stockCollection)
+	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e ItemRegistered) error {
+		row := StockRow{SKU: e.SKU, Name: e.Name, Unit: e.Unit, LowStockThreshold: e.LowStockThreshold}
+		return putStock(ctx, tx, env, &row)
+	})
+	onStock(p, func(r *StockRow, e StockReceived) { r.OnHand += e.Quantity })
+	onStock(p, func(r *StockRow, e StockAdjusted) { r.OnHand += e.Delta })
+	onStock(p, func(r *StockRow, e StockReserved) { r.Reserved += e.Quantity })
+	onStock(p, func(r *StockRow, e ReservationReleased) { r.Reserved -= e.Quantity })
+	onStock(p, func(r *StockRow, _ ItemDiscontinued) { r.Discontinued = true })
+	return p
+}
+
+// onStock handles E by loading the SKU's row, changing it and storing it.
+func onStock[E interface {
+	domain.Event
+	sku() string
+}](p *application.Projection, change func(*StockRow, E)) {
+	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e E) error {
+		raw, err := tx.Get(ctx, stockCollection.Name, e.sku())
+		if err != nil {
+			return err
+		}
+		var row StockRow
+		if err := json.Unmarshal(raw, &row); err != nil {
+			return err
+		}
+		change(&row, e)
+		return putStock(ctx, tx, env, &row)
+	})
+}
+
+func putStock(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, r *StockRow) error {
+	r.Available = r.OnHand - r.Reserved
+	r.LowStock = r.Available <= r.LowStockThreshold
+	r.Version = env.StreamVersion
+	return tx.Upsert(ctx, stockCollection.Name, r.SKU, r)
+}

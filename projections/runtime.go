@@ -1,0 +1,141 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// Options tune batching and retries. Zero values take the defaults.
+type Options struct {
+	// BatchSize is how many events are applied in one read-model
+	// transaction at most (default 500).
+	BatchSize int
+	// FlushInterval bounds how long a partial batch waits (default 50ms).
+	FlushInterval time.Duration
+	// MaxBackoff caps the wait before a failed projection retries
+	// (default 30s).
+	MaxBackoff time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 500
+	}
+	if o.FlushInterval <= 0 {
+		o.FlushInterval = 50 * time.Millisecond
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
+	}
+	return o
+}
+
+// Runtime runs a set of projections, one goroutine each.
+type Runtime struct {
+	events  application.EventStore
+	store   application.ReadModelStore
+	types   *domain.EventRegistry
+	log     *slog.Logger
+	opts    Options
+	runners []*runner
+	wg      sync.WaitGroup
+}
+
+// New returns a runtime for projections over the given stores. types
+// decodes events for the handlers.
+func New(events application.EventStore, store application.ReadModelStore, types *domain.EventRegistry,
+	projections []*application.Projection, log *slog.Logger, opts Options) *Runtime {
+	rt := &Runtime{events: events, store: store, types: types, log: log, opts: opts.withDefaults()}
+	for _, p := range projections {
+		rt.runners = append(rt.runners, &runner{rt: rt, p: p, status: Status{Name: p.Name(), State: Stopped}})
+	}
+	return rt
+}
+
+// Declare creates every projection's collections and indexes.
+func (rt *Runtime) Declare(ctx context.Context) error {
+	for _, r := range rt.runners {
+		for _, c := range r.p.Collections() {
+			if err := rt.store.Declare(ctx, c); err != nil {
+				return fmt.Errorf("projection %s: declare %s: %w", r.p.Name(), c.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Start declares the collections and runs every projection until ctx
+// ends. Wait returns once they have flushed and stopped.
+func (rt *Runtime) Start(ctx context.Context) error {
+	if err := rt.Declare(ctx); err != nil {
+		return err
+	}
+	for _, r := range rt.runners {
+		rt.wg.Add(1)
+		go func() {
+			defer rt.wg.Done()
+			r.run(ctx)
+		}()
+	}
+	return nil
+}
+
+// Wait blocks until every projection started by Start has stopped.
+func (rt *Runtime) Wait() { rt.wg.Wait() }
+
+// Status reports every projection, with its lag against the feed's head.
+func (rt *Runtime) Status(ctx context.Context) []Status {
+	head, err := rt.events.Head(ctx)
+	out := make([]Status, 0, len(rt.runners))
+	for _, r := range rt.runners {
+		s := r.snapshot()
+		if err == nil {
+			s.Head = head
+			if head > s.Checkpoint {
+				s.Lag = head - s.Checkpoint
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Rebuild empties the projection's collections and checkpoint and replays
+// the feed up to the head as it is when the rebuild starts. It returns the
+// number of events read. Nothing else may run the projection meanwhile.
+func (rt *Runtime) Rebuild(ctx context.Context, name string) (uint64, error) {
+	r := rt.runner(name)
+	if r == nil {
+		return 0, domain.Errorf(domain.KindNotFound, "unknown_projection", "there is no projection %q", name)
+	}
+	if err := rt.Declare(ctx); err != nil {
+		return 0, err
+	}
+	names := make([]string, 0, len(r.p.Collections()))
+	for _, c := range r.p.Collections() {
+		names = append(names, c.Name)
+	}
+	if err := rt.store.Reset(ctx, name, names); err != nil {
+		return 0, err
+	}
+	head, err := rt.events.Head(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return head, r.catchUp(ctx, head)
+}
+
+func (rt *Runtime) runner(name string) *runner {
+	for _, r := range rt.runners {
+		if r.p.Name() == name {
+			return r
+		}
+	}
+	return nil
+}
