@@ -1,0 +1,76 @@
+package memory
+
+import (
+	"context"
+
+	"github.com/webos-engine/webos/domain"
+)
+
+// Append adds events to stream if its version matches expected; see
+// application.EventStore. Appending no events is a no-op.
+func (s *Store) Append(ctx context.Context, stream string, expected domain.ExpectedVersion, events []domain.Envelope) ([]domain.Envelope, error) {
+	if err := validate(stream, expected, events); err != nil || len(events) == 0 {
+		return nil, err
+	}
+	s.mu.Lock()
+	out, err := s.appendLocked(ctx, stream, expected, events)
+	s.mu.Unlock()
+	if err == nil {
+		s.notify.Broadcast()
+	}
+	return out, err
+}
+
+// appendLocked checks and stores events; the caller holds the write lock.
+func (s *Store) appendLocked(ctx context.Context, stream string, expected domain.ExpectedVersion, events []domain.Envelope) ([]domain.Envelope, error) {
+	if err := s.usable(ctx); err != nil {
+		return nil, err
+	}
+	versions := s.streams[stream]
+	current := uint64(len(versions))
+	if !expected.Matches(current) {
+		return nil, domain.VersionConflict(stream, expected, current)
+	}
+	seen := make(map[string]bool, len(events))
+	for _, e := range events {
+		if _, dup := s.ids[e.ID]; dup || seen[e.ID] {
+			return nil, domain.Errorf(domain.KindConflict, "duplicate_event", "event %s is already stored", e.ID)
+		}
+		seen[e.ID] = true
+	}
+	out := make([]domain.Envelope, len(events))
+	for i, e := range events {
+		out[i] = clone(e)
+		out[i].StreamID = stream
+	}
+	prev := ""
+	if current > 0 {
+		prev = s.log[versions[current-1]].Hash
+	}
+	if err := domain.Chain(current, prev, out); err != nil {
+		return nil, domain.Invalid(err.Error())
+	}
+	for i := range out {
+		out[i].Position = uint64(len(s.log) + 1)
+		s.ids[out[i].ID] = struct{}{}
+		s.streams[stream] = append(s.streams[stream], len(s.log))
+		s.log = append(s.log, clone(out[i]))
+	}
+	return out, nil
+}
+
+// validate rejects input no store could append, before taking the lock.
+func validate(stream string, expected domain.ExpectedVersion, events []domain.Envelope) error {
+	if stream == "" {
+		return domain.Invalid("stream id is empty")
+	}
+	if expected < domain.AnyVersion {
+		return domain.Invalid("expected version must be AnyVersion, NoStream or a version")
+	}
+	for _, e := range events {
+		if e.ID == "" || e.Type == "" {
+			return domain.Invalid("every event needs an id and a type")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,78 @@
+package memory
+
+import (
+	"context"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// ReadStream returns up to limit events of stream; see
+// application.EventStore.
+func (s *Store) ReadStream(ctx context.Context, stream string, from uint64, dir application.Direction, limit int) ([]domain.Envelope, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.usable(ctx); err != nil {
+		return nil, err
+	}
+	versions := s.streams[stream]
+	var idx []int // indexes into log, in the order to return
+	if dir == application.Backward {
+		top := uint64(len(versions))
+		if from > 0 && from < top {
+			top = from
+		}
+		for v := int(top) - 1; v >= 0; v-- {
+			idx = append(idx, versions[v])
+		}
+	} else {
+		start := max(from, 1) - 1
+		idx = versions[min(start, uint64(len(versions))):]
+	}
+	if limit > 0 && len(idx) > limit {
+		idx = idx[:limit]
+	}
+	out := make([]domain.Envelope, len(idx))
+	for i, j := range idx {
+		out[i] = clone(s.log[j])
+	}
+	return out, nil
+}
+
+// StreamVersion returns the version of the stream's last event, 0 if none.
+func (s *Store) StreamVersion(ctx context.Context, stream string) (uint64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.usable(ctx); err != nil {
+		return 0, err
+	}
+	return uint64(len(s.streams[stream])), nil
+}
+
+// ReadAll returns up to limit events with a position greater than after.
+func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]domain.Envelope, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.usable(ctx); err != nil {
+		return nil, err
+	}
+	rest := s.log[min(after, uint64(len(s.log))):]
+	if limit > 0 && len(rest) > limit {
+		rest = rest[:limit]
+	}
+	out := make([]domain.Envelope, len(rest))
+	for i, e := range rest {
+		out[i] = clone(e)
+	}
+	return out, nil
+}
+
+// Head returns the position of the last event, 0 if none.
+func (s *Store) Head(ctx context.Context) (uint64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.usable(ctx); err != nil {
+		return 0, err
+	}
+	return uint64(len(s.log)), nil
+}

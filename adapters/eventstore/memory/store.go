@@ -1,0 +1,66 @@
+package memory
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"maps"
+	"sync"
+
+	"github.com/webos-engine/webos/adapters/eventstore/catchup"
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// ErrClosed is returned by every method of a Store after Close.
+var ErrClosed = errors.New("memory event store: closed")
+
+// Store is an in-memory application.EventStore. The zero value is not
+// usable; call New.
+type Store struct {
+	mu      sync.RWMutex
+	log     []domain.Envelope // the global feed: log[p-1] has position p
+	streams map[string][]int  // stream id -> indexes into log, by version
+	ids     map[string]struct{}
+	closed  bool
+	notify  catchup.Notifier
+}
+
+var _ application.EventStore = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{streams: map[string][]int{}, ids: map[string]struct{}{}}
+}
+
+// Subscribe follows the global feed; see application.EventStore. Only this
+// process can append, so the subscription never needs to poll.
+func (s *Store) Subscribe(ctx context.Context, after uint64) application.Subscription {
+	return catchup.Feed{Read: s.ReadAll, Notifier: &s.notify}.Subscribe(ctx, after)
+}
+
+// Close drops nothing but makes every later call fail with ErrClosed and
+// ends the open subscriptions with that error. It is idempotent.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.notify.Broadcast()
+	return nil
+}
+
+// usable is the check every method makes under the lock.
+func (s *Store) usable(ctx context.Context) error {
+	if s.closed {
+		return ErrClosed
+	}
+	return ctx.Err()
+}
+
+// clone copies the parts of an envelope that alias memory, so neither the
+// caller's later edits nor a reader's can reach the stored event.
+func clone(e domain.Envelope) domain.Envelope {
+	e.Data = bytes.Clone(e.Data)
+	e.TraceContext = maps.Clone(e.TraceContext)
+	return e
+}
