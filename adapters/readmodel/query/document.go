@@ -1,0 +1,34 @@
+package query
+
+import (
+	"encoding/json"
+
+	"github.com/webos-engine/webos/domain"
+)
+
+// MarshalDoc encodes a document for storage: compact JSON that must be an
+// object, since fields are addressed by member name. A json.RawMessage is
+// validated and compacted rather than re-encoded as a string.
+func MarshalDoc(doc any) (json.RawMessage, error) {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, domain.Invalid("document is not valid JSON",
+			domain.FieldError{Pointer: "/doc", Detail: err.Error()})
+	}
+	if len(b) == 0 || b[0] != '{' {
+		return nil, domain.Invalid("document must be a JSON object",
+			domain.FieldError{Pointer: "/doc", Detail: "got " + string(b[:min(len(b), 20)])})
+	}
+	return b, nil
+}
+
+// CheckID rejects the empty id, which no document may be stored under: it
+// is always a caller's bug (an unset key), and a cursor naming it is
+// therefore known to be forged.
+func CheckID(id string) error {
+	if id == "" {
+		return domain.Invalid("document id must not be empty",
+			domain.FieldError{Pointer: "/id", Detail: "empty"})
+	}
+	return nil
+}
