@@ -1,0 +1,127 @@
+package application_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/webos-engine/webos/adapters/eventstore/memory"
+	"github.com/webos-engine/webos/adapters/jsonschema"
+	rmmemory "github.com/webos-engine/webos/adapters/readmodel/memory"
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// counter is a minimal aggregate for exercising the kernel.
+type counter struct {
+	domain.Base
+	n int
+}
+
+type incremented struct {
+	By int `json:"by"`
+}
+
+func (incremented) EventType() string { return "counter.Incremented" }
+
+func (c *counter) Apply(e domain.Event) { c.n += e.(incremented).By }
+
+type increment struct {
+	ID string `json:"id" jsonschema:"minLength=1"`
+	By int    `json:"by" jsonschema:"minimum=1,maximum=100"`
+}
+
+// counterModule registers counter.Increment; calls counts handler runs.
+type counterModule struct {
+	name  string
+	deps  []string
+	fail  error
+	calls *atomic.Int64
+}
+
+func (m counterModule) Manifest() application.Manifest {
+	return application.Manifest{Name: m.name, Version: "0.1.0", Dependencies: m.deps}
+}
+
+func (m counterModule) Register(r *application.Registrar) error {
+	application.RegisterEvent[incremented](r, 1)
+	h := application.AggregateHandler(r.Repository(), application.MustExist,
+		func(c increment) *counter { return &counter{Base: domain.NewBase("counter-" + c.ID)} },
+		func(_ context.Context, a *counter, c increment) error {
+			if m.calls != nil {
+				m.calls.Add(1)
+			}
+			domain.Raise(a, incremented{By: c.By})
+			return nil
+		})
+	application.RegisterCommand(r, "Increment", "counter.use", h)
+	return m.fail
+}
+
+type denyAll struct{}
+
+func (denyAll) Authorize(context.Context, string) error {
+	return domain.Errorf(domain.KindForbidden, "forbidden", "no")
+}
+
+func newApp(t *testing.T, az application.Authorizer, mods ...application.Module) (*application.App, *memory.Store) {
+	t.Helper()
+	events := memory.New()
+	n := 0
+	var mu sync.Mutex
+	app := application.New(application.Deps{
+		Events: events, ReadModels: rmmemory.New(), Validator: jsonschema.NewValidator(), Authorizer: az,
+		NewID:  func() string { mu.Lock(); defer mu.Unlock(); n++; return fmt.Sprintf("id-%d", n) },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	app.Load(mods...)
+	return app, events
+}
+
+// seed creates counter id by appending its first event directly.
+func seed(t *testing.T, events *memory.Store, id string) {
+	t.Helper()
+	_, err := events.Append(context.Background(), "counter-"+id, domain.NoStream,
+		[]domain.Envelope{{ID: "seed-" + id, Type: "counter.Incremented", SchemaVersion: 1, Data: []byte(`{"by":1}`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFailingModulesAreIsolated(t *testing.T) {
+	t.Parallel()
+	app, _ := newApp(t, nil,
+		counterModule{name: "broken", fail: errors.New("boom")},
+		counterModule{name: "needsbroken", deps: []string{"broken"}},
+		counterModule{name: "counter"},
+		panicking{},
+	)
+	status := map[string]application.ModuleStatus{}
+	for _, s := range app.Modules() {
+		status[s.Name] = s
+	}
+	for name, want := range map[string]string{"broken": "failed", "needsbroken": "failed", "counter": "running", "panics": "failed"} {
+		if got := status[name].Status; got != want {
+			t.Errorf("module %s: status %q, want %q (%s)", name, got, want, status[name].Error)
+		}
+	}
+	if e := status["broken"].Error; e != "boom" {
+		t.Errorf("broken module error %q, want boom", e)
+	}
+	if _, err := app.Dispatch(context.Background(), "broken.Increment", []byte(`{"id":"a","by":1}`)); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("a failed module's command must not be registered, got %v", err)
+	}
+	if len(app.Commands()) != 1 {
+		t.Fatalf("commands: %+v", app.Commands())
+	}
+}
+
+type panicking struct{}
+
+func (panicking) Manifest() application.Manifest        { return application.Manifest{Name: "panics"} }
+func (panicking) Register(*application.Registrar) error { panic("oops") }

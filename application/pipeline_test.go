@@ -1,0 +1,114 @@
+package application_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+func TestPipelineValidatesBeforeAuthorisingBeforeHandling(t *testing.T) {
+	t.Parallel()
+	calls := &atomic.Int64{}
+	app, events := newApp(t, denyAll{}, counterModule{name: "counter", calls: calls})
+	seed(t, events, "a")
+	ctx := context.Background()
+	cases := []struct {
+		body string
+		kind domain.Kind
+	}{
+		{`{"id":"a","by":1`, domain.KindInvalid},           // malformed
+		{`[1]`, domain.KindInvalid},                        // not an object
+		{`{"id":"a","by":0}`, domain.KindInvalid},          // schema: minimum
+		{`{"id":"a","by":1,"x":1}`, domain.KindInvalid},    // schema: extra field
+		{`{"id":"a","by":1}`, domain.KindForbidden},        // valid, but denied
+		{`{"id":"a","by":1e400}`, domain.KindInvalid},      // huge number
+		{`{"id":"a","by":"1"}`, domain.KindInvalid},        // mistyped
+		{`{"id":"a"}`, domain.KindInvalid},                 // missing
+		{`{"id":"a","by":1,"by":2}`, domain.KindForbidden}, // duplicate keys: last wins, like encoding/json
+	}
+	for _, c := range cases {
+		if _, err := app.Dispatch(ctx, "counter.Increment", []byte(c.body)); domain.KindOf(err) != c.kind {
+			t.Errorf("%s: got %v, want kind %v", c.body, err, c.kind)
+		}
+	}
+	if calls.Load() != 0 {
+		t.Fatalf("the handler ran %d times although every request was refused", calls.Load())
+	}
+	if v, _ := events.StreamVersion(ctx, "counter-a"); v != 1 {
+		t.Fatalf("refused commands appended events: version %d", v)
+	}
+}
+
+func TestConcurrentCommandsRetryLostRaces(t *testing.T) {
+	t.Parallel()
+	app, events := newApp(t, nil, counterModule{name: "counter"})
+	seed(t, events, "a")
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Go(func() {
+			_, err := app.Dispatch(context.Background(), "counter.Increment", []byte(`{"id":"a","by":1}`))
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v, _ := events.StreamVersion(context.Background(), "counter-a"); v != 21 {
+		t.Fatalf("version %d, want 21: every command without If-Match lands", v)
+	}
+}
+
+func TestIfMatch(t *testing.T) {
+	t.Parallel()
+	app, events := newApp(t, nil, counterModule{name: "counter"})
+	seed(t, events, "a")
+	at := func(v uint64) context.Context {
+		return application.WithMeta(context.Background(), application.Meta{ExpectedVersion: &v})
+	}
+	body := []byte(`{"id":"a","by":2}`)
+	res, err := app.Dispatch(at(1), "counter.Increment", body)
+	if err != nil || res.Version != 2 || len(res.Events) != 1 {
+		t.Fatalf("matching If-Match: %+v %v", res, err)
+	}
+	_, err = app.Dispatch(at(1), "counter.Increment", body)
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != "version_conflict" {
+		t.Fatalf("stale If-Match: %v", err)
+	}
+	if _, err := app.Dispatch(context.Background(), "counter.Increment", []byte(`{"id":"nope","by":2}`)); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("missing aggregate: %v", err)
+	}
+}
+
+func TestServices(t *testing.T) {
+	t.Parallel()
+	s := application.NewServices()
+	type greeter interface{ Greet() string }
+	if _, err := application.Lookup[greeter](s); err == nil {
+		t.Fatal("lookup of a missing service must fail")
+	}
+	if err := application.Provide[greeter](s, hello{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := application.Provide[greeter](s, hello{}); err == nil {
+		t.Fatal("a second provider must be refused")
+	}
+	g, err := application.Lookup[greeter](s)
+	if err != nil || g.Greet() != "hello" {
+		t.Fatalf("lookup: %v %v", g, err)
+	}
+}
+
+type hello struct{}
+
+func (hello) Greet() string { return "hello" }
