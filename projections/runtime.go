@@ -139,3 +139,21 @@ func (rt *Runtime) runner(name string) *runner {
 	}
 	return nil
 }
+
+// CatchUp applies every projection up to the feed's current head, then
+// returns; for tests and one-shot tools, not alongside Start.
+func (rt *Runtime) CatchUp(ctx context.Context) error {
+	if err := rt.Declare(ctx); err != nil {
+		return err
+	}
+	head, err := rt.events.Head(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range rt.runners {
+		if err := r.catchUp(ctx, head); err != nil {
+			return fmt.Errorf("projection %s: %w", r.p.Name(), err)
+		}
+	}
+	return nil
+}
