@@ -1,0 +1,148 @@
+package readmodeltest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+type filterCase struct {
+	filters []application.Filter
+	want    []string // ids, ascending
+}
+
+func f(field string, op application.Op, v any) application.Filter {
+	return application.Filter{Field: field, Op: op, Value: v}
+}
+
+func in(field string, vs ...any) application.Filter {
+	return application.Filter{Field: field, Op: application.In, Values: vs}
+}
+
+var filterCases = []filterCase{
+	{[]application.Filter{f("name", "eq", "apple")}, []string{"d01"}},
+	{[]application.Filter{f("name", "eq", "Apple")}, []string{"d02"}},
+	{[]application.Filter{in("name", "b", "banana", "nope")}, []string{"d07", "d10"}},
+	{[]application.Filter{f("name", "gt", "b")}, []string{"d07", "d09"}},
+	{[]application.Filter{f("name", "gte", "b")}, []string{"d07", "d09", "d10"}},
+	{[]application.Filter{f("name", "lt", "Apple")}, []string{"d03", "d04", "d11"}},
+	{[]application.Filter{f("name", "lte", "Apple")}, []string{"d02", "d03", "d04", "d11"}},
+	{[]application.Filter{f("name", "prefix", "")}, []string{"d01", "d02", "d03", "d04", "d07", "d08", "d09", "d10", "d11"}},
+	{[]application.Filter{f("name", "prefix", "100")}, []string{"d03", "d04", "d11"}},
+	{[]application.Filter{f("name", "prefix", "100%")}, []string{"d03"}},
+	{[]application.Filter{f("name", "prefix", "100_")}, []string{"d11"}},
+	{[]application.Filter{f("name", "prefix", "100%_")}, []string{"d03"}},
+	{[]application.Filter{f("name", "prefix", "apple")}, []string{"d01", "d08"}},
+	{[]application.Filter{f("name", "prefix", "b")}, []string{"d07", "d10"}},
+	{[]application.Filter{f("name", "prefix", "ünï")}, []string{"d09"}},
+	{[]application.Filter{f("name", "prefix", "appl%")}, nil},
+	{[]application.Filter{f("score", "eq", 10)}, []string{"d01", "d08"}},
+	{[]application.Filter{f("score", "eq", float32(10))}, []string{"d01", "d08"}},
+	{[]application.Filter{f("score", "eq", int8(-100))}, []string{"d10"}},
+	{[]application.Filter{f("score", "eq", uint64(3))}, []string{"d04"}},
+	{[]application.Filter{f("score", "eq", -5.5)}, []string{"d02"}},
+	{[]application.Filter{f("score", "eq", json.Number("2.25"))}, []string{"d07"}},
+	{[]application.Filter{f("score", "eq", 1000)}, []string{"d09"}},
+	{[]application.Filter{f("score", "eq", 12)}, nil}, // d06 holds the string "12"
+	{[]application.Filter{f("score", "gt", 0)}, []string{"d01", "d04", "d07", "d08", "d09"}},
+	{[]application.Filter{f("score", "gte", 0)}, []string{"d01", "d03", "d04", "d07", "d08", "d09"}},
+	{[]application.Filter{f("score", "gt", 2.25)}, []string{"d01", "d04", "d08", "d09"}},
+	{[]application.Filter{f("score", "lt", 0)}, []string{"d02", "d10", "d11"}},
+	{[]application.Filter{f("score", "lt", -5.5)}, []string{"d10"}},
+	{[]application.Filter{f("score", "lte", -0.5)}, []string{"d02", "d10", "d11"}},
+	{[]application.Filter{in("score", 10, int64(-100), 7.0)}, []string{"d01", "d08", "d10"}},
+	{[]application.Filter{in("score")}, nil},
+	{[]application.Filter{f("active", "eq", true)}, []string{"d01", "d03", "d07", "d09", "d11"}},
+	{[]application.Filter{f("active", "eq", false)}, []string{"d02", "d05", "d08", "d10"}},
+	{[]application.Filter{in("active", true, false)}, []string{"d01", "d02", "d03", "d05", "d07", "d08", "d09", "d10", "d11"}},
+	{[]application.Filter{f("meta.rank", "gte", 1)}, []string{"d01", "d02"}},
+	{[]application.Filter{f("group", "eq", "x"), f("score", "gte", 0)}, []string{"d01", "d03", "d07", "d09"}},
+	{[]application.Filter{f("group", "eq", "y"), f("score", "gt", -100), f("score", "lt", 10)}, []string{"d02", "d04"}},
+}
+
+func testFilters(t *testing.T, s application.ReadModelStore) {
+	ctx := context.Background()
+	seed(t, s)
+	for _, c := range filterCases {
+		page, err := s.Find(ctx, items.Name, application.Query{Filters: c.filters, Limit: 100})
+		if err != nil {
+			t.Errorf("%v: %v", c.filters, err)
+			continue
+		}
+		if c.want == nil {
+			c.want = []string{}
+		}
+		equalIDs(t, filterName(c.filters), ids(t, page.Items), c.want)
+		if n, err := s.Count(ctx, items.Name, c.filters); err != nil || n != int64(len(c.want)) {
+			t.Errorf("count %s: %d, %v; want %d", filterName(c.filters), n, err, len(c.want))
+		}
+	}
+}
+
+func filterName(fs []application.Filter) string {
+	b, _ := json.Marshal(fs)
+	return string(b)
+}
+
+var invalidFilters = map[string]application.Filter{
+	"unknown field":          f("nope", "eq", 1),
+	"undeclared parent":      f("meta", "eq", "flat"),
+	"unknown op":             f("name", "like", "a%"),
+	"string field, number":   f("name", "eq", 5),
+	"number field, string":   f("score", "eq", "5"),
+	"bool field, string":     f("active", "eq", "true"),
+	"mixed in":               in("score", 1, "a"),
+	"prefix on number":       f("score", "prefix", "1"),
+	"range on bool":          f("active", "gt", false),
+	"nil value":              f("name", "eq", nil),
+	"NaN":                    f("score", "eq", math.NaN()),
+	"infinity":               f("score", "lt", math.Inf(1)),
+	"in with Value":          {Field: "score", Op: application.In, Value: 1},
+	"eq with Values":         {Field: "score", Op: application.Eq, Values: []any{1}},
+	"bytes for string field": f("name", "eq", []byte("apple")),
+}
+
+func testInvalidQueries(t *testing.T, s application.ReadModelStore) {
+	ctx := context.Background()
+	seed(t, s)
+	for name, flt := range invalidFilters {
+		_, err := s.Find(ctx, items.Name, application.Query{Filters: []application.Filter{flt}})
+		wantKind(t, err, domain.KindInvalid, "find, "+name)
+		_, err = s.Count(ctx, items.Name, []application.Filter{flt})
+		wantKind(t, err, domain.KindInvalid, "count, "+name)
+	}
+	_, err := s.Find(ctx, items.Name, application.Query{Filters: []application.Filter{f("nope", "eq", 1)}})
+	var de *domain.Error
+	if !errors.As(err, &de) || len(de.Fields) != 1 || de.Fields[0].Pointer != "/filter/nope" {
+		t.Errorf("unknown field error %#v, want one field error at /filter/nope", err)
+	}
+	_, err = s.Find(ctx, items.Name, application.Query{Sort: []application.SortKey{{Field: "nope"}}})
+	wantKind(t, err, domain.KindInvalid, "sort on an undeclared field")
+	_, err = s.Find(ctx, "test.undeclared", application.Query{})
+	wantKind(t, err, domain.KindNotFound, "find in an undeclared collection")
+}
+
+func testCount(t *testing.T, s application.ReadModelStore) {
+	ctx := context.Background()
+	seed(t, s)
+	for _, c := range []struct {
+		filters []application.Filter
+		want    int64
+	}{
+		{nil, int64(len(fixture))},
+		{[]application.Filter{f("group", "eq", "x")}, 6},
+		{[]application.Filter{f("group", "eq", "x"), f("active", "eq", true)}, 5},
+		{[]application.Filter{f("name", "eq", "nobody")}, 0},
+	} {
+		if n, err := s.Count(ctx, items.Name, c.filters); err != nil || n != c.want {
+			t.Errorf("count %s = %d, %v; want %d", filterName(c.filters), n, err, c.want)
+		}
+	}
+	_, err := s.Count(ctx, "test.undeclared", nil)
+	wantKind(t, err, domain.KindNotFound, "count in an undeclared collection")
+}
