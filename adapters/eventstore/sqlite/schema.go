@@ -1,0 +1,67 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations[i] takes the schema from user_version i to i+1. Append only:
+// a released step never changes, since databases already ran it.
+var migrations = []string{
+	`CREATE TABLE events (
+		position       INTEGER PRIMARY KEY AUTOINCREMENT, -- AUTOINCREMENT: never handed out twice, even if the last rows were deleted
+		stream_id      TEXT    NOT NULL,
+		version        INTEGER NOT NULL CHECK (version >= 1),
+		id             TEXT    NOT NULL UNIQUE,
+		type           TEXT    NOT NULL,
+		schema_version INTEGER NOT NULL,
+		recorded_at    TEXT    NOT NULL, -- RFC 3339 with nanoseconds, UTC
+		actor          TEXT    NOT NULL,
+		tenant         TEXT    NOT NULL,
+		correlation_id TEXT    NOT NULL,
+		causation_id   TEXT    NOT NULL,
+		trace_context  TEXT,             -- JSON object; NULL when the envelope had none
+		data           TEXT    NOT NULL, -- the exact JSON bytes appended; TEXT so json_* functions work
+		prev_hash      TEXT    NOT NULL,
+		hash           TEXT    NOT NULL,
+		UNIQUE (stream_id, version)
+	) STRICT`,
+}
+
+// migrate brings the schema up to date inside one BEGIN IMMEDIATE
+// transaction, so two processes opening a new file at once cannot both run
+// a step. A file written by a newer binary is refused rather than misread.
+func migrate(ctx context.Context, db *sql.DB) (err error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	var version int
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this program knows (%d)", version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		if _, err := conn.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	// PRAGMA takes no parameters; the value is our own integer.
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "COMMIT")
+	return err
+}

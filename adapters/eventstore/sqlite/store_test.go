@@ -1,0 +1,24 @@
+package sqlite_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/webos-engine/webos/adapters/eventstore/eventstoretest"
+	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
+	"github.com/webos-engine/webos/application"
+)
+
+// open returns a store on a new file in the test's temporary directory.
+func open(t *testing.T, opts ...sqlite.Option) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "events.db"), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	eventstoretest.Run(t, func(t *testing.T) application.EventStore { return open(t) })
+}
