@@ -116,3 +116,40 @@ func testConcurrentStreams(t *testing.T, s application.EventStore) {
 	}
 	expect(t, sub, all)
 }
+
+// testConcurrentFailuresStayAtomic appends from many goroutines at once,
+// every other append doomed by an already stored event id in its last
+// event: however a store groups concurrent appends, the doomed ones write
+// nothing and the others everything.
+func testConcurrentFailuresStayAtomic(t *testing.T, s application.EventStore) {
+	const appenders = 40
+	ctx := context.Background()
+	dup := mustAppend(t, s, "seed", domain.NoStream, 1)[0].ID
+	var wg sync.WaitGroup
+	for i := range appenders {
+		wg.Go(func() {
+			events := newEvents(3)
+			if i%2 == 1 {
+				events[2].ID = dup
+			}
+			_, err := s.Append(ctx, fmt.Sprintf("m-%d", i), domain.NoStream, events)
+			if i%2 == 0 && err != nil {
+				t.Errorf("append %d: %v", i, err)
+			}
+			if i%2 == 1 && !errors.Is(err, domain.ErrConflict) {
+				t.Errorf("doomed append %d: err %v, want a conflict", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range appenders {
+		want := uint64(3 * (1 - i%2))
+		if v, err := s.StreamVersion(ctx, fmt.Sprintf("m-%d", i)); err != nil || v != want {
+			t.Fatalf("stream m-%d at version %d (%v), want %d", i, v, err, want)
+		}
+	}
+	all, err := s.ReadAll(ctx, 0, 0)
+	if want := 1 + 3*appenders/2; err != nil || len(all) != want {
+		t.Fatalf("feed holds %d events (%v), want %d", len(all), err, want)
+	}
+}

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) application.EventStore) {
 		{"CloseEndsSubscriptions", testCloseEndsSubscriptions},
 		{"ConcurrentStreams", testConcurrentStreams},
 		{"ConcurrentSameStream", testConcurrentSameStream},
+		{"ConcurrentFailuresStayAtomic", testConcurrentFailuresStayAtomic},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,83 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
+	"github.com/webos-engine/webos/domain"
+)
+
+// events returns n events with ids unique under prefix.
+func events(prefix string, n int) []domain.Envelope {
+	out := make([]domain.Envelope, n)
+	for i := range out {
+		out[i] = domain.Envelope{
+			ID: fmt.Sprintf("%s-%d", prefix, i), Type: "test.Happened", SchemaVersion: 1,
+			RecordedAt: time.Now(), TraceContext: map[string]string{"traceparent": "00-1-2-01"},
+			Data: json.RawMessage(fmt.Sprintf(`{"i": %d}`, i)),
+		}
+	}
+	return out
+}
+
+func TestReopenKeepsEverything(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "events.db")
+	s, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stream := range []string{"a", "b"} {
+		if _, err := s.Append(ctx, stream, domain.NoStream, events(stream, 3)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := s.ReadAll(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	after, err := s.ReadAll(ctx, 0, 0)
+	if err != nil || len(before) != 6 || !reflect.DeepEqual(after, before) {
+		t.Fatalf("after reopen read %d events (%v), want the %d written", len(after), err, len(before))
+	}
+	next, err := s.Append(ctx, "a", 3, events("a2", 1))
+	if err != nil || next[0].StreamVersion != 4 || next[0].Position != 7 || next[0].PrevHash != before[2].Hash {
+		t.Fatalf("append after reopen: %+v, %v", next, err)
+	}
+}
+
+func TestRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "events.db")
+	s, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if s, err := sqlite.Open(path); err == nil {
+		s.Close()
+		t.Fatal("opened a database with a newer schema")
+	}
+}
