@@ -3,7 +3,7 @@ package memory
 import (
 	"encoding/json"
 
-	"github.com/webos-engine/webos/domain"
+	"github.com/webos-engine/webos/adapters/readmodel/query"
 )
 
 // mergePatch applies fields to the document doc as an RFC 7396 JSON merge
@@ -15,10 +15,9 @@ func mergePatch(doc json.RawMessage, fields map[string]any) (map[string]any, err
 	if err := json.Unmarshal(doc, &target); err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(fields)
+	b, err := query.MarshalPatch(fields)
 	if err != nil {
-		return nil, domain.Invalid("patch is not valid JSON",
-			domain.FieldError{Pointer: "/fields", Detail: err.Error()})
+		return nil, err
 	}
 	var patch map[string]any
 	if err := json.Unmarshal(b, &patch); err != nil {

@@ -22,6 +22,21 @@ func MarshalDoc(doc any) (json.RawMessage, error) {
 	return b, nil
 }
 
+// MarshalPatch encodes the fields of a Patch as an RFC 7396 merge patch.
+// A nil map is the empty patch, not JSON null, which as a merge patch
+// would replace the whole document.
+func MarshalPatch(fields map[string]any) (json.RawMessage, error) {
+	if fields == nil {
+		return json.RawMessage("{}"), nil
+	}
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return nil, domain.Invalid("patch is not valid JSON",
+			domain.FieldError{Pointer: "/fields", Detail: err.Error()})
+	}
+	return b, nil
+}
+
 // CheckID rejects the empty id, which no document may be stored under: it
 // is always a caller's bug (an unset key), and a cursor naming it is
 // therefore known to be forged.

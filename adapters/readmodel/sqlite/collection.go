@@ -1,0 +1,102 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"github.com/webos-engine/webos/adapters/readmodel/query"
+	"github.com/webos-engine/webos/application"
+)
+
+// collection is a declared collection: its merged spec, its table and the
+// statements of the hot paths, prepared once because a projection rebuild
+// runs them thousands of times a second. A collection is immutable once
+// published; Declare replaces it.
+type collection struct {
+	spec  application.CollectionSpec
+	table string
+	// On the write connection, for use inside Apply.
+	get, upsert, patch, del *sql.Stmt
+	// On the read pool, for Get outside Apply.
+	readGet *sql.Stmt
+}
+
+func newCollection(ctx context.Context, s *Store, spec application.CollectionSpec) (*collection, error) {
+	c := &collection{spec: spec, table: tableName(spec.Name)}
+	var errs []error
+	prep := func(db *sql.DB, text string) *sql.Stmt {
+		st, err := db.PrepareContext(ctx, text)
+		errs = append(errs, err)
+		return st
+	}
+	c.get = prep(s.write, "SELECT doc FROM "+c.table+" WHERE id = ?")
+	c.upsert = prep(s.write, "INSERT INTO "+c.table+" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc")
+	c.patch = prep(s.write, "UPDATE "+c.table+" SET doc = json_patch(doc, ?) WHERE id = ?")
+	c.del = prep(s.write, "DELETE FROM "+c.table+" WHERE id = ?")
+	c.readGet = prep(s.read, "SELECT doc FROM "+c.table+" WHERE id = ?")
+	return c, errors.Join(errs...)
+}
+
+// collection returns the declared collection called name.
+func (s *Store) collection(name string) (*collection, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if c, ok := s.colls[name]; ok {
+		return c, nil
+	}
+	return nil, query.UnknownCollection(name)
+}
+
+// Declare creates the collection's table and indexes, or adds the new
+// fields and indexes to them, and saves the merged spec, in one
+// transaction. Indexes are built over the documents already stored.
+func (s *Store) Declare(ctx context.Context, spec application.CollectionSpec) error {
+	s.declareMu.Lock()
+	defer s.declareMu.Unlock()
+	s.mu.RLock()
+	prev := s.colls[spec.Name]
+	s.mu.RUnlock()
+	var prevSpec application.CollectionSpec
+	if prev != nil {
+		prevSpec = prev.spec
+	}
+	merged, err := query.Merge(prevSpec, spec)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(merged)
+	if err != nil {
+		return err
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() // a no-op once committed
+	for _, ddl := range collectionDDL(merged) {
+		if _, err := tx.ExecContext(ctx, ddl); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO collections (name, spec) VALUES (?, ?) "+
+		"ON CONFLICT (name) DO UPDATE SET spec = excluded.spec", merged.Name, string(raw)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	next := &collection{}
+	if prev != nil {
+		// The statements name only the table, which is unchanged.
+		*next = *prev
+		next.spec = merged
+	} else if next, err = newCollection(ctx, s, merged); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.colls[merged.Name] = next
+	s.mu.Unlock()
+	return nil
+}

@@ -1,0 +1,134 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"github.com/webos-engine/webos/application"
+)
+
+// baseSchema holds what is not per collection: checkpoints, and the merged
+// spec of every declared collection, so a reopened store knows its
+// collections before anyone declares them again.
+const baseSchema = `
+CREATE TABLE IF NOT EXISTS checkpoints (
+	projection TEXT PRIMARY KEY,
+	position   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS collections (
+	name TEXT PRIMARY KEY,
+	spec TEXT NOT NULL
+) WITHOUT ROWID;`
+
+// ident turns a name valid under query.ValidName into part of a quoted SQL
+// identifier. The characters are all safe inside double quotes, but SQLite
+// compares identifiers case-insensitively while names are case-sensitive,
+// so each upper-case letter becomes '^' and its lower case ('^' never
+// occurs in a valid name): "Orders" and "orders" get different tables.
+func ident(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if 'A' <= r && r <= 'Z' {
+			b.WriteByte('^')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// tableName is the quoted table of a collection.
+func tableName(collection string) string { return `"rm_` + ident(collection) + `"` }
+
+// indexName is the quoted name of an index over fields of collection; ':'
+// and ',' cannot occur in names, so distinct indexes get distinct names.
+func indexName(collection string, fields []string) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = ident(f)
+	}
+	return `"ix_` + ident(collection) + ":" + strings.Join(parts, ",") + `"`
+}
+
+// fieldExpr is the SQL value of a declared field, mirroring query.Extract:
+// the JSON value if it has the declared type, else NULL, so a mistyped
+// value behaves like a missing one and never meets SQLite's cross-type
+// ordering. Bools become 0 and 1, which order like false and true. Index
+// and query use this same text, which is how SQLite matches an expression
+// index to a query. The name is safe to splice: query.ValidName admits no
+// quote.
+func fieldExpr(f application.FieldSpec) string {
+	path := "'$." + f.Name + "'"
+	switch f.Type {
+	case application.String:
+		return "(CASE json_type(doc," + path + ") WHEN 'text' THEN json_extract(doc," + path + ") END)"
+	case application.Number:
+		return "(CASE WHEN json_type(doc," + path + ") IN ('integer','real') THEN json_extract(doc," + path + ") END)"
+	default: // application.Bool; query.Merge admits no other type
+		return "(CASE json_type(doc," + path + ") WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)"
+	}
+}
+
+// collectionDDL creates a collection's table and indexes if missing. Each
+// index ends with id, the tie-breaker of every sort, so an indexed ORDER BY
+// needs no extra sort step.
+func collectionDDL(spec application.CollectionSpec) []string {
+	table := tableName(spec.Name)
+	ddl := []string{"CREATE TABLE IF NOT EXISTS " + table + " (id TEXT PRIMARY KEY, doc TEXT NOT NULL)"}
+	for _, ix := range spec.Indexes {
+		cols := make([]string, 0, len(ix)+1)
+		for _, name := range ix {
+			f, _ := spec.Field(name)
+			cols = append(cols, fieldExpr(f))
+		}
+		cols = append(cols, "id")
+		ddl = append(ddl, "CREATE INDEX IF NOT EXISTS "+indexName(spec.Name, ix)+
+			" ON "+table+" ("+strings.Join(cols, ", ")+")")
+	}
+	return ddl
+}
+
+// load creates the base schema and reads back the declared collections.
+func (s *Store) load(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, baseSchema); err != nil {
+		return err
+	}
+	if err := s.cp.prepare(ctx, s.write, s.read); err != nil {
+		return err
+	}
+	specs, err := storedSpecs(ctx, s.write)
+	if err != nil {
+		return err
+	}
+	for _, spec := range specs {
+		if s.colls[spec.Name], err = newCollection(ctx, s, spec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storedSpecs reads every saved spec, closing its rows before anything else
+// needs the single write connection.
+func storedSpecs(ctx context.Context, db *sql.DB) ([]application.CollectionSpec, error) {
+	rows, err := db.QueryContext(ctx, "SELECT spec FROM collections")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var specs []application.CollectionSpec
+	for rows.Next() {
+		var raw string
+		var spec application.CollectionSpec
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(raw), &spec); err != nil {
+			return nil, err
+		}
+		specs = append(specs, spec)
+	}
+	return specs, rows.Err()
+}

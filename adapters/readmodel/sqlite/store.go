@@ -1,0 +1,106 @@
+// Package sqlite is the SQLite application.ReadModelStore: one database
+// file in WAL mode with a table per collection, each document one JSON
+// row, and expression indexes over the declared fields. Queries follow
+// package query exactly; the readmodeltest suite proves they match the
+// in-memory adapter.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/webos-engine/webos/application"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// readConns is the size of the read pool; WAL lets these run beside the
+// single writer.
+const readConns = 4
+
+// Store is the SQLite read-model store. It is safe for concurrent use by
+// one process; Apply batches are serialised on its one write connection.
+type Store struct {
+	write *sql.DB // one connection: every Apply, Reset and Declare
+	read  *sql.DB // pool for reads outside Apply; sees committed state only
+	cp    checkpointStmts
+
+	declareMu sync.Mutex // serialises Declare's read-merge-write of a spec
+	mu        sync.RWMutex
+	colls     map[string]*collection
+}
+
+var _ application.ReadModelStore = (*Store)(nil)
+
+// Open opens or creates the read-model database at path. Read models can be
+// rebuilt from the event log, so commits use synchronous=NORMAL: a power
+// loss may drop the last batches, never corrupt the file, and the
+// checkpoint is lost together with them.
+func Open(path string) (*Store, error) {
+	if path == "" || strings.Contains(path, "?") {
+		return nil, fmt.Errorf("sqlite read model: unusable path %q", path)
+	}
+	// busy_timeout is a safety net against another process holding the file;
+	// within this process writes are serialised by the single connection.
+	common := path + "?_pragma=busy_timeout(5000)&_pragma=temp_store(memory)"
+	s := &Store{colls: map[string]*collection{}}
+	var err error
+	// The writer comes first, so the file is in WAL mode and migrated before
+	// any reader opens it. _txlock=immediate takes the write lock at BEGIN,
+	// so a batch never fails half-way on a lock upgrade.
+	s.write, err = openDB(common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate", 1)
+	if err == nil {
+		s.read, err = openDB(common+"&_pragma=query_only(1)", readConns)
+	}
+	if err == nil {
+		err = s.load(context.Background())
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite read model %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func openDB(dsn string, conns int) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns) // keep connections and their prepared statements
+	db.SetConnMaxLifetime(0)
+	return db, db.Ping()
+}
+
+// Close closes both connection pools and with them every prepared
+// statement. Calling it again is harmless.
+func (s *Store) Close() error {
+	var errs []error
+	for _, db := range []*sql.DB{s.write, s.read} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Get returns the committed document under id.
+func (s *Store) Get(ctx context.Context, collection, id string) (json.RawMessage, error) {
+	return s.reader().Get(ctx, collection, id)
+}
+
+// Find runs q over the committed documents.
+func (s *Store) Find(ctx context.Context, collection string, q application.Query) (application.Page, error) {
+	return s.reader().Find(ctx, collection, q)
+}
+
+// Count counts the committed documents matching filters.
+func (s *Store) Count(ctx context.Context, collection string, filters []application.Filter) (int64, error) {
+	return s.reader().Count(ctx, collection, filters)
+}
