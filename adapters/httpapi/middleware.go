@@ -1,0 +1,110 @@
+package httpapi
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/webos-engine/webos/application"
+)
+
+// anonymous is the actor of every request until authentication exists.
+// The Authorizer is already asked for every command and view, so adding
+// real actors later changes only requestMeta.
+const anonymous = "anonymous"
+
+// validID accepts client-sent ids of 1 to 128 visible ASCII characters.
+// They end up in logs and, as correlation and causation ids, in hashed
+// event envelopes for ever, so anything else is replaced, not stored.
+var validID = regexp.MustCompile(`^[\x21-\x7e]{1,128}$`)
+
+// traceparent is the W3C Trace Context header format; a malformed one is
+// dropped together with its tracestate, as the recommendation requires.
+var traceparent = regexp.MustCompile(`^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$`)
+
+// maxTracestate is the W3C limit a receiver must accept; longer values are
+// dropped rather than stored in every event of the request.
+const maxTracestate = 512
+
+// requestMeta puts the request's application.Meta in its context, so the
+// pipeline, repository and logger all see the same ids, and echoes the
+// request id to the client.
+func (s *server) requestMeta(c *gin.Context) {
+	h := c.Request.Header
+	id := h.Get("X-Request-ID")
+	if !validID.MatchString(id) {
+		id = s.cfg.NewID()
+	}
+	m := application.Meta{RequestID: id, CorrelationID: id, Actor: anonymous, TraceContext: traceContext(h)}
+	if v := h.Get("X-Correlation-ID"); validID.MatchString(v) {
+		m.CorrelationID = v
+	}
+	if v := h.Get("X-Causation-ID"); validID.MatchString(v) {
+		m.CausationID = v
+	}
+	c.Header("X-Request-ID", id)
+	c.Request = c.Request.WithContext(application.WithMeta(c.Request.Context(), m))
+	c.Next()
+}
+
+// traceContext returns the W3C trace headers to record with the events,
+// or nil when there is no valid traceparent.
+func traceContext(h http.Header) map[string]string {
+	parent := h.Get("traceparent")
+	if !traceparent.MatchString(parent) {
+		return nil
+	}
+	tc := map[string]string{"traceparent": parent}
+	if state := h.Get("tracestate"); state != "" && len(state) <= maxTracestate {
+		tc["tracestate"] = state
+	}
+	return tc
+}
+
+// accessLog writes one line per request once it is answered.
+func (s *server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log(c, slog.LevelInfo, "http request",
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.Int("status", c.Writer.Status()),
+		slog.Duration("duration", time.Since(start)))
+}
+
+// log writes a record with the request id set explicitly, so it is there
+// even when Config.Logger does not add it from the context.
+func (s *server) log(c *gin.Context, level slog.Level, msg string, attrs ...slog.Attr) {
+	ctx := c.Request.Context()
+	attrs = append(attrs, slog.String("request_id", application.MetaFrom(ctx).RequestID))
+	s.cfg.Logger.LogAttrs(ctx, level, msg, attrs...)
+}
+
+// recoverPanic turns a panicking handler into a logged 500 problem, so one
+// bad request cannot take the process down.
+func (s *server) recoverPanic(c *gin.Context) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler {
+			// net/http's own way to abort a response: let the server see it.
+			panic(p)
+		}
+		s.log(c, slog.LevelError, "handler panicked",
+			slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
+		if c.Writer.Written() {
+			// Too late for a problem: the status line is gone.
+			c.Abort()
+			return
+		}
+		s.problem(c, http.StatusInternalServerError, "internal", internalDetail, nil)
+	}()
+	c.Next()
+}

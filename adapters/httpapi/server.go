@@ -1,0 +1,86 @@
+// Package httpapi is the engine's HTTP interface: commands, views, event
+// streams, module and projection status, and health checks, with every
+// error answered as RFC 9457 problem JSON. It hands cmd/webos a plain
+// http.Handler, so the http.Server, its timeouts and its graceful shutdown
+// stay there; nothing here runs in the background.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/projections"
+)
+
+// Config is what the HTTP API serves and reports to.
+type Config struct {
+	// App dispatches commands and answers view queries; required.
+	App *application.App
+	// Events is read by the streams endpoint; required.
+	Events application.EventStore
+	// Projections reports projection progress for /api/modules; nil
+	// reports none.
+	Projections func(ctx context.Context) []projections.Status
+	// Ready tells /readyz whether the service can take traffic; nil means
+	// always ready.
+	Ready func(ctx context.Context) error
+	// Logger gets one access line per request and every internal error;
+	// nil means slog.Default().
+	Logger *slog.Logger
+	// Version is the engine version reported by /healthz.
+	Version string
+	// NewID makes request ids for requests that bring none; nil means
+	// 26-character random strings (crypto/rand.Text).
+	NewID func() string
+}
+
+// server holds the configuration the route handlers share.
+type server struct {
+	cfg Config
+}
+
+// New returns the API's handler. It panics when App or Events is missing:
+// that is a wiring mistake in cmd/webos, better found at start-up than on
+// the first request.
+func New(cfg Config) http.Handler {
+	if cfg.App == nil || cfg.Events == nil {
+		panic("httpapi: Config.App and Config.Events are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = rand.Text
+	}
+	s := &server{cfg: cfg}
+
+	// Release mode silences gin's debug route dump and warnings; our own
+	// access log replaces its logger.
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	// An API answers a wrong path with a problem, not a redirect.
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleMethodNotAllowed = true
+
+	r.Use(s.requestMeta, s.accessLog, s.recoverPanic)
+	r.NoRoute(func(c *gin.Context) {
+		s.problem(c, http.StatusNotFound, "unknown_route", "there is no resource at this path", nil)
+	})
+	r.NoMethod(func(c *gin.Context) {
+		s.problem(c, http.StatusMethodNotAllowed, "method_not_allowed", "this resource does not support "+c.Request.Method, nil)
+	})
+
+	r.POST("/api/commands/:name", s.command)
+	r.GET("/api/views/:name", s.view)
+	r.GET("/api/streams/:id", s.stream)
+	r.GET("/api/modules", s.modules)
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	return r
+}

@@ -1,0 +1,106 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// Stream reads are paged: the default keeps answers small, the maximum
+// keeps one request from reading a huge stream at once.
+const (
+	defaultStreamLimit = 100
+	maxStreamLimit     = 1000
+)
+
+// streamPage is a stream's events with their full envelopes, hashes
+// included, so clients can verify the chain themselves. Version is the
+// stream's version when it was read, which may already be past the last
+// event listed.
+type streamPage struct {
+	Stream  string            `json:"stream"`
+	Version uint64            `json:"version"`
+	Events  []domain.Envelope `json:"events"`
+}
+
+// stream handles GET /api/streams/{streamId}?from=&limit=&direction=. The
+// id is one path segment, so it may hold anything but '/'.
+func (s *server) stream(c *gin.Context) {
+	id := c.Param("id")
+	from, limit, dir, err := parseStreamQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	// Events first, then the version, so the version is never behind the
+	// events listed.
+	events, err := s.cfg.Events.ReadStream(ctx, id, from, dir, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	version, err := s.cfg.Events.StreamVersion(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if version == 0 {
+		s.fail(c, domain.Errorf(domain.KindNotFound, "unknown_stream", "there is no stream %q", id))
+		return
+	}
+	if events == nil {
+		events = []domain.Envelope{}
+	}
+	s.writeJSON(c, http.StatusOK, "application/json", streamPage{Stream: id, Version: version, Events: events})
+}
+
+// parseStreamQuery reads from (a stream version, default 0), limit
+// (default 100, at most 1000) and direction (forward or backward, default
+// forward), with application.EventStore.ReadStream's meaning of from.
+func parseStreamQuery(rawQuery string) (uint64, int, application.Direction, error) {
+	p, bad, err := parseParams(rawQuery)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	from, limit, dir := uint64(0), defaultStreamLimit, application.Forward
+	for _, key := range p.keys {
+		val := p.get(key)
+		var perr error
+		switch key {
+		case "from":
+			if from, perr = strconv.ParseUint(val, 10, 64); perr != nil {
+				perr = errors.New("must be a stream version, 0 or more")
+			}
+		case "limit":
+			var ok bool
+			if limit, ok = boundedInt(val, 1, maxStreamLimit); !ok {
+				perr = fmt.Errorf("must be a whole number from 1 to %d", maxStreamLimit)
+			}
+		case "direction":
+			switch val {
+			case "forward":
+				dir = application.Forward
+			case "backward":
+				dir = application.Backward
+			default:
+				perr = errors.New("must be forward or backward")
+			}
+		default:
+			perr = errors.New("unknown query parameter; use from, limit or direction")
+		}
+		if perr != nil {
+			bad = append(bad, fieldError(key, perr))
+		}
+	}
+	if len(bad) > 0 {
+		return 0, 0, 0, invalidParams(bad)
+	}
+	return from, limit, dir, nil
+}

@@ -1,0 +1,55 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// viewPage is the answer to a view query. Next is omitted on the last
+// page; otherwise it is the cursor parameter for the following page.
+type viewPage struct {
+	Items []json.RawMessage `json:"items"`
+	Next  string            `json:"next,omitempty"`
+}
+
+// view handles GET /api/views/{module}.{view}. The query string is checked
+// against the view's declared fields before anything reaches the store,
+// so every mistake is a 400 naming the parameter, never a store error.
+func (s *server) view(c *gin.Context) {
+	name := c.Param("name")
+	v, ok := s.cfg.App.View(name)
+	if !ok {
+		s.fail(c, domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name))
+		return
+	}
+	q, err := parseViewQuery(c.Request.URL.RawQuery, v.Collection)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page, err := s.cfg.App.QueryView(c.Request.Context(), name, q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if page.Items == nil {
+		page.Items = []json.RawMessage{}
+	}
+	s.writeJSON(c, http.StatusOK, "application/json", viewPage{Items: page.Items, Next: page.Next})
+}
+
+// unknownField names the fields the client could have used instead.
+func unknownField(name string, spec application.CollectionSpec) error {
+	names := make([]string, len(spec.Fields))
+	for i, f := range spec.Fields {
+		names[i] = f.Name
+	}
+	return fmt.Errorf("%q is not a field of this view; fields: %s", name, strings.Join(names, ", "))
+}
