@@ -71,14 +71,14 @@ func (stockModule) Register(r *application.Registrar) error {
 	repo := r.Repository()
 	application.RegisterCommand(r, "Create", "stock.write", application.AggregateHandler(repo, application.MustBeNew,
 		func(c create) *item { return newItem(c.Item) },
-		func(_ context.Context, a *item, c create) error { domain.Raise(a, created{Item: c.Item}); return nil }))
+		func(_ context.Context, a *item, c create) error { domain.Raise(a, created(c)); return nil }))
 	application.RegisterCommand(r, "Receive", "stock.write", application.AggregateHandler(repo, application.MustExist,
 		func(c receive) *item { return newItem(c.Item) },
 		func(_ context.Context, a *item, c receive) error {
 			if c.Qty <= 0 {
 				return domain.Errorf(domain.KindRejected, "qty_not_positive", "quantity must be positive")
 			}
-			domain.Raise(a, received{Item: c.Item, Qty: c.Qty})
+			domain.Raise(a, received(c))
 			return nil
 		}))
 	application.RegisterCommand(r, "Fail", "stock.write", func(context.Context, empty) (application.Result, error) {

@@ -42,10 +42,10 @@ func parseParams(rawQuery string) (params, []domain.FieldError, error) {
 // get returns the value of key.
 func (p params) get(key string) string { return p.values.Get(key) }
 
-// boundedInt parses a whole number from min to max.
-func boundedInt(s string, min, max int) (int, bool) {
+// boundedInt parses a whole number from lo to hi.
+func boundedInt(s string, lo, hi int) (int, bool) {
 	n, err := strconv.Atoi(s)
-	return n, err == nil && n >= min && n <= max
+	return n, err == nil && n >= lo && n <= hi
 }
 
 // invalidParams is the problem for bad query parameters; pointers name the

@@ -69,9 +69,11 @@ func TestPipeIsJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	New(w, slog.LevelInfo).Info("hello")
-	w.Close()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
 	var rec map[string]any
 	if err := json.NewDecoder(r).Decode(&rec); err != nil || rec["msg"] != "hello" {
 		t.Fatalf("pipe output is not JSON: %v %v", rec, err)
