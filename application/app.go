@@ -75,22 +75,28 @@ func (a *App) Dispatch(ctx context.Context, name string, body []byte) (Result, e
 	return a.dispatch(ctx, &CommandRequest{Info: entry.info, Body: body, entry: entry})
 }
 
-// View returns the registered view called name.
-func (a *App) View(name string) (View, bool) {
+// View returns the view called name if the actor in ctx may read it: a
+// domain.KindNotFound error for an unknown view, the Authorizer's error
+// otherwise. Callers check a query against the view's fields only after
+// this, so nobody learns a view's shape without the right to read it.
+func (a *App) View(ctx context.Context, name string) (View, error) {
 	a.mu.RLock()
-	defer a.mu.RUnlock()
 	v, ok := a.views[name]
-	return v, ok
+	a.mu.RUnlock()
+	if !ok {
+		return View{}, domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name)
+	}
+	if err := a.deps.Authorizer.Authorize(ctx, v.Permission); err != nil {
+		return View{}, err
+	}
+	return v, nil
 }
 
 // QueryView authorises and runs q against the view called name, applying
 // the view's default sort when q has none.
 func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error) {
-	v, ok := a.View(name)
-	if !ok {
-		return Page{}, domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name)
-	}
-	if err := a.deps.Authorizer.Authorize(ctx, v.Permission); err != nil {
+	v, err := a.View(ctx, name)
+	if err != nil {
 		return Page{}, err
 	}
 	if len(q.Sort) == 0 {
@@ -98,6 +104,9 @@ func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error)
 	}
 	return a.deps.ReadModels.Find(ctx, v.Collection.Name, q)
 }
+
+// Repository returns the aggregate repository over the event store.
+func (a *App) Repository() *Repository { return a.repo }
 
 // Events returns the event type registry.
 func (a *App) Events() *domain.EventRegistry { return a.events }

@@ -101,6 +101,12 @@ func (a *App) loadOne(m Module, running map[string]bool) (err error) {
 }
 
 func (a *App) record(st ModuleStatus, err error) {
+	// Empty lists, not null, in the JSON of /api/modules.
+	for _, l := range []*[]string{&st.Dependencies, &st.Commands, &st.Views, &st.Projections} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
 	st.Status = StatusRunning
 	if err != nil {
 		st.Status, st.Error = StatusFailed, err.Error()

@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/webos-engine/webos/application"
-	"github.com/webos-engine/webos/domain"
 )
 
 // viewPage is the answer to a view query. Next is omitted on the last
@@ -24,9 +23,9 @@ type viewPage struct {
 // so every mistake is a 400 naming the parameter, never a store error.
 func (s *server) view(c *gin.Context) {
 	name := c.Param("name")
-	v, ok := s.cfg.App.View(name)
-	if !ok {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name))
+	v, err := s.cfg.App.View(c.Request.Context(), name)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	q, err := parseViewQuery(c.Request.URL.RawQuery, v.Collection)
