@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/webos-engine/webos/adapters/httpapi"
+	"github.com/webos-engine/webos/adapters/logging"
+	"github.com/webos-engine/webos/domain"
+	"github.com/webos-engine/webos/modules/warehouse"
+)
+
+func benchEngine(b *testing.B) *engine {
+	b.Helper()
+	e, err := openEngine(b.TempDir(), logging.New(io.Discard, 8))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = e.close() })
+	return e
+}
+
+// BenchmarkHTTP measures commands end to end (warehouse.ReceiveStock on
+// existing items, 32 concurrent clients, projections running) against
+// the baseline of GET /healthz through the same server and clients.
+func BenchmarkHTTP(b *testing.B) {
+	e := benchEngine(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); e.projections.Wait() }()
+	if err := e.projections.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{App: e.app, Events: e.events, Logger: logging.New(io.Discard, 8)}))
+	defer srv.Close()
+	const items = 200
+	for i := range items {
+		body := fmt.Sprintf(`{"sku":"SKU-%d","name":"Item %d","unit":"pcs","lowStockThreshold":1}`, i, i)
+		if _, err := e.app.Dispatch(ctx, "warehouse.RegisterItem", []byte(body)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("baseline-healthz", func(b *testing.B) {
+		load(b, func(int) (string, string) { return srv.URL + "/healthz", "" })
+	})
+	b.Run("ReceiveStock", func(b *testing.B) {
+		load(b, func(i int) (string, string) {
+			return srv.URL + "/api/commands/warehouse.ReceiveStock", fmt.Sprintf(`{"sku":"SKU-%d","quantity":1,"reference":"bench"}`, i%items)
+		})
+	})
+}
+
+// load sends b.N requests from 32 concurrent clients and reports the rate
+// and latency percentiles.
+func load(b *testing.B, req func(i int) (url, body string)) {
+	const clients = 32
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	lat := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for range clients {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < b.N; i = int(next.Add(1)) - 1 {
+				url, body := req(i)
+				t0 := time.Now()
+				var res *http.Response
+				var err error
+				if body == "" {
+					res, err = client.Get(url)
+				} else {
+					res, err = client.Post(url, "application/json", strings.NewReader(body))
+				}
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					b.Errorf("status %d", res.StatusCode)
+					return
+				}
+				lat[i] = time.Since(t0)
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(lat)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	b.ReportMetric(float64(lat[b.N*50/100].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[b.N*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkRebuild measures rebuilding the warehouse projections from a
+// store of WEBOS_BENCH_EVENTS events (default 100,000; make bench uses
+// 1,000,000) against the baseline of only reading the feed.
+func BenchmarkRebuild(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("WEBOS_BENCH_EVENTS")); err == nil && v > 0 {
+		n = v
+	}
+	e := benchEngine(b)
+	fillWarehouse(b, e, n)
+	ctx := context.Background()
+	b.Run("baseline-read-feed", func(b *testing.B) {
+		for b.Loop() {
+			read := 0
+			for after := uint64(0); ; {
+				evs, err := e.events.ReadAll(ctx, after, 1000)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(evs) == 0 {
+					break
+				}
+				read += len(evs)
+				after = evs[len(evs)-1].Position
+			}
+			if read != n {
+				b.Fatalf("read %d events, want %d", read, n)
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	})
+	for _, name := range []string{"warehouse.stock", "warehouse.movements"} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := e.projections.Rebuild(ctx, name); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// fillWarehouse appends n warehouse events over 1,000 items in batches,
+// straight to the store (the command path is measured by BenchmarkHTTP).
+func fillWarehouse(b *testing.B, e *engine, n int) {
+	b.Helper()
+	ctx := context.Background()
+	const items, batch = 1000, 500
+	versions := make([]uint64, items)
+	for done := 0; done < n; {
+		item := (done / batch) % items
+		evs := make([]domain.Envelope, 0, batch)
+		for len(evs) < batch && done < n {
+			var ev domain.Event = warehouse.StockReceived{SKU: fmt.Sprint("SKU-", item), Quantity: 2, Reference: "bench"}
+			if versions[item] == 0 && len(evs) == 0 {
+				ev = warehouse.ItemRegistered{SKU: fmt.Sprint("SKU-", item), Name: "Bench item", Unit: "pcs"}
+			}
+			evs = append(evs, envelope(b, e, ev))
+			done++
+		}
+		stream := warehouse.StreamID(fmt.Sprint("SKU-", item))
+		if _, err := e.events.Append(ctx, stream, domain.ExpectedVersion(versions[item]), evs); err != nil {
+			b.Fatal(err)
+		}
+		versions[item] += uint64(len(evs))
+	}
+}
+
+// BenchmarkLoadAggregate measures loading an Item with 10,000 events
+// (target ≤ 20 ms) against the baseline of reading its stream raw.
+func BenchmarkLoadAggregate(b *testing.B) {
+	e := benchEngine(b)
+	ctx := context.Background()
+	const sku = "BIG"
+	appendItem(b, e, sku, 10_000)
+	b.Run("baseline-read-stream", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.events.ReadStream(ctx, warehouse.StreamID(sku), 0, 0, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("load-item", func(b *testing.B) {
+		for b.Loop() {
+			it := warehouse.NewItem(sku)
+			if err := e.app.Repository().Load(ctx, it); err != nil || it.Version() != 10_000 {
+				b.Fatalf("load: %v (version %d)", err, it.Version())
+			}
+		}
+	})
+}
+
+// appendItem stores one item with n events: registered, then receipts.
+func appendItem(b *testing.B, e *engine, sku string, n int) {
+	b.Helper()
+	for v := 0; v < n; {
+		evs := make([]domain.Envelope, 0, 500)
+		for len(evs) < 500 && v+len(evs) < n {
+			var ev domain.Event = warehouse.StockReceived{SKU: sku, Quantity: 1}
+			if v+len(evs) == 0 {
+				ev = warehouse.ItemRegistered{SKU: sku, Name: "Big", Unit: "pcs"}
+			}
+			evs = append(evs, envelope(b, e, ev))
+		}
+		if _, err := e.events.Append(context.Background(), warehouse.StreamID(sku), domain.ExpectedVersion(v), evs); err != nil {
+			b.Fatal(err)
+		}
+		v += len(evs)
+	}
+}
+
+func envelope(b *testing.B, e *engine, ev domain.Event) domain.Envelope {
+	typ, ver, data, err := e.app.Events().Encode(ev)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return domain.Envelope{ID: newID(), Type: typ, SchemaVersion: ver, RecordedAt: time.Now(), Actor: "bench", Data: data}
+}

@@ -1,0 +1,86 @@
+package main_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDemoRebuildAndLock: --demo seeds once and only once; a rebuild is
+// refused while a server holds the data dir and, once it is stopped,
+// rebuilds the view to the same contents.
+func TestDemoRebuildAndLock(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := serve(t, dir, "--demo")
+	p.caughtUp()
+	head := p.head()
+	stock := p.items("warehouse.stock", "")
+	if len(stock) == 0 || head == 0 {
+		t.Fatalf("--demo loaded nothing: head %v, %d items", head, len(stock))
+	}
+	out, err := exec.Command(binary(t), "projections", "rebuild", "warehouse.stock", "--data-dir", dir).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "in use") {
+		t.Fatalf("rebuild while serving must be refused, got %v: %s", err, out)
+	}
+	p.stop()
+
+	out, err = exec.Command(binary(t), "projections", "rebuild", "warehouse.stock", "--data-dir", dir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "rebuilt warehouse.stock") {
+		t.Fatalf("rebuild: %v: %s", err, out)
+	}
+	p = serve(t, dir, "--demo")
+	p.caughtUp()
+	if again := p.head(); again != head {
+		t.Fatalf("a second --demo appended events: head %v, was %v", again, head)
+	}
+	rebuilt := p.items("warehouse.stock", "")
+	if len(rebuilt) != len(stock) {
+		t.Fatalf("rebuilt view has %d items, had %d", len(rebuilt), len(stock))
+	}
+	for i := range stock {
+		if stock[i]["onHand"] != rebuilt[i]["onHand"] || stock[i]["reserved"] != rebuilt[i]["reserved"] {
+			t.Fatalf("rebuilt row differs: %v vs %v", rebuilt[i], stock[i])
+		}
+	}
+	p.stop()
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command(binary(t), "version").CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "webos ") {
+		t.Fatalf("version: %v %s", err, out)
+	}
+	if out, err := exec.Command(binary(t), "frobnicate").CombinedOutput(); err == nil || !strings.Contains(string(out), "usage") {
+		t.Fatalf("an unknown command must fail with usage: %v %s", err, out)
+	}
+}
+
+// TestIdleRSS checks the resident memory of an idle server with the demo
+// data loaded: at most 60 MB.
+func TestIdleRSS(t *testing.T) {
+	t.Parallel()
+	p := serve(t, t.TempDir(), "--demo")
+	p.caughtUp()
+	time.Sleep(300 * time.Millisecond)
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	var kb int
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			kb, _ = strconv.Atoi(strings.Fields(line)[1])
+		}
+	}
+	t.Logf("idle RSS: %.1f MB", float64(kb)/1024)
+	if kb == 0 || kb > 60*1024 {
+		t.Fatalf("idle RSS %d kB, want at most 60 MB", kb)
+	}
+	p.stop()
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/google/uuid"
+
+	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
+	"github.com/webos-engine/webos/adapters/jsonschema"
+	rmsqlite "github.com/webos-engine/webos/adapters/readmodel/sqlite"
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/modules/warehouse"
+	"github.com/webos-engine/webos/projections"
+)
+
+// modules lists the business modules the engine hosts.
+func modules() []application.Module {
+	return []application.Module{warehouse.Module{}}
+}
+
+// engine is everything a data-dir command runs on.
+type engine struct {
+	events      application.EventStore
+	models      application.ReadModelStore
+	app         *application.App
+	projections *projections.Runtime
+	modules     []application.Module
+	unlock      func()
+}
+
+// newApp builds the kernel on the given stores and loads the modules.
+func newApp(events application.EventStore, models application.ReadModelStore, log *slog.Logger) (*application.App, []application.Module) {
+	app := application.New(application.Deps{
+		Events: events, ReadModels: models, Validator: jsonschema.NewValidator(),
+		NewID: newID, Logger: log,
+	})
+	mods := modules()
+	app.Load(mods...)
+	return app, mods
+}
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// openEngine locks the data dir and opens the embedded SQLite stores in it.
+func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
+	unlock, err := lockDataDir(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	events, err := sqlite.Open(filepath.Join(dataDir, "events.db"))
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	models, err := rmsqlite.Open(filepath.Join(dataDir, "readmodels.db"))
+	if err != nil {
+		events.Close()
+		unlock()
+		return nil, err
+	}
+	app, mods := newApp(events, models, log)
+	rt := projections.New(events, models, app.Events(), app.Projections(), log, projections.Options{})
+	return &engine{events: events, models: models, app: app, projections: rt, modules: mods, unlock: unlock}, nil
+}
+
+// ready reports whether both stores answer.
+func (e *engine) ready(ctx context.Context) error {
+	if _, err := e.events.Head(ctx); err != nil {
+		return err
+	}
+	_, err := e.models.Checkpoint(ctx, "")
+	return err
+}
+
+// close closes the stores and releases the data dir.
+func (e *engine) close() error {
+	err := errors.Join(e.events.Close(), e.models.Close())
+	e.unlock()
+	return err
+}

@@ -1,0 +1,201 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds the real webos binary once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "webos-e2e-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "webos")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// proc is a running webos serve.
+type proc struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	url  string
+	logs *bytes.Buffer
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// serve starts the binary on dataDir and waits until it is ready.
+func serve(t *testing.T, dataDir string, extra ...string) *proc {
+	t.Helper()
+	addr := freeAddr(t)
+	p := &proc{t: t, url: "http://" + addr, logs: &bytes.Buffer{}}
+	p.cmd = exec.Command(binary(t), append([]string{"serve", "--data-dir", dataDir, "--addr", addr}, extra...)...)
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			_ = p.cmd.Process.Kill()
+			_ = p.cmd.Wait()
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(p.url + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("webos did not become ready:\n%s", p.logs)
+	return nil
+}
+
+// kill ends the process with SIGKILL: no shutdown code runs.
+func (p *proc) kill() {
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	_ = p.cmd.Wait()
+}
+
+// stop sends SIGTERM and expects a clean exit.
+func (p *proc) stop() {
+	p.t.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := p.cmd.Wait(); err != nil {
+		p.t.Fatalf("webos exited with %v after SIGTERM:\n%s", err, p.logs)
+	}
+}
+
+// do sends a request and decodes a JSON answer into a generic map.
+func (p *proc) do(method, path, body string, header map[string]string) (int, map[string]any, http.Header) {
+	p.t.Helper()
+	req, err := http.NewRequest(method, p.url+path, strings.NewReader(body))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var out map[string]any
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			p.t.Fatalf("%s %s: answer is not a JSON object: %s", method, path, raw)
+		}
+	}
+	return res.StatusCode, out, res.Header
+}
+
+// command posts a command and fails the test unless it is accepted.
+func (p *proc) command(name, body string) map[string]any {
+	p.t.Helper()
+	status, out, _ := p.do("POST", "/api/commands/"+name, body, nil)
+	if status != http.StatusOK {
+		p.t.Fatalf("%s %s: %d %v", name, body, status, out)
+	}
+	return out
+}
+
+// head is the event store's head position as /api/modules reports it.
+func (p *proc) head() float64 {
+	p.t.Helper()
+	_, out, _ := p.do("GET", "/api/modules", "", nil)
+	ps, _ := out["projections"].([]any)
+	if len(ps) == 0 {
+		p.t.Fatalf("/api/modules lists no projections: %v", out)
+	}
+	return ps[0].(map[string]any)["head"].(float64)
+}
+
+// caughtUp waits until every projection has no lag.
+func (p *proc) caughtUp() {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		_, out, _ := p.do("GET", "/api/modules", "", nil)
+		lagging := false
+		for _, s := range out["projections"].([]any) {
+			lagging = lagging || s.(map[string]any)["lag"].(float64) > 0
+		}
+		if !lagging {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.t.Fatal("projections did not catch up")
+}
+
+// items returns every document of a view, following cursors.
+func (p *proc) items(view, query string) []map[string]any {
+	p.t.Helper()
+	var all []map[string]any
+	cursor := ""
+	for {
+		path := "/api/views/" + view + "?limit=1000" + query
+		if cursor != "" {
+			path += "&cursor=" + url.QueryEscape(cursor)
+		}
+		status, out, _ := p.do("GET", path, "", nil)
+		if status != http.StatusOK {
+			p.t.Fatalf("GET %s: %d %v", path, status, out)
+		}
+		for _, it := range out["items"].([]any) {
+			all = append(all, it.(map[string]any))
+		}
+		next, _ := out["next"].(string)
+		if next == "" {
+			return all
+		}
+		cursor = next
+	}
+}

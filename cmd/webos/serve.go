@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/webos-engine/webos/adapters/httpapi"
+	"github.com/webos-engine/webos/adapters/logging"
+)
+
+type serveFlags struct {
+	commonFlags
+	addr            string
+	demo            bool
+	shutdownTimeout time.Duration
+}
+
+// serve runs the engine until ctx ends (SIGINT/SIGTERM), then shuts down
+// in order: stop accepting and finish in-flight requests, then let the
+// projections flush, then close the stores.
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var f serveFlags
+	f.register(fs)
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.BoolVar(&f.demo, "demo", false, "load the sample catalogue first (idempotent)")
+	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown")
+	envHelp(fs)
+	if rest, err := parse(fs, args, stderr); err != nil || len(rest) > 0 {
+		return errors.Join(err, unexpected(rest))
+	}
+	log := logging.New(stderr, f.logLevel)
+	e, err := openEngine(f.dataDir, log)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+
+	projCtx, stopProjections := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopProjections()
+	if err := e.projections.Start(projCtx); err != nil {
+		return err
+	}
+	if f.demo {
+		n, err := e.app.SeedDemo(ctx, e.modules)
+		if err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		log.Info("demo data loaded", "batches", n)
+	}
+	err = listen(ctx, e, f, log)
+	stopProjections()
+	e.projections.Wait()
+	log.Info("stopped")
+	return err
+}
+
+func listen(ctx context.Context, e *engine, f serveFlags, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler: httpapi.New(httpapi.Config{
+			App: e.app, Events: e.events, Projections: e.projections.Status,
+			Ready: e.ready, Logger: log, Version: version, NewID: newID,
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	log.Info("webos listening", "addr", "http://"+ln.Addr().String(), "data_dir", f.dataDir, "version", version)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
