@@ -11,9 +11,9 @@ import (
 type Mode int
 
 const (
-	// MustExist: the aggregate must have been created (else 404).
+	// MustExist means the aggregate must have been created (else 404).
 	MustExist Mode = iota
-	// MustBeNew: the command creates the aggregate (an existing one is a
+	// MustBeNew means the command creates the aggregate (an existing one is a
 	// 409, decided by the event store, so two racing creators cannot both
 	// win).
 	MustBeNew

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/webos-engine/webos/adapters/eventstore/memory"
 	"github.com/webos-engine/webos/adapters/jsonschema"
@@ -125,3 +126,33 @@ type panicking struct{}
 
 func (panicking) Manifest() application.Manifest        { return application.Manifest{Name: "panics"} }
 func (panicking) Register(*application.Registrar) error { panic("oops") }
+
+// twoProviders provides the same service twice: it must fail as a whole,
+// leaving no event type or service behind.
+type twoProviders struct{}
+
+type pinged struct{}
+
+func (pinged) EventType() string { return "dup.Pinged" }
+
+func (twoProviders) Manifest() application.Manifest { return application.Manifest{Name: "dup"} }
+func (twoProviders) Register(r *application.Registrar) error {
+	application.RegisterEvent[pinged](r, 1)
+	application.ProvideService[fmt.Stringer](r, time.Second)
+	application.ProvideService[fmt.Stringer](r, time.Minute)
+	return nil
+}
+
+func TestAFailedModuleLeavesNothingBehind(t *testing.T) {
+	t.Parallel()
+	app, _ := newApp(t, nil, twoProviders{})
+	if st := app.Modules()[0]; st.Status != application.StatusFailed {
+		t.Fatalf("status %+v", st)
+	}
+	if app.Events().Known("dup.Pinged") {
+		t.Fatal("the failed module's event type was registered")
+	}
+	if _, err := application.Lookup[fmt.Stringer](app.Services()); err == nil {
+		t.Fatal("the failed module's service was provided")
+	}
+}

@@ -122,9 +122,6 @@ func (a *App) record(st ModuleStatus, err error) {
 // commit checks r's registrations against each other and what is running,
 // then publishes all of them, or none.
 func (a *App) commit(r *Registrar) error {
-	if err := errors.Join(r.errs...); err != nil {
-		return err
-	}
 	if err := a.check(r); err != nil {
 		return err
 	}
@@ -138,8 +135,8 @@ func (a *App) commit(r *Registrar) error {
 			return err
 		}
 	}
-	for _, p := range r.services {
-		if err := p(a.services); err != nil {
+	for _, s := range r.services {
+		if err := s.provide(a.services); err != nil {
 			return err
 		}
 	}
@@ -189,6 +186,12 @@ func (a *App) check(r *Registrar) error {
 			taken = taken || q.Name() == p.Name()
 		}
 		errs = append(errs, claim("projection", p.Name(), taken))
+	}
+	for _, s := range r.services {
+		if a.services.provided(s.typ) || seen["service"+s.typ.String()] {
+			errs = append(errs, fmt.Errorf("service %s is already provided", s.typ))
+		}
+		seen["service"+s.typ.String()] = true
 	}
 	return errors.Join(errs...)
 }

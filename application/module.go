@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"reflect"
 
 	"github.com/webos-engine/webos/domain"
@@ -40,8 +39,12 @@ type Registrar struct {
 	events      []stagedEvent
 	projections []*Projection
 	views       []View
-	services    []func(*Services) error
-	errs        []error
+	services    []stagedService
+}
+
+type stagedService struct {
+	typ     reflect.Type
+	provide func(*Services) error
 }
 
 type stagedEvent struct {
@@ -58,10 +61,6 @@ func (r *Registrar) Repository() *Repository { return r.app.repo }
 // Services returns the registry of services provided by modules that
 // started before this one (its dependencies).
 func (r *Registrar) Services() *Services { return r.app.services }
-
-func (r *Registrar) fail(format string, args ...any) {
-	r.errs = append(r.errs, fmt.Errorf(format, args...))
-}
 
 // RegisterCommand adds the command "{module}.{name}" with Go type C (its
 // JSON Schema is generated from C) and its handler. permission is what an
@@ -101,5 +100,5 @@ func (r *Registrar) View(name string, v View) {
 // ProvideService offers impl to other modules as the T (an interface from
 // this module's contract package).
 func ProvideService[T any](r *Registrar, impl T) {
-	r.services = append(r.services, func(s *Services) error { return Provide[T](s, impl) })
+	r.services = append(r.services, stagedService{typ: reflect.TypeFor[T](), provide: func(s *Services) error { return Provide[T](s, impl) }})
 }

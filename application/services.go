@@ -43,3 +43,10 @@ func Lookup[T any](s *Services) (T, error) {
 	}
 	return impl.(T), nil
 }
+
+func (s *Services) provided(t reflect.Type) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.m[t]
+	return ok
+}

@@ -10,16 +10,16 @@ import (
 type Kind int
 
 const (
-	// KindInvalid: the input is malformed or breaks a schema (400).
+	// KindInvalid means the input is malformed or breaks a schema (400).
 	KindInvalid Kind = iota + 1
-	// KindNotFound: the addressed thing does not exist (404).
+	// KindNotFound means the addressed thing does not exist (404).
 	KindNotFound
-	// KindConflict: a concurrent change or an invariant clash such as a
+	// KindConflict means a concurrent change or an invariant clash such as a
 	// duplicate key (409).
 	KindConflict
-	// KindForbidden: the actor may not do this (403).
+	// KindForbidden means the actor may not do this (403).
 	KindForbidden
-	// KindRejected: well-formed, but a business rule refuses it (422).
+	// KindRejected means well-formed, but a business rule refuses it (422).
 	KindRejected
 )
 

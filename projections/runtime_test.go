@@ -24,10 +24,6 @@ type ticked struct {
 
 func (ticked) EventType() string { return "test.Ticked" }
 
-type other struct{}
-
-func (other) EventType() string { return "test.Other" }
-
 var tally = application.CollectionSpec{Name: "tally", Fields: []application.FieldSpec{{Name: "count", Type: application.Number}}}
 
 // tallyProjection counts ticks in one document: applying an event twice

@@ -1,6 +1,6 @@
 package warehouse
 
-// ItemRegistered: a new SKU entered the catalogue.
+// ItemRegistered records that a new SKU entered the catalogue.
 type ItemRegistered struct {
 	SKU               string `json:"sku"`
 	Name              string `json:"name"`
@@ -8,35 +8,35 @@ type ItemRegistered struct {
 	LowStockThreshold int64  `json:"lowStockThreshold"`
 }
 
-// StockReceived: goods arrived and went on hand.
+// StockReceived records that goods arrived and went on hand.
 type StockReceived struct {
 	SKU       string `json:"sku"`
 	Quantity  int64  `json:"quantity"`
 	Reference string `json:"reference,omitempty"`
 }
 
-// StockAdjusted: a count correction, positive or negative.
+// StockAdjusted records a count correction, positive or negative.
 type StockAdjusted struct {
 	SKU    string `json:"sku"`
 	Delta  int64  `json:"delta"`
 	Reason string `json:"reason"`
 }
 
-// StockReserved: quantity was set aside for an order.
+// StockReserved records that quantity was set aside for an order.
 type StockReserved struct {
 	SKU      string `json:"sku"`
 	Quantity int64  `json:"quantity"`
 	OrderID  string `json:"orderId"`
 }
 
-// ReservationReleased: an order's reservation was given back.
+// ReservationReleased records that an order's reservation was given back.
 type ReservationReleased struct {
 	SKU      string `json:"sku"`
 	Quantity int64  `json:"quantity"`
 	OrderID  string `json:"orderId"`
 }
 
-// ItemDiscontinued: the SKU is no longer stocked; only releases remain.
+// ItemDiscontinued records that the SKU is no longer stocked; only releases remain.
 type ItemDiscontinued struct {
 	SKU string `json:"sku"`
 }
