@@ -53,9 +53,12 @@ func Open(path string) (*Store, error) {
 	// The writer comes first, so the file is in WAL mode and migrated before
 	// any reader opens it. _txlock=immediate takes the write lock at BEGIN,
 	// so a batch never fails half-way on a lock upgrade.
-	s.write, err = openDB(common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate", 1)
+	// The writer's page cache is large because a projection rebuild touches
+	// pages all over the tables and indexes; readers share the OS cache.
+	s.write, err = openDB(common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"+
+		"&_pragma=cache_size(-65536)&_txlock=immediate", 1)
 	if err == nil {
-		s.read, err = openDB(common+"&_pragma=query_only(1)", readConns)
+		s.read, err = openDB(common+"&_pragma=query_only(1)&_pragma=cache_size(-16384)", readConns)
 	}
 	if err == nil {
 		err = s.load(context.Background())
