@@ -16,18 +16,22 @@ import (
 // comparisons within one type, so no adapter has to reproduce a database's
 // cross-type ordering rules.
 
-// Normalize converts v to the canonical Go type of t, accepting any Go
-// integer or float type and json.Number for numbers. It reports false for a
-// value of another type and for NaN or infinities, which JSON cannot hold.
+// Normalize converts v to the canonical Go type of t. Named types count by
+// their kind (a "type Status string" is a string), numbers may be any Go
+// integer or float type or a json.Number, and NaN and infinities are
+// rejected because JSON cannot hold them. It reports false for anything
+// else.
 func Normalize(t application.FieldType, v any) (any, bool) {
-	switch t {
-	case application.String:
-		s, ok := v.(string)
-		return s, ok
-	case application.Bool:
-		b, ok := v.(bool)
-		return b, ok
-	case application.Number:
+	if _, isNumber := v.(json.Number); isNumber && t != application.Number {
+		return nil, false // a json.Number is a string only by representation
+	}
+	rv := reflect.ValueOf(v)
+	switch {
+	case t == application.String && rv.Kind() == reflect.String:
+		return rv.String(), true
+	case t == application.Bool && rv.Kind() == reflect.Bool:
+		return rv.Bool(), true
+	case t == application.Number:
 		f, ok := toFloat(v)
 		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, false
@@ -37,8 +41,8 @@ func Normalize(t application.FieldType, v any) (any, bool) {
 	return nil, false
 }
 
-// toFloat accepts every Go integer and float kind (named types too, such as
-// an enum over int) and json.Number, for callers that decode with UseNumber.
+// toFloat accepts every Go integer and float kind and json.Number, for
+// callers that decode with UseNumber.
 func toFloat(v any) (float64, bool) {
 	if n, ok := v.(json.Number); ok {
 		f, err := n.Float64()

@@ -40,7 +40,11 @@ func Run(t *testing.T, open func(t *testing.T) application.ReadModelStore) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
-			t.Cleanup(func() { s.Close() })
+			t.Cleanup(func() {
+				if err := s.Close(); err != nil {
+					t.Errorf("close: %v", err)
+				}
+			})
 			tc.fn(t, s)
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -49,11 +48,7 @@ func newBenchOrder(i int, rng *rand.Rand) benchOrder {
 func benchStore(b *testing.B, n int) *Store {
 	b.Helper()
 	ctx := context.Background()
-	s, err := Open(filepath.Join(b.TempDir(), "readmodels.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
+	s := open(b)
 	if err := s.Declare(ctx, benchSpec); err != nil {
 		b.Fatal(err)
 	}

@@ -50,7 +50,6 @@ func queryPlan(t *testing.T, s *Store, q application.Query) string {
 
 func TestQueryPlanUsesExpressionIndexes(t *testing.T) {
 	s := open(t)
-	defer s.Close()
 	if err := s.Declare(context.Background(), orders); err != nil {
 		t.Fatal(err)
 	}

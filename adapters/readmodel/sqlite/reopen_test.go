@@ -33,7 +33,11 @@ func TestReopenKeepsDocumentsCheckpointsAndSpecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
 	if cp, err := s.Checkpoint(ctx, "orders"); err != nil || cp != 42 {
 		t.Fatalf("checkpoint after reopen: %d, %v", cp, err)
 	}
@@ -70,8 +74,8 @@ func TestReopenKeepsDocumentsCheckpointsAndSpecs(t *testing.T) {
 func TestOpenRejectsUnusablePaths(t *testing.T) {
 	for _, path := range []string{"", "a?mode=ro", filepath.Join(t.TempDir(), "missing-dir", "x.db")} {
 		if s, err := Open(path); err == nil {
-			s.Close()
 			t.Errorf("Open(%q) succeeded", path)
+			_ = s.Close()
 		}
 	}
 }

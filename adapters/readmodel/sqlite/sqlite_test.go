@@ -8,12 +8,18 @@ import (
 	"github.com/webos-engine/webos/application"
 )
 
-func open(t *testing.T) *Store {
+// open returns a store in a fresh file, closed when the test ends.
+func open(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(filepath.Join(t.TempDir(), "readmodels.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
 	return s
 }
 

@@ -64,8 +64,7 @@ func Open(path string) (*Store, error) {
 		err = s.load(context.Background())
 	}
 	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("sqlite read model %s: %w", path, err)
+		return nil, fmt.Errorf("sqlite read model %s: %w", path, errors.Join(err, s.Close()))
 	}
 	return s, nil
 }
@@ -78,7 +77,10 @@ func openDB(dsn string, conns int) (*sql.DB, error) {
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns) // keep connections and their prepared statements
 	db.SetConnMaxLifetime(0)
-	return db, db.Ping()
+	if err := db.Ping(); err != nil { // sql.Open connects lazily; fail in Open
+		return nil, errors.Join(err, db.Close())
+	}
+	return db, nil
 }
 
 // Close closes both connection pools and with them every prepared
