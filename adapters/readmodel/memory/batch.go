@@ -10,7 +10,9 @@ import (
 
 // Apply runs fn against a copy-on-write overlay of the committed documents
 // and, only if fn succeeds, swaps the overlay and the checkpoint in under
-// one exclusive lock: readers see the whole batch or none of it.
+// one exclusive lock: readers see the whole batch or none of it. fn must
+// use only tx for writes and must not call Apply, Reset or Declare, which
+// wait for this batch to end.
 func (s *Store) Apply(ctx context.Context, projection string, position uint64, fn func(application.ReadModelTx) error) error {
 	s.writer.Lock()
 	defer s.writer.Unlock()

@@ -116,3 +116,24 @@ func testCount(t *testing.T, s application.ReadModelStore) {
 	_, err := s.Count(ctx, "test.undeclared", nil)
 	wantKind(t, err, domain.KindNotFound, "count in an undeclared collection")
 }
+
+// testPrefixBoundaries probes prefixes whose byte-wise successor is not
+// valid UTF-8 ("ÿ" is C3 BF) or needs a carry, next to their neighbours.
+func testPrefixBoundaries(t *testing.T, s application.ReadModelStore) {
+	words := application.CollectionSpec{Name: "test.words", Fields: []application.FieldSpec{{Name: "w", Type: application.String}}}
+	declare(t, s, words)
+	upsert(t, s, words.Name,
+		`{"id":"1","w":"ÿ"}`, `{"id":"2","w":"ÿa"}`, `{"id":"3","w":"þ"}`, `{"id":"4","w":"Ā"}`,
+		`{"id":"5","w":"a\u0000b"}`, `{"id":"6","w":"a"}`, `{"id":"7","w":"ab"}`)
+	for prefix, want := range map[string][]string{
+		"ÿ": {"1", "2"}, "þ": {"3"}, "Ā": {"4"}, "a": {"5", "6", "7"}, "ab": {"7"}, "a\x00": {"5"},
+	} {
+		page, err := s.Find(context.Background(), words.Name, application.Query{
+			Filters: []application.Filter{f("w", application.Prefix, prefix)},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		equalIDs(t, "prefix "+prefix, ids(t, page.Items), want)
+	}
+}

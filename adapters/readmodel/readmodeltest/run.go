@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) application.ReadModelStore) {
 		{"DeclareTwice", testDeclareTwice},
 		{"InvalidDeclare", testInvalidDeclare},
 		{"Filters", testFilters},
+		{"PrefixBoundaries", testPrefixBoundaries},
 		{"InvalidQueries", testInvalidQueries},
 		{"Count", testCount},
 		{"Sort", testSort},

@@ -10,7 +10,9 @@ import (
 
 // Apply runs fn and stores the checkpoint in one transaction on the write
 // connection: the documents and the checkpoint commit together or not at
-// all, and reads through the batch see its own writes.
+// all, and reads through the batch see its own writes. fn must use only tx
+// for writes and must not call Apply, Reset or Declare, which wait for the
+// one write connection this batch holds.
 func (s *Store) Apply(ctx context.Context, projection string, position uint64, fn func(application.ReadModelTx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {

@@ -23,8 +23,10 @@ import (
 // single writer.
 const readConns = 4
 
-// Store is the SQLite read-model store. It is safe for concurrent use by
-// one process; Apply batches are serialised on its one write connection.
+// Store is the SQLite read-model store. It is safe for concurrent use;
+// Apply batches are serialised on its one write connection. Collection
+// specs are cached in memory and read back on Open, so one process should
+// own the file: another process's Declare is seen only after reopening.
 type Store struct {
 	write *sql.DB // one connection: every Apply, Reset and Declare
 	read  *sql.DB // pool for reads outside Apply; sees committed state only
