@@ -2,6 +2,7 @@ package query
 
 import (
 	"encoding/base64"
+	"errors"
 	"slices"
 	"testing"
 
@@ -52,9 +53,9 @@ func TestForgedCursors(t *testing.T) {
 		q := application.Query{Sort: sort, Cursor: base64.RawURLEncoding.EncodeToString([]byte(raw))}
 		_, err := Compile(cursorSpec, q)
 		var de *domain.Error
-		if domain.KindOf(err) != domain.KindInvalid {
+		if !errors.As(err, &de) || de.Kind != domain.KindInvalid {
 			t.Errorf("cursor %s: err %v, want invalid", raw, err)
-		} else if de, _ = err.(*domain.Error); len(de.Fields) != 1 || de.Fields[0].Pointer != "/cursor" {
+		} else if len(de.Fields) != 1 || de.Fields[0].Pointer != "/cursor" {
 			t.Errorf("cursor %s: fields %+v, want one at /cursor", raw, de.Fields)
 		}
 	}
