@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/webos-engine/webos/adapters/readmodel/query"
 	"github.com/webos-engine/webos/application"
 )
 
@@ -103,6 +104,10 @@ func (s *Store) load(ctx context.Context) error {
 		return err
 	}
 	for _, spec := range specs {
+		// Names become SQL text: validate what the file says, too.
+		if spec, err = query.Merge(application.CollectionSpec{}, spec); err != nil {
+			return err
+		}
 		if s.colls[spec.Name], err = newCollection(ctx, s, spec); err != nil {
 			return err
 		}

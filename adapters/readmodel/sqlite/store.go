@@ -42,7 +42,8 @@ var _ application.ReadModelStore = (*Store)(nil)
 // Open opens or creates the read-model database at path. Read models can be
 // rebuilt from the event log, so commits use synchronous=NORMAL: a power
 // loss may drop the last batches, never corrupt the file, and the
-// checkpoint is lost together with them.
+// checkpoint is lost together with them. The path is passed to the driver
+// as a DSN, so it must not contain '?'.
 func Open(path string) (*Store, error) {
 	if path == "" || strings.Contains(path, "?") {
 		return nil, fmt.Errorf("sqlite read model: unusable path %q", path)
@@ -54,9 +55,9 @@ func Open(path string) (*Store, error) {
 	var err error
 	// The writer comes first, so the file is in WAL mode and migrated before
 	// any reader opens it. _txlock=immediate takes the write lock at BEGIN,
-	// so a batch never fails half-way on a lock upgrade.
-	// The writer's page cache is large because a projection rebuild touches
-	// pages all over the tables and indexes; readers share the OS cache.
+	// so a batch never fails half-way on a lock upgrade. Its page cache is
+	// the largest because a projection rebuild touches pages all over the
+	// tables and indexes.
 	s.write, err = openDB(common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"+
 		"&_pragma=cache_size(-65536)&_txlock=immediate", 1)
 	if err == nil {
