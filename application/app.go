@@ -22,6 +22,9 @@ type Deps struct {
 	// NewID makes event ids; required.
 	NewID  func() string
 	Logger *slog.Logger
+	// CachedEvents bounds the aggregate repository's cache of decoded
+	// events: 0 means DefaultCachedEvents, a negative number disables it.
+	CachedEvents int
 }
 
 // App is the engine's kernel: the registries of commands, events, views,
@@ -51,10 +54,13 @@ func New(deps Deps) *App {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
+	if deps.CachedEvents == 0 {
+		deps.CachedEvents = DefaultCachedEvents
+	}
 	events := domain.NewEventRegistry()
 	return &App{
 		deps:     deps,
-		repo:     NewRepository(deps.Events, events, deps.Clock, deps.NewID),
+		repo:     NewRepository(deps.Events, events, deps.Clock, deps.NewID, deps.CachedEvents),
 		events:   events,
 		services: NewServices(),
 		dispatch: pipeline(deps.Validator, deps.Authorizer, deps.Logger),

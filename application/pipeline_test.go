@@ -112,3 +112,27 @@ func TestServices(t *testing.T) {
 type hello struct{}
 
 func (hello) Greet() string { return "hello" }
+
+// TestCachedLoadsSeeAppendsFromElsewhere appends to a stream behind the
+// repository's back (as another process would) between two commands.
+func TestCachedLoadsSeeAppendsFromElsewhere(t *testing.T) {
+	t.Parallel()
+	app, events := newApp(t, nil, counterModule{name: "counter"})
+	seed(t, events, "a")
+	ctx := context.Background()
+	if _, err := app.Dispatch(ctx, "counter.Increment", []byte(`{"id":"a","by":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := events.Append(ctx, "counter-a", 2, []domain.Envelope{{ID: "elsewhere", Type: "counter.Incremented", SchemaVersion: 1, Data: []byte(`{"by":40}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	c := &counter{Base: domain.NewBase("counter-a")}
+	if err := app.Repository().Load(ctx, c); err != nil || c.n != 42 || c.Version() != 3 {
+		t.Fatalf("loaded n=%d at version %d (%v), want 42 at 3", c.n, c.Version(), err)
+	}
+	at := uint64(3)
+	res, err := app.Dispatch(application.WithMeta(ctx, application.Meta{ExpectedVersion: &at}), "counter.Increment", []byte(`{"id":"a","by":1}`))
+	if err != nil || res.Version != 4 {
+		t.Fatalf("command after the foreign append: %+v %v", res, err)
+	}
+}

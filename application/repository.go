@@ -8,33 +8,52 @@ import (
 	"github.com/webos-engine/webos/domain"
 )
 
+// DefaultCachedEvents bounds the repository's stream cache.
+const DefaultCachedEvents = 200_000
+
 // Repository loads event-sourced aggregates from the event store and
 // appends what they raised, stamping each event with the request's Meta.
+//
+// It caches the decoded events of recently used streams, so a load reads
+// from the store only what was appended since; the read still happens on
+// every load, so appends by other processes are never missed. Aggregates'
+// Apply methods must therefore treat events as read-only values.
 type Repository struct {
 	store  EventStore
 	events *domain.EventRegistry
 	clock  func() time.Time
 	newID  func() string
+	cache  *streamCache
 }
 
 // NewRepository returns a repository over store that decodes and encodes
-// events with events.
-func NewRepository(store EventStore, events *domain.EventRegistry, clock func() time.Time, newID func() string) *Repository {
-	return &Repository{store: store, events: events, clock: clock, newID: newID}
+// events with events and caches up to cachedEvents decoded events.
+func NewRepository(store EventStore, events *domain.EventRegistry, clock func() time.Time, newID func() string, cachedEvents int) *Repository {
+	return &Repository{store: store, events: events, clock: clock, newID: newID, cache: newStreamCache(cachedEvents)}
 }
 
 // Load replays every stored event of a's stream into a.
 func (r *Repository) Load(ctx context.Context, a domain.Aggregate) error {
-	stored, err := r.store.ReadStream(ctx, a.Root().ID(), 0, Forward, 0)
+	id := a.Root().ID()
+	cached, version := r.cache.get(id)
+	stored, err := r.store.ReadStream(ctx, id, version+1, Forward, 0)
 	if err != nil {
-		return fmt.Errorf("load %s: %w", a.Root().ID(), err)
+		return fmt.Errorf("load %s: %w", id, err)
 	}
+	fresh := make([]domain.Event, len(stored))
 	for i := range stored {
-		ev, err := r.events.Decode(&stored[i])
-		if err != nil {
-			return fmt.Errorf("load %s: %w", a.Root().ID(), err)
+		if fresh[i], err = r.events.Decode(&stored[i]); err != nil {
+			return fmt.Errorf("load %s: %w", id, err)
 		}
+	}
+	for i, ev := range cached {
+		domain.Replay(a, ev, uint64(i+1))
+	}
+	for i, ev := range fresh {
 		domain.Replay(a, ev, stored[i].StreamVersion)
+	}
+	if len(stored) > 0 {
+		r.cache.extend(id, version, fresh, stored[len(stored)-1].StreamVersion)
 	}
 	return nil
 }
@@ -73,6 +92,7 @@ func (r *Repository) Save(ctx context.Context, a domain.Aggregate) (Result, erro
 		return Result{}, err
 	}
 	last := stored[len(stored)-1]
+	r.cache.extend(root.ID(), root.Version(), pending, last.StreamVersion)
 	root.Committed(last.StreamVersion)
 	res.Version, res.Position = last.StreamVersion, last.Position
 	for _, e := range stored {

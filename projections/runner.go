@@ -136,7 +136,8 @@ func (b *batch) flush(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, flushTimeout)
 	defer cancel()
-	err := b.r.rt.store.Apply(ctx, b.r.p.Name(), b.last, func(tx application.ReadModelTx) error {
+	err := b.r.rt.store.Apply(ctx, b.r.p.Name(), b.last, func(stx application.ReadModelTx) error {
+		tx := newOverlay(stx)
 		for i := range b.events {
 			env := &b.events[i]
 			ev, err := b.r.rt.types.Decode(env)
@@ -147,7 +148,7 @@ func (b *batch) flush(ctx context.Context) error {
 				return fmt.Errorf("position %d (%s): %w", env.Position, env.Type, err)
 			}
 		}
-		return nil
+		return tx.flush(ctx)
 	})
 	if err != nil {
 		return err
