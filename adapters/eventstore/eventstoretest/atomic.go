@@ -67,10 +67,14 @@ func testInvalidInput(t *testing.T, s application.EventStore) {
 	ctx := context.Background()
 	noID := newEvents(1)
 	noID[0].ID = ""
+	nul := newEvents(2)
+	nul[1].Actor = "user\x00root"
 	for name, call := range map[string]func() error{
-		"empty stream id": func() error { _, err := s.Append(ctx, "", domain.NoStream, newEvents(1)); return err },
-		"empty event id":  func() error { _, err := s.Append(ctx, "x", domain.NoStream, noID); return err },
-		"bad expected":    func() error { _, err := s.Append(ctx, "x", -2, newEvents(1)); return err },
+		"empty stream id":  func() error { _, err := s.Append(ctx, "", domain.NoStream, newEvents(1)); return err },
+		"empty event id":   func() error { _, err := s.Append(ctx, "x", domain.NoStream, noID); return err },
+		"bad expected":     func() error { _, err := s.Append(ctx, "x", -2, newEvents(1)); return err },
+		"NUL in stream id": func() error { _, err := s.Append(ctx, "x\x00", domain.NoStream, newEvents(1)); return err },
+		"NUL in a field":   func() error { _, err := s.Append(ctx, "x", domain.NoStream, nul); return err },
 	} {
 		if err := call(); !errors.Is(err, domain.ErrInvalid) {
 			t.Errorf("%s: err %v, want invalid", name, err)

@@ -25,7 +25,10 @@ func richEvents() []domain.Envelope {
 	}
 	bare := domain.Envelope{ID: "rich-2", Type: "billing.Noted", RecordedAt: at.Add(time.Nanosecond), Data: json.RawMessage(`"just a string"`)}
 	empty := domain.Envelope{ID: "rich-3", Type: "billing.Noted", SchemaVersion: 1, TraceContext: map[string]string{}, Data: json.RawMessage(`[]`)}
-	return []domain.Envelope{full, bare, empty}
+	// Bytes that are not UTF-8 inside a JSON string still count as JSON to
+	// the hash chain, so a store must keep them too.
+	binary := domain.Envelope{ID: "rich-4", Type: "billing.Noted", Actor: "\u00e9", Data: json.RawMessage("{\"raw\":\"\xff\xfe\"}")}
+	return []domain.Envelope{full, bare, empty, binary}
 }
 
 func testRoundTrip(t *testing.T, s application.EventStore) {

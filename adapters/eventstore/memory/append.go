@@ -3,13 +3,14 @@ package memory
 import (
 	"context"
 
+	"github.com/webos-engine/webos/adapters/eventstore/internal/esinput"
 	"github.com/webos-engine/webos/domain"
 )
 
 // Append adds events to stream if its version matches expected; see
 // application.EventStore. Appending no events is a no-op.
 func (s *Store) Append(ctx context.Context, stream string, expected domain.ExpectedVersion, events []domain.Envelope) ([]domain.Envelope, error) {
-	if err := validate(stream, expected, events); err != nil || len(events) == 0 {
+	if err := esinput.Validate(stream, expected, events); err != nil || len(events) == 0 {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -57,20 +58,4 @@ func (s *Store) appendLocked(ctx context.Context, stream string, expected domain
 		s.log = append(s.log, clone(out[i]))
 	}
 	return out, nil
-}
-
-// validate rejects input no store could append, before taking the lock.
-func validate(stream string, expected domain.ExpectedVersion, events []domain.Envelope) error {
-	if stream == "" {
-		return domain.Invalid("stream id is empty")
-	}
-	if expected < domain.AnyVersion {
-		return domain.Invalid("expected version must be AnyVersion, NoStream or a version")
-	}
-	for _, e := range events {
-		if e.ID == "" || e.Type == "" {
-			return domain.Invalid("every event needs an id and a type")
-		}
-	}
-	return nil
 }

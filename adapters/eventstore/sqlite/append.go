@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/webos-engine/webos/adapters/eventstore/internal/esinput"
 	"github.com/webos-engine/webos/domain"
 )
 
@@ -11,7 +12,7 @@ import (
 // application.EventStore. Appending no events is a no-op. The request joins
 // the writer's next group commit and returns once that has committed.
 func (s *Store) Append(ctx context.Context, stream string, expected domain.ExpectedVersion, events []domain.Envelope) ([]domain.Envelope, error) {
-	if err := validate(stream, expected, events); err != nil || len(events) == 0 {
+	if err := esinput.Validate(stream, expected, events); err != nil || len(events) == 0 {
 		return nil, err
 	}
 	if s.closed.Load() {
@@ -25,20 +26,4 @@ func (s *Store) Append(ctx context.Context, stream string, expected domain.Expec
 		return nil, err
 	}
 	return r.events, nil
-}
-
-// validate rejects input no store could append, before it is queued.
-func validate(stream string, expected domain.ExpectedVersion, events []domain.Envelope) error {
-	if stream == "" {
-		return domain.Invalid("stream id is empty")
-	}
-	if expected < domain.AnyVersion {
-		return domain.Invalid("expected version must be AnyVersion, NoStream or a version")
-	}
-	for _, e := range events {
-		if e.ID == "" || e.Type == "" {
-			return domain.Invalid("every event needs an id and a type")
-		}
-	}
-	return nil
 }

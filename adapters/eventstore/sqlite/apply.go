@@ -23,8 +23,13 @@ type streamHead struct {
 type batchTx struct {
 	w          *writer
 	heads      map[string]streamHead
-	savepoints bool // false for a lone request: the transaction is its scope
+	savepoints bool // a savepoint around each request; see writer.transact
+	lone       bool // one request only: the transaction is its scope
 }
+
+// errNeedSavepoints asks for a batch to be rerun with savepoints, because
+// an insert failed where no savepoint can undo just its request.
+var errNeedSavepoints = errors.New("rerun the batch with savepoints")
 
 // apply appends one request. The first result is the request's own error;
 // the second means the transaction is unusable and the batch must fail.
@@ -39,26 +44,29 @@ func (tx *batchTx) apply(ctx context.Context, r *request) (error, error) {
 	if err := domain.Chain(h.version, h.hash, r.events); err != nil {
 		return domain.Invalid(err.Error()), nil
 	}
-	if err := tx.exec(ctx, "SAVEPOINT append"); err != nil {
+	if err := tx.exec(ctx, tx.w.stmts.savepoint); err != nil {
 		return nil, err
 	}
-	if err := tx.insert(ctx, r); err != nil {
-		if err := tx.exec(ctx, "ROLLBACK TO append"); err != nil {
+	if err := insertEvents(ctx, tx.w.stmts.insert, r.events); err != nil {
+		if !tx.savepoints && !tx.lone {
+			return nil, errNeedSavepoints
+		}
+		if err := tx.exec(ctx, tx.w.stmts.rollbackTo); err != nil {
 			return nil, err
 		}
-		return mapInsertError(r, h, err), tx.exec(ctx, "RELEASE append")
+		return mapInsertError(r, h, err), tx.exec(ctx, tx.w.stmts.release)
 	}
 	last := r.events[len(r.events)-1]
 	tx.heads[r.stream] = streamHead{last.StreamVersion, last.Hash}
-	return nil, tx.exec(ctx, "RELEASE append")
+	return nil, tx.exec(ctx, tx.w.stmts.release)
 }
 
-// exec runs a savepoint statement, or nothing for a lone request.
-func (tx *batchTx) exec(ctx context.Context, stmt string) error {
+// exec runs a savepoint statement, or nothing when running without.
+func (tx *batchTx) exec(ctx context.Context, stmt *sql.Stmt) error {
 	if !tx.savepoints {
 		return nil
 	}
-	_, err := tx.w.conn.ExecContext(ctx, stmt)
+	_, err := stmt.ExecContext(ctx)
 	return err
 }
 
@@ -73,18 +81,6 @@ func (tx *batchTx) head(ctx context.Context, stream string) (streamHead, error) 
 	}
 	tx.heads[stream] = h
 	return h, err
-}
-
-// insert stores the chained events and records their positions.
-func (tx *batchTx) insert(ctx context.Context, r *request) error {
-	for i := range r.events {
-		pos, err := tx.w.stmts.insertEnvelope(ctx, &r.events[i])
-		if err != nil {
-			return err
-		}
-		r.events[i].Position = pos
-	}
-	return nil
 }
 
 // mapInsertError turns the database's uniqueness checks into domain

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 )
 
 // commit runs one batch in one transaction and answers every request.
@@ -30,12 +31,29 @@ func (w *writer) commit(batch []*request) {
 // transact appends every request of batch in one BEGIN IMMEDIATE
 // transaction and returns each request's own error. A non-nil second
 // result fails the whole batch: nothing of it was committed.
+//
+// A savepoint copies every page its request touches into a sub-journal,
+// which made savepoints the largest cost of a batch. Version conflicts and
+// invalid events are caught before anything is written, so only a failed
+// insert (in practice a duplicate event id) needs one request undone. A
+// batch therefore runs without savepoints first; if an insert fails, the
+// whole transaction is rolled back and the batch rerun with a savepoint per
+// request, and only the failing request fails.
 func (w *writer) transact(batch []*request) ([]error, error) {
+	results, err := w.attempt(batch, false)
+	if errors.Is(err, errNeedSavepoints) {
+		results, err = w.attempt(batch, true)
+	}
+	return results, err
+}
+
+// attempt runs batch once, with or without a savepoint per request.
+func (w *writer) attempt(batch []*request, savepoints bool) ([]error, error) {
 	ctx := context.Background() // a started batch finishes; see submit
-	if _, err := w.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+	if _, err := w.stmts.begin.ExecContext(ctx); err != nil {
 		return nil, err
 	}
-	tx := &batchTx{w: w, heads: map[string]streamHead{}, savepoints: len(batch) > 1}
+	tx := &batchTx{w: w, heads: map[string]streamHead{}, savepoints: savepoints, lone: len(batch) == 1}
 	results := make([]error, len(batch))
 	wrote := false
 	for i, r := range batch {
@@ -48,12 +66,11 @@ func (w *writer) transact(batch []*request) ([]error, error) {
 		wrote = wrote || results[i] == nil
 	}
 	if !wrote {
-		// Also the way a lone request, which runs without a savepoint,
-		// undoes a partial write.
+		// Also how a lone request undoes a partial write.
 		w.rollback()
 		return results, nil
 	}
-	if _, err := w.conn.ExecContext(ctx, "COMMIT"); err != nil {
+	if _, err := w.stmts.commit.ExecContext(ctx); err != nil {
 		w.rollback()
 		return nil, err
 	}
@@ -65,5 +82,5 @@ func (w *writer) transact(batch []*request) ([]error, error) {
 // SQLite has then already rolled back, and the next BEGIN reports a
 // connection that is really broken.
 func (w *writer) rollback() {
-	w.conn.ExecContext(context.Background(), "ROLLBACK")
+	w.stmts.rollback.ExecContext(context.Background())
 }

@@ -9,7 +9,13 @@
 //
 // Appends are group-committed: one writer goroutine owns the only write
 // connection and takes every append request queued at that moment into a
-// single transaction, each request inside its own SAVEPOINT, so concurrent
-// appenders share one commit and one fsync while a conflict still undoes
-// only its own request.
+// single transaction, so concurrent appenders share one commit and one
+// fsync, while a request that fails still fails alone: version conflicts
+// are found before anything is written, and a failed insert reruns the
+// batch with each request inside its own SAVEPOINT.
+//
+// Reads go through a separate pool of read-only connections, which WAL
+// lets run beside the writer; subscriptions are catchup.Feed
+// subscriptions, woken by this Store's commits and polling for commits of
+// other processes.
 package sqlite

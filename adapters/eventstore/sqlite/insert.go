@@ -3,52 +3,41 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
+	"strings"
 	"time"
 
 	"github.com/webos-engine/webos/domain"
 )
 
-// writeStmts are prepared once on the writer's connection.
-type writeStmts struct {
-	head, insert *sql.Stmt
-}
+// insertSQL writes one event; position is assigned by SQLite.
+var insertSQL = `INSERT INTO events (stream_id, version, id, type, schema_version,
+	recorded_at, actor, tenant, correlation_id, causation_id, trace_context, data, prev_hash, hash)
+	VALUES (?` + strings.Repeat(", ?", 13) + `)`
 
-func (w *writeStmts) prepare(ctx context.Context, conn *sql.Conn) error {
-	var err error
-	w.head, err = conn.PrepareContext(ctx, `SELECT version, hash FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1`)
-	if err != nil {
-		return err
-	}
-	w.insert, err = conn.PrepareContext(ctx, `INSERT INTO events (stream_id, version, id, type,
-		schema_version, recorded_at, actor, tenant, correlation_id, causation_id, trace_context,
-		data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	return err
-}
-
-func (w *writeStmts) close() error {
-	var errs []error
-	for _, s := range []*sql.Stmt{w.head, w.insert} {
-		if s != nil {
-			errs = append(errs, s.Close())
+// insertEvents stores chained envelopes one row at a time with the
+// prepared insert, and records their positions. One prepared single-row
+// statement is cheaper than multi-row INSERTs here: the driver binds
+// parameters in time quadratic in their number, and large statements churn
+// its allocator.
+func insertEvents(ctx context.Context, insert *sql.Stmt, events []domain.Envelope) error {
+	for i := range events {
+		e := &events[i]
+		trace, err := traceJSON(e.TraceContext)
+		if err != nil {
+			return err
 		}
+		// Data goes in as the exact bytes given, as TEXT.
+		res, err := insert.ExecContext(ctx, e.StreamID, int64(e.StreamVersion), e.ID, e.Type,
+			int64(e.SchemaVersion), e.RecordedAt.UTC().Format(time.RFC3339Nano), e.Actor, e.Tenant,
+			e.CorrelationID, e.CausationID, trace, string(e.Data), e.PrevHash, e.Hash)
+		if err != nil {
+			return err
+		}
+		pos, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		e.Position = uint64(pos)
 	}
-	return errors.Join(errs...)
-}
-
-// insertEnvelope stores one chained envelope and returns its position.
-// Data goes in as the exact bytes given, as TEXT.
-func (w *writeStmts) insertEnvelope(ctx context.Context, e *domain.Envelope) (uint64, error) {
-	trace, err := traceJSON(e.TraceContext)
-	if err != nil {
-		return 0, err
-	}
-	res, err := w.insert.ExecContext(ctx, e.StreamID, int64(e.StreamVersion), e.ID, e.Type,
-		int64(e.SchemaVersion), e.RecordedAt.UTC().Format(time.RFC3339Nano), e.Actor, e.Tenant,
-		e.CorrelationID, e.CausationID, trace, string(e.Data), e.PrevHash, e.Hash)
-	if err != nil {
-		return 0, err
-	}
-	pos, err := res.LastInsertId()
-	return uint64(pos), err
+	return nil
 }

@@ -43,6 +43,7 @@ func startWriter(ctx context.Context, db *sql.DB, notify *catchup.Notifier) (*wr
 	}
 	w := &writer{conn: conn, queue: make(chan *request, maxBatch), notify: notify, done: make(chan struct{})}
 	if err := w.stmts.prepare(ctx, conn); err != nil {
+		w.stmts.close()
 		conn.Close()
 		return nil, err
 	}
