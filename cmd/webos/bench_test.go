@@ -87,7 +87,7 @@ func load(b *testing.B, req func(i int) (url, body string)) {
 					return
 				}
 				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
+				_ = res.Body.Close()
 				if res.StatusCode != http.StatusOK {
 					b.Errorf("status %d", res.StatusCode)
 					return

@@ -50,7 +50,7 @@ func TestSurvivesSIGKILL(t *testing.T) {
 					Events []string `json:"events"`
 				}
 				ok := res.StatusCode == http.StatusOK && json.NewDecoder(res.Body).Decode(&out) == nil
-				res.Body.Close()
+				_ = res.Body.Close()
 				if ok {
 					sent.Add(1)
 					for _, id := range out.Events {
@@ -133,7 +133,7 @@ func (p *proc) stream(id string) []domain.Envelope {
 			Events  []domain.Envelope `json:"events"`
 		}
 		err = json.NewDecoder(res.Body).Decode(&page)
-		res.Body.Close()
+		_ = res.Body.Close()
 		if err != nil || res.StatusCode != http.StatusOK {
 			p.t.Fatalf("stream %s: %d %v", id, res.StatusCode, err)
 		}

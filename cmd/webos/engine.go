@@ -57,7 +57,7 @@ func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
 	}
 	models, err := rmsqlite.Open(filepath.Join(dataDir, "readmodels.db"))
 	if err != nil {
-		events.Close()
+		_ = events.Close()
 		unlock()
 		return nil, err
 	}

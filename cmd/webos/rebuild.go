@@ -28,7 +28,7 @@ func rebuild(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	defer e.close()
+	defer func() { _ = e.close() }() // nothing left to report a close error to
 	start := time.Now()
 	n, err := e.projections.Rebuild(ctx, names[0])
 	if err != nil {

@@ -35,7 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) application.EventStore) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
-			t.Cleanup(func() { s.Close() })
+			t.Cleanup(func() { _ = s.Close() })
 			tc.fn(t, s)
 		})
 	}
