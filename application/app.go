@@ -25,6 +25,10 @@ type Deps struct {
 	// CachedEvents bounds the aggregate repository's cache of decoded
 	// events: 0 means DefaultCachedEvents, a negative number disables it.
 	CachedEvents int
+	// Snapshots stores aggregate snapshots; nil disables them.
+	Snapshots SnapshotStore
+	// SnapshotEvery defaults to DefaultSnapshotEvery.
+	SnapshotEvery int
 }
 
 // App is the engine's kernel: the registries of commands, events, views,
@@ -54,13 +58,13 @@ func New(deps Deps) *App {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	if deps.CachedEvents == 0 {
-		deps.CachedEvents = DefaultCachedEvents
-	}
 	events := domain.NewEventRegistry()
 	return &App{
-		deps:     deps,
-		repo:     NewRepository(deps.Events, events, deps.Clock, deps.NewID, deps.CachedEvents),
+		deps: deps,
+		repo: NewRepository(deps.Events, events, RepositoryOptions{
+			Clock: deps.Clock, NewID: deps.NewID, CachedEvents: deps.CachedEvents,
+			Snapshots: deps.Snapshots, SnapshotEvery: deps.SnapshotEvery, Logger: deps.Logger,
+		}),
 		events:   events,
 		services: NewServices(),
 		dispatch: pipeline(deps.Validator, deps.Authorizer, deps.Logger),

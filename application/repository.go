@@ -3,40 +3,72 @@ package application
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/webos-engine/webos/domain"
 )
 
-// DefaultCachedEvents bounds the repository's stream cache.
-const DefaultCachedEvents = 200_000
+// Defaults of RepositoryOptions.
+const (
+	DefaultCachedEvents  = 200_000
+	DefaultSnapshotEvery = 500
+)
+
+// RepositoryOptions tune a Repository. Zero values take the defaults.
+type RepositoryOptions struct {
+	Clock func() time.Time
+	// NewID makes event ids; required.
+	NewID func() string
+	// CachedEvents bounds the cache of decoded streams; negative: off.
+	CachedEvents int
+	// Snapshots stores snapshots of Snapshotter aggregates; nil: none.
+	Snapshots SnapshotStore
+	// SnapshotEvery: a snapshot is taken whenever an append crosses a
+	// multiple of this stream version.
+	SnapshotEvery int
+	Logger        *slog.Logger
+}
 
 // Repository loads event-sourced aggregates from the event store and
 // appends what they raised, stamping each event with the request's Meta.
 //
-// It caches the decoded events of recently used streams, so a load reads
-// from the store only what was appended since; the read still happens on
-// every load, so appends by other processes are never missed. Aggregates'
-// Apply methods must therefore treat events as read-only values.
+// Loading starts from the best known state: the cache of recently used
+// streams, else the aggregate's snapshot (for domain.Snapshotter
+// aggregates), else the stream's start; then it reads from the store every
+// event after that state, so appends by other processes are never missed.
+// Cached events are shared between loads: Apply must treat events as
+// read-only values.
 type Repository struct {
 	store  EventStore
 	events *domain.EventRegistry
-	clock  func() time.Time
-	newID  func() string
+	opts   RepositoryOptions
 	cache  *streamCache
 }
 
-// NewRepository returns a repository over store that decodes and encodes
-// events with events and caches up to cachedEvents decoded events.
-func NewRepository(store EventStore, events *domain.EventRegistry, clock func() time.Time, newID func() string, cachedEvents int) *Repository {
-	return &Repository{store: store, events: events, clock: clock, newID: newID, cache: newStreamCache(cachedEvents)}
+// NewRepository returns a repository over store that encodes and decodes
+// events with events.
+func NewRepository(store EventStore, events *domain.EventRegistry, opts RepositoryOptions) *Repository {
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.CachedEvents == 0 {
+		opts.CachedEvents = DefaultCachedEvents
+	}
+	if opts.SnapshotEvery <= 0 {
+		opts.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Repository{store: store, events: events, opts: opts, cache: newStreamCache(opts.CachedEvents)}
 }
 
-// Load replays every stored event of a's stream into a.
+// Load brings a up to the latest version of its stream.
 func (r *Repository) Load(ctx context.Context, a domain.Aggregate) error {
 	id := a.Root().ID()
-	cached, version := r.cache.get(id)
-	stored, err := r.store.ReadStream(ctx, id, version+1, Forward, 0)
+	known, cached := r.known(ctx, a)
+	stored, err := r.store.ReadStream(ctx, id, known.version+1, Forward, 0)
 	if err != nil {
 		return fmt.Errorf("load %s: %w", id, err)
 	}
@@ -45,58 +77,60 @@ func (r *Repository) Load(ctx context.Context, a domain.Aggregate) error {
 		if fresh[i], err = r.events.Decode(&stored[i]); err != nil {
 			return fmt.Errorf("load %s: %w", id, err)
 		}
-	}
-	for i, ev := range cached {
-		domain.Replay(a, ev, uint64(i+1))
-	}
-	for i, ev := range fresh {
-		domain.Replay(a, ev, stored[i].StreamVersion)
+		domain.Replay(a, fresh[i], stored[i].StreamVersion)
 	}
 	if len(stored) > 0 {
-		r.cache.extend(id, version, fresh, stored[len(stored)-1].StreamVersion)
+		r.cache.extend(known, fresh, stored[len(stored)-1].StreamVersion)
+	} else if !cached && known.version > 0 {
+		r.cache.put(known)
 	}
 	return nil
 }
 
-// Save appends a's pending events, expecting the stream to be at the
-// version a was loaded at. With nothing pending it appends nothing and
-// reports the current version.
-func (r *Repository) Save(ctx context.Context, a domain.Aggregate) (Result, error) {
-	root := a.Root()
-	res := Result{Stream: root.ID(), Version: root.Version(), Events: []string{}}
-	pending := root.Pending()
-	if len(pending) == 0 {
-		return res, nil
+// known restores a from the cache or else a snapshot, and returns that
+// state and whether it came from the cache.
+func (r *Repository) known(ctx context.Context, a domain.Aggregate) (cachedStream, bool) {
+	id := a.Root().ID()
+	known, cached := r.cache.get(id)
+	if !cached {
+		known = newCachedStream(id, r.snapshot(ctx, a))
 	}
-	meta := MetaFrom(ctx)
-	causation := meta.CausationID
-	if causation == "" {
-		causation = meta.RequestID
-	}
-	now := r.clock()
-	envs := make([]domain.Envelope, len(pending))
-	for i, e := range pending {
-		typ, ver, data, err := r.events.Encode(e)
-		if err != nil {
-			return Result{}, err
-		}
-		envs[i] = domain.Envelope{
-			ID: r.newID(), Type: typ, SchemaVersion: ver, StreamID: root.ID(),
-			RecordedAt: now, Actor: meta.Actor, Tenant: meta.Tenant,
-			CorrelationID: meta.CorrelationID, CausationID: causation,
-			TraceContext: meta.TraceContext, Data: data,
+	if known.snapshot != nil {
+		if err := domain.Restore(a.(domain.Snapshotter), known.snapshot.Data, known.snapshot.Version); err != nil {
+			// UnmarshalSnapshot leaves the state alone on error: replay
+			// the whole stream instead.
+			r.opts.Logger.WarnContext(ctx, "snapshot unusable; replaying the stream", "stream", id, "error", err)
+			return cachedStream{id: id}, false
 		}
 	}
-	stored, err := r.store.Append(ctx, root.ID(), domain.ExpectedVersion(root.Version()), envs)
+	for i, ev := range known.events {
+		domain.Replay(a, ev, known.base()+uint64(i)+1)
+	}
+	return known, cached
+}
+
+// snapshot returns a usable stored snapshot of a, or nil. A failure to
+// read one is logged, not returned: the stream alone is enough.
+func (r *Repository) snapshot(ctx context.Context, a domain.Aggregate) *Snapshot {
+	sa, ok := a.(domain.Snapshotter)
+	if !ok || r.opts.Snapshots == nil {
+		return nil
+	}
+	snap, ok, err := r.opts.Snapshots.LoadSnapshot(ctx, a.Root().ID())
 	if err != nil {
-		return Result{}, err
+		r.opts.Logger.WarnContext(ctx, "snapshot unreadable; replaying the stream", "stream", a.Root().ID(), "error", err)
 	}
-	last := stored[len(stored)-1]
-	r.cache.extend(root.ID(), root.Version(), pending, last.StreamVersion)
-	root.Committed(last.StreamVersion)
-	res.Version, res.Position = last.StreamVersion, last.Position
-	for _, e := range stored {
-		res.Events = append(res.Events, e.ID)
+	if !ok || err != nil || snap.Schema != sa.SnapshotSchema() {
+		return nil
 	}
-	return res, nil
+	return &snap
+}
+
+// newCachedStream is the state a snapshot gives, or the empty stream.
+func newCachedStream(id string, snap *Snapshot) cachedStream {
+	s := cachedStream{id: id, snapshot: snap}
+	if snap != nil {
+		s.version = snap.Version
+	}
+	return s
 }

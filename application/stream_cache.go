@@ -7,11 +7,11 @@ import (
 	"github.com/webos-engine/webos/domain"
 )
 
-// streamCache keeps the decoded events of recently used streams, so that
-// loading an aggregate reads only what was appended since. Entries are
-// immutable: readers get a slice nobody appends to, and every update
-// stores a new one. It is bounded by the total number of events held,
-// evicting the least recently used streams.
+// streamCache keeps recently used streams in decoded form (an optional
+// snapshot plus the events after it), so that loading an aggregate reads
+// only what was appended since. Entries are immutable: every update
+// stores a new one. It is bounded by the number of events held, evicting
+// the least recently used streams.
 type streamCache struct {
 	mu        sync.Mutex
 	maxEvents int
@@ -20,54 +20,58 @@ type streamCache struct {
 	byID      map[string]*list.Element
 }
 
-// cachedStream is a stream's events from version 1 up to version.
+// cachedStream is a stream up to version: the snapshot (if any), then
+// events, the decoded events after the snapshot's version (or from 1).
 type cachedStream struct {
-	id      string
-	version uint64
-	events  []domain.Event
+	id       string
+	snapshot *Snapshot
+	events   []domain.Event
+	version  uint64
 }
+
+// base is the version the events start after.
+func (s cachedStream) base() uint64 { return s.version - uint64(len(s.events)) }
 
 func newStreamCache(maxEvents int) *streamCache {
 	return &streamCache{maxEvents: maxEvents, lru: list.New(), byID: map[string]*list.Element{}}
 }
 
-// get returns the cached events of stream id (nil, 0 when none).
-func (c *streamCache) get(id string) ([]domain.Event, uint64) {
+// get returns the cached form of stream id, if any.
+func (c *streamCache) get(id string) (cachedStream, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.byID[id]
 	if !ok {
-		return nil, 0
+		return cachedStream{}, false
 	}
 	c.lru.MoveToFront(el)
-	s := el.Value.(*cachedStream)
-	return s.events, s.version
+	return *el.Value.(*cachedStream), true
 }
 
-// extend records that stream id, known up to version from, now has more
-// events up to version to. If the cache holds another version of the
-// stream than from (another writer got there first), it keeps that.
-func (c *streamCache) extend(id string, from uint64, more []domain.Event, to uint64) {
-	if len(more) == 0 || c.maxEvents <= 0 {
+// extend stores from followed by more, the events after from.version up
+// to version to, unless the cache already holds a newer version.
+func (c *streamCache) extend(from cachedStream, more []domain.Event, to uint64) {
+	events := make([]domain.Event, 0, len(from.events)+len(more))
+	from.events = append(append(events, from.events...), more...)
+	from.version = to
+	c.put(from)
+}
+
+// put stores s unless the cache holds a newer version of the stream.
+func (c *streamCache) put(s cachedStream) {
+	if c.maxEvents <= 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var old []domain.Event
-	if el, ok := c.byID[id]; ok {
-		s := el.Value.(*cachedStream)
-		if s.version != from {
+	if el, ok := c.byID[s.id]; ok {
+		if el.Value.(*cachedStream).version > s.version {
 			return
 		}
-		old = s.events
 		c.remove(el)
-	} else if from != 0 {
-		return // the start of the stream is not known here
 	}
-	events := make([]domain.Event, 0, len(old)+len(more))
-	events = append(append(events, old...), more...)
-	c.byID[id] = c.lru.PushFront(&cachedStream{id: id, version: to, events: events})
-	c.held += len(events)
+	c.byID[s.id] = c.lru.PushFront(&s)
+	c.held += len(s.events)
 	for c.held > c.maxEvents && c.lru.Len() > 0 {
 		c.remove(c.lru.Back())
 	}

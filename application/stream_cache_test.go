@@ -21,25 +21,25 @@ func ticks(n int) []domain.Event {
 func TestStreamCache(t *testing.T) {
 	t.Parallel()
 	c := newStreamCache(10)
-	c.extend("a", 3, ticks(2), 5) // the start of a is unknown: ignored
-	if evs, v := c.get("a"); evs != nil || v != 0 {
-		t.Fatalf("a partial stream was cached: %d events at %d", len(evs), v)
+	c.extend(cachedStream{id: "a"}, ticks(4), 4)
+	c.extend(cachedStream{id: "a"}, ticks(3), 3) // older than what is held: ignored
+	if s, ok := c.get("a"); !ok || len(s.events) != 4 || s.version != 4 || s.base() != 0 {
+		t.Fatalf("a: %+v", s)
 	}
-	c.extend("a", 0, ticks(4), 4)
-	c.extend("a", 2, ticks(1), 3) // stale writer: ignored
-	if evs, v := c.get("a"); len(evs) != 4 || v != 4 {
-		t.Fatalf("a: %d events at version %d, want 4 at 4", len(evs), v)
-	}
-	c.extend("b", 0, ticks(5), 5)
-	c.get("a")                    // a is now the most recent
-	c.extend("c", 0, ticks(3), 3) // 12 > 10: evicts b, the least recent
-	if evs, _ := c.get("b"); evs != nil {
+	c.extend(cachedStream{id: "b"}, ticks(5), 5)
+	c.get("a")                                   // a is now the most recent
+	c.extend(cachedStream{id: "c"}, ticks(3), 3) // 12 > 10: evicts b, the least recent
+	if _, ok := c.get("b"); ok {
 		t.Fatal("b should have been evicted")
 	}
-	if evs, _ := c.get("a"); len(evs) != 4 {
-		t.Fatal("a should have stayed")
+	snap := &Snapshot{StreamID: "a", Version: 4}
+	c.put(cachedStream{id: "a", snapshot: snap, version: 4}) // a snapshot replaces the events
+	s, _ := c.get("a")
+	c.extend(s, ticks(2), 6)
+	if s, _ := c.get("a"); s.snapshot != snap || len(s.events) != 2 || s.base() != 4 {
+		t.Fatalf("a after snapshot: %+v", s)
 	}
-	if c.held != 7 {
-		t.Fatalf("held %d events, want 7", c.held)
+	if c.held != 5 {
+		t.Fatalf("held %d events, want 5", c.held)
 	}
 }

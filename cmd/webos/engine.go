@@ -11,6 +11,7 @@ import (
 	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
 	"github.com/webos-engine/webos/adapters/jsonschema"
 	rmsqlite "github.com/webos-engine/webos/adapters/readmodel/sqlite"
+	snapsqlite "github.com/webos-engine/webos/adapters/snapshot/sqlite"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/modules/warehouse"
 	"github.com/webos-engine/webos/projections"
@@ -25,6 +26,7 @@ func modules() []application.Module {
 type engine struct {
 	events      application.EventStore
 	models      application.ReadModelStore
+	snapshots   application.SnapshotStore
 	app         *application.App
 	projections *projections.Runtime
 	modules     []application.Module
@@ -32,9 +34,9 @@ type engine struct {
 }
 
 // newApp builds the kernel on the given stores and loads the modules.
-func newApp(events application.EventStore, models application.ReadModelStore, log *slog.Logger) (*application.App, []application.Module) {
+func newApp(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger) (*application.App, []application.Module) {
 	app := application.New(application.Deps{
-		Events: events, ReadModels: models, Validator: jsonschema.NewValidator(),
+		Events: events, ReadModels: models, Snapshots: snapshots, Validator: jsonschema.NewValidator(),
 		NewID: newID, Logger: log,
 	})
 	mods := modules()
@@ -61,9 +63,15 @@ func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
 		unlock()
 		return nil, err
 	}
-	app, mods := newApp(events, models, log)
+	snapshots, err := snapsqlite.Open(filepath.Join(dataDir, "snapshots.db"))
+	if err != nil {
+		_ = errors.Join(events.Close(), models.Close())
+		unlock()
+		return nil, err
+	}
+	app, mods := newApp(events, models, snapshots, log)
 	rt := projections.New(events, models, app.Events(), app.Projections(), log, projections.Options{})
-	return &engine{events: events, models: models, app: app, projections: rt, modules: mods, unlock: unlock}, nil
+	return &engine{events: events, models: models, snapshots: snapshots, app: app, projections: rt, modules: mods, unlock: unlock}, nil
 }
 
 // ready reports whether both stores answer.
@@ -77,7 +85,7 @@ func (e *engine) ready(ctx context.Context) error {
 
 // close closes the stores and releases the data dir.
 func (e *engine) close() error {
-	err := errors.Join(e.events.Close(), e.models.Close())
+	err := errors.Join(e.events.Close(), e.models.Close(), e.snapshots.Close())
 	e.unlock()
 	return err
 }

@@ -22,7 +22,7 @@ func writeSchemas(args []string, stdout, stderr io.Writer) error {
 	if rest, err := parse(fs, args, stderr); err != nil || len(rest) > 0 {
 		return errors.Join(err, unexpected(rest))
 	}
-	app, _ := newApp(memory.New(), rmmemory.New(), logging.New(io.Discard, 0))
+	app, _ := newApp(memory.New(), rmmemory.New(), nil, logging.New(io.Discard, 0))
 	commands := map[string]reflect.Type{}
 	for _, c := range app.Commands() {
 		commands[c.Name] = c.Type
