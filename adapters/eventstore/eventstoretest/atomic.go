@@ -85,3 +85,12 @@ func testInvalidInput(t *testing.T, s application.EventStore) {
 	}
 	unchanged(t, s, "x", 0, 0)
 }
+
+func testCancelledContext(t *testing.T, s application.EventStore) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Append(ctx, "x", domain.NoStream, newEvents(2)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("append with a cancelled context: err %v, want context.Canceled", err)
+	}
+	unchanged(t, s, "x", 0, 0)
+}

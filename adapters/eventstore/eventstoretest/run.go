@@ -23,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T) application.EventStore) {
 		{"AtomicAppend", testAtomicAppend},
 		{"DuplicateEventID", testDuplicateEventID},
 		{"InvalidInput", testInvalidInput},
+		{"CancelledContext", testCancelledContext},
 		{"RoundTrip", testRoundTrip},
 		{"ReadAllAndHead", testReadAllAndHead},
 		{"SubscribeCatchUpAndLive", testSubscribeCatchUpAndLive},
