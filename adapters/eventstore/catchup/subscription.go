@@ -29,7 +29,7 @@ type ReadFunc func(ctx context.Context, after uint64, limit int) ([]domain.Envel
 type Feed struct {
 	// Read reads the global feed.
 	Read ReadFunc
-	// Notifier is broadcast after every in-process commit.
+	// Notifier is broadcast after every in-process commit; required.
 	Notifier *Notifier
 	// PollInterval bounds how long a caught-up subscription waits without a
 	// notification before it reads again, to see appends committed by other

@@ -28,7 +28,8 @@ func defaults() config {
 	return config{sync: SyncFull, busyTimeout: 5 * time.Second, poll: 250 * time.Millisecond, readConns: 4}
 }
 
-// WithSynchronous chooses the durability of commits (default SyncFull).
+// WithSynchronous chooses the durability of commits (default SyncFull);
+// Open refuses any other value than SyncFull and SyncNormal.
 func WithSynchronous(s Synchronous) Option { return func(c *config) { c.sync = s } }
 
 // WithBusyTimeout sets how long a connection waits for a lock held by
@@ -40,5 +41,12 @@ func WithBusyTimeout(d time.Duration) Option { return func(c *config) { c.busyTi
 // this Store wake subscriptions at once regardless.
 func WithPollInterval(d time.Duration) Option { return func(c *config) { c.poll = d } }
 
-// WithReadConns sets the size of the read connection pool (default 4).
-func WithReadConns(n int) Option { return func(c *config) { c.readConns = n } }
+// WithReadConns sets the size of the read connection pool (default 4;
+// n < 1 keeps the default).
+func WithReadConns(n int) Option {
+	return func(c *config) {
+		if n >= 1 {
+			c.readConns = n
+		}
+	}
+}

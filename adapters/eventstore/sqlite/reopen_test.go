@@ -81,3 +81,22 @@ func TestRefusesNewerSchema(t *testing.T) {
 		t.Fatal("opened a database with a newer schema")
 	}
 }
+
+func TestOpenOptions(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := sqlite.Open(filepath.Join(dir, "a.db"), sqlite.WithSynchronous("OFF")); err == nil {
+		t.Fatal("opened with synchronous=OFF")
+	}
+	if _, err := sqlite.Open(filepath.Join(dir, "what?.db")); err == nil {
+		t.Fatal("opened a path with a '?'")
+	}
+	s, err := sqlite.Open(filepath.Join(dir, "b.db"), sqlite.WithSynchronous(sqlite.SyncNormal),
+		sqlite.WithReadConns(1), sqlite.WithBusyTimeout(time.Second), sqlite.WithPollInterval(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Append(context.Background(), "a", domain.NoStream, events("opt", 2)); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -45,6 +45,9 @@ func Open(path string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.sync != SyncFull && cfg.sync != SyncNormal {
+		return nil, fmt.Errorf("sqlite event store: synchronous must be FULL or NORMAL, not %q", cfg.sync)
+	}
 	busy := fmt.Sprintf("?_pragma=busy_timeout(%d)", cfg.busyTimeout.Milliseconds())
 	s := &Store{}
 	var err error

@@ -17,12 +17,12 @@ func traceJSON(tc map[string]string) (any, error) {
 
 // parseTrace decodes a stored trace context. It is on the read path of
 // every event, so the compact, escape-free JSON that traceJSON writes for
-// ordinary W3C trace headers is split by hand, about ten times faster than
+// ordinary W3C trace headers is split by hand, about four times faster than
 // json.Unmarshal; anything else goes to json.Unmarshal.
 func parseTrace(s string) (map[string]string, error) {
 	if body, ok := strings.CutPrefix(s, `{"`); ok && !strings.Contains(s, `\`) {
 		if body, ok = strings.CutSuffix(body, `"}`); ok {
-			m := make(map[string]string, strings.Count(body, `","`)/2+1)
+			m := make(map[string]string, strings.Count(body, `","`)+1)
 			for pair := range strings.SplitSeq(body, `","`) {
 				k, v, ok := strings.Cut(pair, `":"`)
 				if !ok || strings.Contains(v, `"`) {
