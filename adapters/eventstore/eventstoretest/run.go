@@ -36,7 +36,11 @@ func Run(t *testing.T, open func(t *testing.T) application.EventStore) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
-			t.Cleanup(func() { _ = s.Close() })
+			t.Cleanup(func() {
+				if err := s.Close(); err != nil {
+					t.Errorf("close: %v", err)
+				}
+			})
 			tc.fn(t, s)
 		})
 	}

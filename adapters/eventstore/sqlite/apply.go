@@ -6,9 +6,10 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/webos-engine/webos/domain"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/webos-engine/webos/domain"
 )
 
 // streamHead is the version and hash of a stream's last event.

@@ -82,5 +82,5 @@ func (w *writer) attempt(batch []*request, savepoints bool) ([]error, error) {
 // SQLite has then already rolled back, and the next BEGIN reports a
 // connection that is really broken.
 func (w *writer) rollback() {
-	w.stmts.rollback.ExecContext(context.Background())
+	_, _ = w.stmts.rollback.ExecContext(context.Background())
 }

@@ -52,7 +52,7 @@ func TestCloseDrainsAppends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer mustClose(t, s)
 	if h, err := s.Head(ctx); err != nil || int64(h) != landed.Load() {
 		t.Fatalf("file holds %d events (%v); %d appends were acknowledged", h, err, landed.Load())
 	}

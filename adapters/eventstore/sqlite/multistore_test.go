@@ -25,7 +25,7 @@ func TestTwoStoresOneFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer s.Close()
+		t.Cleanup(func() { mustClose(t, s) })
 		stores[i] = s
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -17,7 +17,11 @@ func BenchmarkRawInsert(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	defer func() {
+		if err := db.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	db.SetMaxOpenConns(1)
 	if _, err := db.Exec(migrations[0]); err != nil {
 		b.Fatal(err)
@@ -26,7 +30,11 @@ func BenchmarkRawInsert(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer insert.Close()
+	defer func() {
+		if err := insert.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	start := cpuTime()
 	for i := 0; b.Loop(); i++ {
 		e := benchEvents(1)[0]

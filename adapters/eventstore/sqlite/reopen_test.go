@@ -50,7 +50,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer mustClose(t, s)
 	after, err := s.ReadAll(ctx, 0, 0)
 	if err != nil || len(before) != 6 || !reflect.DeepEqual(after, before) {
 		t.Fatalf("after reopen read %d events (%v), want the %d written", len(after), err, len(before))
@@ -67,7 +67,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+	mustClose(t, s)
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
@@ -75,9 +75,11 @@ func TestRefusesNewerSchema(t *testing.T) {
 	if _, err := db.Exec("PRAGMA user_version = 99"); err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if s, err := sqlite.Open(path); err == nil {
-		s.Close()
+		mustClose(t, s)
 		t.Fatal("opened a database with a newer schema")
 	}
 }
@@ -95,7 +97,7 @@ func TestOpenOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer mustClose(t, s)
 	if _, err := s.Append(context.Background(), "a", domain.NoStream, events("opt", 2)); err != nil {
 		t.Fatal(err)
 	}

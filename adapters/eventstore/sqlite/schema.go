@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -37,13 +38,15 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() { err = errors.Join(err, conn.Close()) }()
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return err
 	}
 	defer func() {
 		if err != nil {
-			conn.ExecContext(context.Background(), "ROLLBACK")
+			// The step's own error is the one to report; a failed
+			// ROLLBACK means SQLite already rolled back.
+			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 	}()
 	var version int

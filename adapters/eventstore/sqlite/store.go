@@ -67,8 +67,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		s.w, err = startWriter(ctx, s.write, &s.notify)
 	}
 	if err != nil {
-		s.closeDBs()
-		return nil, fmt.Errorf("sqlite event store %s: %w", path, err)
+		return nil, fmt.Errorf("sqlite event store %s: %w", path, errors.Join(err, s.closeDBs()))
 	}
 	s.feed = catchup.Feed{Read: s.ReadAll, Notifier: &s.notify, PollInterval: cfg.poll}
 	return s, nil
@@ -82,8 +81,7 @@ func openDB(dsn string, conns int) (*sql.DB, error) {
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns) // keep connections: opening one reruns the pragmas
 	if err := db.Ping(); err != nil {
-		db.Close()
-		return nil, err
+		return nil, errors.Join(err, db.Close())
 	}
 	return db, nil
 }
@@ -94,9 +92,9 @@ func openDB(dsn string, conns int) (*sql.DB, error) {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
-		s.w.close()
+		werr := s.w.close()
 		s.notify.Broadcast()
-		s.closeErr = s.closeDBs()
+		s.closeErr = errors.Join(werr, s.closeDBs())
 	})
 	return s.closeErr
 }

@@ -19,6 +19,14 @@ func open(t *testing.T, opts ...sqlite.Option) *sqlite.Store {
 	return s
 }
 
+// mustClose closes s and fails the test if that fails.
+func mustClose(t *testing.T, s *sqlite.Store) {
+	t.Helper()
+	if err := s.Close(); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestConformance(t *testing.T) {
 	eventstoretest.Run(t, func(t *testing.T) application.EventStore { return open(t) })
 }

@@ -38,5 +38,8 @@ func parseTrace(s string) (map[string]string, error) {
 
 func parseTraceJSON(s string) (map[string]string, error) {
 	m := map[string]string{}
-	return m, json.Unmarshal([]byte(s), &m)
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, err
+	}
+	return m, nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sync"
 
 	"github.com/webos-engine/webos/adapters/eventstore/catchup"
@@ -34,6 +35,7 @@ type writer struct {
 	mu     sync.RWMutex // senders hold it shared, so close waits for them
 	closed bool
 	done   chan struct{}
+	err    error // from releasing the connection, set before done closes
 }
 
 func startWriter(ctx context.Context, db *sql.DB, notify *catchup.Notifier) (*writer, error) {
@@ -43,9 +45,7 @@ func startWriter(ctx context.Context, db *sql.DB, notify *catchup.Notifier) (*wr
 	}
 	w := &writer{conn: conn, queue: make(chan *request, maxBatch), notify: notify, done: make(chan struct{})}
 	if err := w.stmts.prepare(ctx, conn); err != nil {
-		w.stmts.close()
-		conn.Close()
-		return nil, err
+		return nil, errors.Join(err, w.stmts.close(), conn.Close())
 	}
 	go w.run()
 	return w, nil
@@ -74,9 +74,10 @@ func (w *writer) submit(r *request) error {
 // batch: requests arriving during an fsync share the following one, and a
 // lone request is committed at once, without waiting for company.
 func (w *writer) run() {
-	defer close(w.done)
-	defer w.conn.Close()
-	defer w.stmts.close()
+	defer func() {
+		w.err = errors.Join(w.stmts.close(), w.conn.Close())
+		close(w.done)
+	}()
 	for r := range w.queue {
 		batch := []*request{r}
 	fill:
@@ -96,8 +97,9 @@ func (w *writer) run() {
 }
 
 // close stops accepting requests, lets the writer finish those already
-// queued, and waits for it to exit.
-func (w *writer) close() {
+// queued, waits for it to exit and returns the error of releasing its
+// connection.
+func (w *writer) close() error {
 	w.mu.Lock()
 	if !w.closed {
 		w.closed = true
@@ -105,4 +107,5 @@ func (w *writer) close() {
 	}
 	w.mu.Unlock()
 	<-w.done
+	return w.err
 }
