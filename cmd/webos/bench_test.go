@@ -259,7 +259,7 @@ func rawMovementsTable(b *testing.B, spec application.CollectionSpec) (*sql.DB, 
 	if err := db.QueryRow("SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").Scan(&table); err != nil {
 		b.Fatal(err)
 	}
-	insert, err := db.Prepare(`INSERT INTO "` + table + `" (id, doc) VALUES (?, ?)`)
+	insert, err := db.Prepare(`INSERT INTO "` + table + `" (id, doc) VALUES (?, jsonb(?))`)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -59,8 +59,8 @@ func (t *txn) Upsert(ctx context.Context, collection, id string, doc any) error 
 	if err != nil {
 		return err
 	}
-	// As a string, not []byte: SQLite would store bytes as a BLOB, which its
-	// JSON functions read as binary JSONB.
+	// As a string, not []byte: the upsert's jsonb() parses text as JSON but
+	// would take a BLOB to be JSONB already.
 	_, err = t.bind(ctx, c.upsert).ExecContext(ctx, id, string(raw))
 	return err
 }

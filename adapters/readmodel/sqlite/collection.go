@@ -31,11 +31,11 @@ func newCollection(ctx context.Context, s *Store, spec application.CollectionSpe
 		errs = append(errs, err)
 		return st
 	}
-	c.get = prep(s.write, "SELECT doc FROM "+c.table+" WHERE id = ?")
-	c.upsert = prep(s.write, "INSERT INTO "+c.table+" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc")
-	c.patch = prep(s.write, "UPDATE "+c.table+" SET doc = json_patch(doc, ?) WHERE id = ?")
+	c.get = prep(s.write, "SELECT json(doc) FROM "+c.table+" WHERE id = ?")
+	c.upsert = prep(s.write, "INSERT INTO "+c.table+" (id, doc) VALUES (?, jsonb(?)) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc")
+	c.patch = prep(s.write, "UPDATE "+c.table+" SET doc = jsonb_patch(doc, ?) WHERE id = ?")
 	c.del = prep(s.write, "DELETE FROM "+c.table+" WHERE id = ?")
-	c.readGet = prep(s.read, "SELECT doc FROM "+c.table+" WHERE id = ?")
+	c.readGet = prep(s.read, "SELECT json(doc) FROM "+c.table+" WHERE id = ?")
 	return c, errors.Join(errs...)
 }
 

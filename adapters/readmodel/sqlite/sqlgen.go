@@ -24,7 +24,7 @@ func (s *sqlText) add(text string, args ...any) {
 // the page, to learn whether another page follows.
 func selectSQL(c *collection, p query.Plan) (string, []any) {
 	var s sqlText
-	s.add("SELECT id, doc")
+	s.add("SELECT id, json(doc)")
 	for _, k := range p.Sort {
 		s.add(", " + fieldExpr(k.Field))
 	}

@@ -1,6 +1,7 @@
 // Package sqlite is the SQLite application.ReadModelStore: one database
-// file in WAL mode with a table per collection, each document one JSON
-// row, and expression indexes over the declared fields. Queries follow
+// file in WAL mode with a table per collection, each document one JSONB
+// row keyed by its id, and expression indexes over the declared fields.
+// Documents go in and come out as JSON text. Queries follow
 // package query exactly; the readmodeltest suite proves they match the
 // in-memory adapter.
 package sqlite
