@@ -250,7 +250,7 @@ func rawMovementsTable(b *testing.B, spec application.CollectionSpec) (*sql.DB, 
 		b.Fatal(err)
 	}
 	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=temp_store(memory)"+
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate")
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(10000)&_txlock=immediate")
 	if err != nil {
 		b.Fatal(err)
 	}
