@@ -55,7 +55,7 @@ func (t *txn) Upsert(ctx context.Context, collection, id string, doc any) error 
 	if err != nil {
 		return err
 	}
-	raw, err := query.MarshalDoc(doc)
+	raw, err := query.CheckDoc(doc)
 	if err != nil {
 		return err
 	}
