@@ -22,14 +22,28 @@ func (s *Store) Apply(ctx context.Context, projection string, position uint64, f
 	// panic would keep the only write connection forever.
 	defer tx.Rollback()
 	t := &txn{tx: tx, bound: map[*sql.Stmt]*sql.Stmt{}}
-	t.reader = reader{s: s, q: tx, get: func(ctx context.Context, c *collection) *sql.Stmt { return t.bind(ctx, c.get) }}
+	t.reader = reader{s: s, q: tx, quiet: true,
+		get: func(ctx context.Context, c *collection) *sql.Stmt { return t.bind(ctx, c.get) }}
 	if err := fn(t); err != nil {
 		return err
 	}
-	if _, err := t.bind(ctx, s.cp.put).ExecContext(ctx, projection, int64(position)); err != nil {
+	if err := t.exec(ctx, s.cp.put, nil, projection, int64(position)); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// quiet checks ctx and returns it without its cancellation, for one
+// single-row statement on a connection already held. The driver starts a
+// goroutine per statement to interrupt it if a cancellable context ends,
+// which costs more than such a statement's own work. A batch still stops
+// at its next statement once ctx ends, and database/sql rolls the
+// transaction back then.
+func quiet(ctx context.Context) (context.Context, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
 }
 
 // txn is the application.ReadModelTx of one Apply.
@@ -39,6 +53,20 @@ type txn struct {
 	// bound caches the transaction's handles on the prepared statements:
 	// sql.Tx.StmtContext allocates a new one on every call.
 	bound map[*sql.Stmt]*sql.Stmt
+}
+
+// exec runs a single-row statement of the batch, storing the number of
+// rows it changed in n unless n is nil.
+func (t *txn) exec(ctx context.Context, st *sql.Stmt, n *int64, args ...any) error {
+	qctx, err := quiet(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := t.bind(ctx, st).ExecContext(qctx, args...)
+	if err == nil && n != nil {
+		*n, err = res.RowsAffected()
+	}
+	return err
 }
 
 func (t *txn) bind(ctx context.Context, st *sql.Stmt) *sql.Stmt {
@@ -61,8 +89,7 @@ func (t *txn) Upsert(ctx context.Context, collection, id string, doc any) error 
 	}
 	// As a string, not []byte: the upsert's jsonb() parses text as JSON but
 	// would take a BLOB to be JSONB already.
-	_, err = t.bind(ctx, c.upsert).ExecContext(ctx, id, string(raw))
-	return err
+	return t.exec(ctx, c.upsert, nil, id, string(raw))
 }
 
 func (t *txn) Patch(ctx context.Context, collection, id string, fields map[string]any) error {
@@ -74,11 +101,8 @@ func (t *txn) Patch(ctx context.Context, collection, id string, fields map[strin
 	if err != nil {
 		return err
 	}
-	res, err := t.bind(ctx, c.patch).ExecContext(ctx, string(patch), id)
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err = t.exec(ctx, c.patch, &n, string(patch), id)
 	if err == nil && n == 0 {
 		err = query.DocNotFound(collection, id)
 	}
@@ -90,8 +114,7 @@ func (t *txn) Delete(ctx context.Context, collection, id string) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.bind(ctx, c.del).ExecContext(ctx, id)
-	return err
+	return t.exec(ctx, c.del, nil, id)
 }
 
 // target validates the collection and id of a write.

@@ -141,10 +141,12 @@ var movementSpec = application.CollectionSpec{
 
 // BenchmarkApplyInsert is a rebuild of an append-only view: each op is
 // one Apply of 500 new documents, marshalled up front as the projection
-// runtime's overlay hands them over.
+// runtime's overlay hands them over, under a cancellable context as the
+// runtime's are.
 func BenchmarkApplyInsert(b *testing.B) {
 	const batch = 500
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	s := open(b)
 	if err := s.Declare(ctx, movementSpec); err != nil {
 		b.Fatal(err)

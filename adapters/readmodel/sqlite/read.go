@@ -21,6 +21,9 @@ type querier interface {
 type reader struct {
 	s *Store
 	q querier
+	// quiet is set inside Apply, where Get runs on the batch's connection
+	// and can drop ctx's cancellation (see quiet).
+	quiet bool
 	// get returns the prepared Get statement usable on q.
 	get func(context.Context, *collection) *sql.Stmt
 }
@@ -34,8 +37,14 @@ func (r reader) Get(ctx context.Context, collection, id string) (json.RawMessage
 	if err != nil {
 		return nil, err
 	}
+	st, qctx := r.get(ctx, c), ctx
+	if r.quiet {
+		if qctx, err = quiet(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var doc []byte
-	err = r.get(ctx, c).QueryRowContext(ctx, id).Scan(&doc)
+	err = st.QueryRowContext(qctx, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, query.DocNotFound(collection, id)
 	}
