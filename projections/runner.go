@@ -78,6 +78,14 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 	if until > 0 && cp >= until {
 		return nil
 	}
+	// Up to the head as it is now, the projection is catching up: batches
+	// grow to CatchUpBatchSize and the timer does not cut them short.
+	backlog := until
+	if backlog == 0 {
+		if backlog, err = r.rt.events.Head(ctx); err != nil {
+			return err
+		}
+	}
 	subCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sub := r.rt.events.Subscribe(subCtx, cp)
@@ -96,7 +104,11 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 			}
 			b.add(e)
 			done := until > 0 && e.Position >= until
-			if b.size >= r.rt.opts.BatchSize || done {
+			limit := r.rt.opts.BatchSize
+			if e.Position < backlog {
+				limit = r.rt.opts.CatchUpBatchSize
+			}
+			if b.size >= limit || done {
 				if err := b.flush(ctx); err != nil {
 					return err
 				}
@@ -105,8 +117,10 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 				return nil
 			}
 		case <-timer.C:
-			if err := b.flush(ctx); err != nil {
-				return err
+			if b.last >= backlog {
+				if err := b.flush(ctx); err != nil {
+					return err
+				}
 			}
 			timer.Reset(r.rt.opts.FlushInterval)
 		}

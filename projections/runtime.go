@@ -16,6 +16,12 @@ type Options struct {
 	// BatchSize is how many events are applied in one read-model
 	// transaction at most (default 500).
 	BatchSize int
+	// CatchUpBatchSize replaces BatchSize while a projection works through
+	// the events that were already in the feed when it started (a rebuild,
+	// or a restart behind the head): nobody waits for those, and fewer,
+	// larger transactions write a document touched many times once and
+	// commit less often (default 5000, never less than BatchSize).
+	CatchUpBatchSize int
 	// FlushInterval bounds how long a partial batch waits (default 50ms).
 	FlushInterval time.Duration
 	// MaxBackoff caps the wait before a failed projection retries
@@ -27,6 +33,10 @@ func (o Options) withDefaults() Options {
 	if o.BatchSize <= 0 {
 		o.BatchSize = 500
 	}
+	if o.CatchUpBatchSize <= 0 {
+		o.CatchUpBatchSize = 5000
+	}
+	o.CatchUpBatchSize = max(o.CatchUpBatchSize, o.BatchSize)
 	if o.FlushInterval <= 0 {
 		o.FlushInterval = 50 * time.Millisecond
 	}

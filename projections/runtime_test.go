@@ -56,12 +56,20 @@ type fixture struct {
 
 func newFixture(t *testing.T, p *application.Projection, opts projections.Options) *fixture {
 	t.Helper()
+	return newWrappedFixture(t, p, opts, func(s *rmmemory.Store) application.ReadModelStore { return s })
+}
+
+// newWrappedFixture runs the projection on wrap(models), to observe how
+// the runtime uses the store.
+func newWrappedFixture(t *testing.T, p *application.Projection, opts projections.Options,
+	wrap func(*rmmemory.Store) application.ReadModelStore) *fixture {
+	t.Helper()
 	reg := domain.NewEventRegistry()
 	if err := domain.RegisterEvent[ticked](reg, 1); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{events: memory.New(), models: rmmemory.New()}
-	f.rt = projections.New(f.events, f.models, reg, []*application.Projection{p}, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	f.rt = projections.New(f.events, wrap(f.models), reg, []*application.Projection{p}, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
 	return f
 }
 
@@ -188,5 +196,45 @@ func TestRebuildReplaysFromScratch(t *testing.T) {
 	}
 	if _, err := f.rt.Rebuild(context.Background(), "nope"); domain.KindOf(err) != domain.KindNotFound {
 		t.Fatalf("unknown projection: %v", err)
+	}
+}
+
+// applyCounter counts the read-model transactions a runtime commits.
+type applyCounter struct {
+	*rmmemory.Store
+	applies atomic.Int64
+}
+
+func (c *applyCounter) Apply(ctx context.Context, projection string, position uint64, fn func(application.ReadModelTx) error) error {
+	c.applies.Add(1)
+	return c.Store.Apply(ctx, projection, position, fn)
+}
+
+func TestCatchingUpUsesLargeBatchesThenSmallOnes(t *testing.T) {
+	t.Parallel()
+	var counter *applyCounter
+	f := newWrappedFixture(t, tallyProjection(nil),
+		projections.Options{BatchSize: 16, CatchUpBatchSize: 1000, FlushInterval: time.Millisecond},
+		func(s *rmmemory.Store) application.ReadModelStore {
+			counter = &applyCounter{Store: s}
+			return counter
+		})
+	f.appendTicks(t, 300) // 400 events: the whole backlog fits one catch-up batch
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := f.rt.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.waitLive(t)
+	if n := counter.applies.Load(); n != 1 {
+		t.Fatalf("%d transactions for the backlog, want 1", n)
+	}
+	f.appendTicks(t, 50) // live: small batches, cut by the timer too
+	f.waitLive(t)
+	if got := f.count(t); got != 350 {
+		t.Fatalf("count %d, want 350", got)
+	}
+	if n := counter.applies.Load(); n < 2 {
+		t.Fatalf("%d transactions in all, want live batches after the backlog", n)
 	}
 }

@@ -156,9 +156,10 @@ func BenchmarkRebuild(b *testing.B) {
 }
 
 // rawBatch is how many events the projections runtime applies per
-// read-model transaction during a rebuild; the raw baseline commits the
-// documents of as many events at a time.
-const rawBatch = 500
+// read-model transaction during a rebuild (projections.Options'
+// CatchUpBatchSize default); the raw baseline commits the documents of as
+// many events at a time.
+const rawBatch = 5000
 
 // rawMovements is the honest bound for the movements rebuild: the same
 // documents, in the same order and transaction sizes, inserted with a
@@ -269,7 +270,7 @@ func rawMovementsTable(b *testing.B, spec application.CollectionSpec) (*sql.DB, 
 // fillWarehouse appends n warehouse events straight to the store (the
 // command path is measured by BenchmarkHTTP): 1,000 items, each append
 // 10 events of one item, items taken round-robin, so a projection batch
-// of 500 events touches 50 items, like a busy but not pathological feed.
+// touches one item per 10 events, like a busy but not pathological feed.
 func fillWarehouse(b *testing.B, e *engine, n int) {
 	b.Helper()
 	ctx := context.Background()
