@@ -89,12 +89,13 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 	subCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sub := r.rt.events.Subscribe(subCtx, cp)
+	events := prefetch(subCtx, sub.Events(), r.rt.opts.CatchUpBatchSize)
 	b := &batch{r: r, last: cp}
 	timer := time.NewTimer(r.rt.opts.FlushInterval)
 	defer timer.Stop()
 	for {
 		select {
-		case e, ok := <-sub.Events():
+		case e, ok := <-events:
 			if !ok {
 				ferr := b.flush(context.WithoutCancel(ctx))
 				if err := sub.Err(); err != nil {
@@ -125,6 +126,26 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 			timer.Reset(r.rt.opts.FlushInterval)
 		}
 	}
+}
+
+// prefetch forwards in through a buffer of n events, so the feed goes on
+// being read (on another core) while the runner applies a batch: the
+// subscription itself buffers little, and a catch-up would otherwise
+// alternate between reading and applying. out is closed when in is or
+// when ctx ends.
+func prefetch(ctx context.Context, in <-chan domain.Envelope, n int) <-chan domain.Envelope {
+	out := make(chan domain.Envelope, n)
+	go func() {
+		defer close(out)
+		for e := range in {
+			select {
+			case out <- e:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // batch accumulates events for one read-model transaction. Events the
