@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/webos-engine/webos/application"
-	"github.com/webos-engine/webos/domain"
 )
 
 // flushTimeout bounds the final flush at shutdown, which runs after the
@@ -89,13 +88,13 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 	subCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sub := r.rt.events.Subscribe(subCtx, cp)
-	events := prefetch(subCtx, sub.Events(), r.rt.opts.CatchUpBatchSize)
+	events := r.prefetch(subCtx, sub.Events())
 	b := &batch{r: r, last: cp}
 	timer := time.NewTimer(r.rt.opts.FlushInterval)
 	defer timer.Stop()
 	for {
 		select {
-		case e, ok := <-events:
+		case it, ok := <-events:
 			if !ok {
 				ferr := b.flush(context.WithoutCancel(ctx))
 				if err := sub.Err(); err != nil {
@@ -103,10 +102,11 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 				}
 				return errors.Join(ctx.Err(), ferr)
 			}
-			b.add(e)
-			done := until > 0 && e.Position >= until
+			b.add(it)
+			pos := it.env.Position
+			done := until > 0 && pos >= until
 			limit := r.rt.opts.BatchSize
-			if e.Position < backlog {
+			if pos < backlog {
 				limit = r.rt.opts.CatchUpBatchSize
 			}
 			if b.size >= limit || done {
@@ -128,41 +128,21 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 	}
 }
 
-// prefetch forwards in through a buffer of n events, so the feed goes on
-// being read (on another core) while the runner applies a batch: the
-// subscription itself buffers little, and a catch-up would otherwise
-// alternate between reading and applying. out is closed when in is or
-// when ctx ends.
-func prefetch(ctx context.Context, in <-chan domain.Envelope, n int) <-chan domain.Envelope {
-	out := make(chan domain.Envelope, n)
-	go func() {
-		defer close(out)
-		for e := range in {
-			select {
-			case out <- e:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out
-}
-
 // batch accumulates events for one read-model transaction. Events the
 // projection does not handle only move the checkpoint.
 type batch struct {
-	r      *runner
-	events []domain.Envelope
-	size   int
-	last   uint64
+	r     *runner
+	items []item
+	size  int
+	last  uint64
 }
 
-func (b *batch) add(e domain.Envelope) {
-	if b.r.p.Handles(e.Type) {
-		b.events = append(b.events, e)
+func (b *batch) add(it item) {
+	if it.handled {
+		b.items = append(b.items, it)
 	}
 	b.size++
-	b.last = e.Position
+	b.last = it.env.Position
 }
 
 func (b *batch) flush(ctx context.Context) error {
@@ -173,14 +153,13 @@ func (b *batch) flush(ctx context.Context) error {
 	defer cancel()
 	err := b.r.rt.store.Apply(ctx, b.r.p.Name(), b.last, func(stx application.ReadModelTx) error {
 		tx := newOverlay(stx)
-		for i := range b.events {
-			env := &b.events[i]
-			ev, err := b.r.rt.types.Decode(env)
-			if err != nil {
-				return fmt.Errorf("position %d: %w", env.Position, err)
+		for i := range b.items {
+			it := &b.items[i]
+			if it.err != nil {
+				return fmt.Errorf("position %d: %w", it.env.Position, it.err)
 			}
-			if err := b.r.p.Apply(ctx, tx, *env, ev); err != nil {
-				return fmt.Errorf("position %d (%s): %w", env.Position, env.Type, err)
+			if err := b.r.p.Apply(ctx, tx, it.env, it.ev); err != nil {
+				return fmt.Errorf("position %d (%s): %w", it.env.Position, it.env.Type, err)
 			}
 		}
 		return tx.flush(ctx)
@@ -190,7 +169,8 @@ func (b *batch) flush(ctx context.Context) error {
 	}
 	last := b.last
 	b.r.set(func(s *Status) { s.Checkpoint = last })
-	b.events, b.size = b.events[:0], 0
+	clear(b.items) // drop the references to the applied events
+	b.items, b.size = b.items[:0], 0
 	return nil
 }
 

@@ -1,0 +1,45 @@
+package projections
+
+import (
+	"context"
+
+	"github.com/webos-engine/webos/domain"
+)
+
+// item is an event read ahead of its batch, decoded if the projection
+// handles it. A decoding error is kept for when the batch is applied, so
+// it fails that batch like any handler error.
+type item struct {
+	env     domain.Envelope
+	handled bool
+	ev      domain.Event
+	err     error
+}
+
+// maxPrefetch caps the read-ahead buffer, which is allocated up front:
+// a huge configured batch size must not cost a huge buffer.
+const maxPrefetch = 8192
+
+// prefetch reads in ahead into a buffer of up to a catch-up batch and
+// decodes the events the projection handles, on its own goroutine, so
+// reading and decoding the feed overlap with applying the previous batch
+// (the subscription itself buffers little). The returned channel is
+// closed when in is, or when ctx ends.
+func (r *runner) prefetch(ctx context.Context, in <-chan domain.Envelope) <-chan item {
+	out := make(chan item, min(r.rt.opts.CatchUpBatchSize, maxPrefetch))
+	go func() {
+		defer close(out)
+		for e := range in {
+			it := item{env: e, handled: r.p.Handles(e.Type)}
+			if it.handled {
+				it.ev, it.err = r.rt.types.Decode(&it.env)
+			}
+			select {
+			case out <- it:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
