@@ -24,11 +24,17 @@ const maxPrefetch = 8192
 // decodes the events the projection handles, on its own goroutine, so
 // reading and decoding the feed overlap with applying the previous batch
 // (the subscription itself buffers little). The returned channel is
-// closed when in is, or when ctx ends.
+// closed only after in is closed, so that the subscription's Err may be
+// read then; ctx must be the subscription's context, so that in closes
+// once ctx ends.
 func (r *runner) prefetch(ctx context.Context, in <-chan domain.Envelope) <-chan item {
 	out := make(chan item, min(r.rt.opts.CatchUpBatchSize, maxPrefetch))
 	go func() {
 		defer close(out)
+		defer func() {
+			for range in { // let the subscription finish
+			}
+		}()
 		for e := range in {
 			it := item{env: e, handled: r.p.Handles(e.Type)}
 			if it.handled {
