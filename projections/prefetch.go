@@ -1,10 +1,6 @@
 package projections
 
-import (
-	"context"
-
-	"github.com/webos-engine/webos/domain"
-)
+import "github.com/webos-engine/webos/domain"
 
 // item is an event read ahead of its batch, decoded if the projection
 // handles it. A decoding error is kept for when the batch is applied, so
@@ -25,9 +21,12 @@ const maxPrefetch = 8192
 // reading and decoding the feed overlap with applying the previous batch
 // (the subscription itself buffers little). The returned channel is
 // closed only after in is closed, so that the subscription's Err may be
-// read then; ctx must be the subscription's context, so that in closes
-// once ctx ends.
-func (r *runner) prefetch(ctx context.Context, in <-chan domain.Envelope) <-chan item {
+// read then. Everything in delivers is forwarded, also after the run's
+// context has ended, since the runner drains the channel and flushes it
+// at shutdown; only stop, closed once the runner has returned, makes it
+// drop the rest (the subscription's context must end then too, so that
+// in closes).
+func (r *runner) prefetch(stop <-chan struct{}, in <-chan domain.Envelope) <-chan item {
 	out := make(chan item, min(r.rt.opts.CatchUpBatchSize, maxPrefetch))
 	go func() {
 		defer close(out)
@@ -42,7 +41,7 @@ func (r *runner) prefetch(ctx context.Context, in <-chan domain.Envelope) <-chan
 			}
 			select {
 			case out <- it:
-			case <-ctx.Done():
+			case <-stop:
 				return
 			}
 		}

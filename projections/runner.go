@@ -88,7 +88,9 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 	subCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sub := r.rt.events.Subscribe(subCtx, cp)
-	events := r.prefetch(subCtx, sub.Events())
+	stop := make(chan struct{})
+	defer close(stop)
+	events := r.prefetch(stop, sub.Events())
 	b := &batch{r: r, last: cp}
 	timer := time.NewTimer(r.rt.opts.FlushInterval)
 	defer timer.Stop()
