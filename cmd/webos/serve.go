@@ -58,6 +58,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	err = listen(ctx, e, f, log)
 	stopProjections()
 	e.projections.Wait()
+	// No command can arrive any more: bring every projection up to the
+	// head, so a clean stop leaves nothing for the next start to replay.
+	drainCtx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
+	defer cancel()
+	if cerr := e.projections.CatchUp(drainCtx); cerr != nil {
+		log.Warn("projections not caught up at shutdown; they resume at the next start", "error", cerr)
+	}
 	log.Info("stopped")
 	return err
 }
