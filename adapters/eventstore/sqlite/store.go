@@ -58,7 +58,11 @@ func Open(path string, opts ...Option) (*Store, error) {
 	// WAL mode before any reader looks at it.
 	ctx := context.Background()
 	if err = migrate(ctx, s.write); err == nil {
-		s.read, err = openDB(path+busy+"&_pragma=query_only(1)", cfg.readConns)
+		// Readers map the file: modernc builds SQLite with one page cache
+		// for the whole process, and a long feed read (a projection
+		// rebuild) otherwise evicts the pages of every other database
+		// in the process, the read-model writer's included.
+		s.read, err = openDB(path+busy+"&_pragma=query_only(1)&_pragma=mmap_size(1073741824)", cfg.readConns)
 	}
 	if err == nil {
 		err = s.reads.prepare(ctx, s.read)
