@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"sort"
 	"sync"
 )
 
@@ -117,7 +116,7 @@ func (r *EventRegistry) Known(typ string) bool {
 	return ok
 }
 
-// Types lists the registered event types, sorted, with their Go types.
+// Types maps every registered event type name to its Go type.
 func (r *EventRegistry) Types() map[string]reflect.Type {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -126,16 +125,4 @@ func (r *EventRegistry) Types() map[string]reflect.Type {
 		out[name] = t.rtype
 	}
 	return out
-}
-
-// Names lists the registered event type names, sorted.
-func (r *EventRegistry) Names() []string {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	names := make([]string, 0, len(r.types))
-	for n := range r.types {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
