@@ -19,7 +19,7 @@ BENCH_OUT ?= bench.out
 # The binary reads WEBOS_DATA_DIR, WEBOS_ADDR and the other WEBOS_* twins
 # of its flags itself; make passes the environment through unchanged.
 run:
-	$(GO) run ./cmd/webos serve --demo
+	$(GO) run -ldflags "-X main.version=$(VERSION)" ./cmd/webos serve --demo
 
 build:
 	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o bin/webos ./cmd/webos

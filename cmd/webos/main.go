@@ -5,60 +5,55 @@
 //	webos projections rebuild NAME [--data-dir DIR]
 //	webos schemas [--out DIR]
 //	webos version
+//	webos help [COMMAND]
 //
 // Every flag has a WEBOS_* environment twin (--data-dir: WEBOS_DATA_DIR).
+// Every command answers -h and --help. Exit codes: 0 success or help, 1 a
+// failure while running, 2 a usage mistake (unknown command, bad flag or
+// environment value).
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"syscall"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
-const usage = `usage:
-  webos serve [flags]               run the engine (webos serve -h for flags)
-  webos projections rebuild NAME    reset a projection and replay the event store into it
-  webos schemas [--out DIR]         write the JSON Schemas of every command and event
-  webos version                     print the version
-`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
+	os.Exit(exitCode(err))
+}
+
+// exitCode reports err, if any, and maps it to the process exit code.
+func exitCode(err error) int {
+	var usage usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &usage):
 		fmt.Fprintln(os.Stderr, "webos:", err)
-		os.Exit(1)
+		return 2
+	default:
+		fmt.Fprintln(os.Stderr, "webos:", err)
+		return 1
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("no command given")
-	}
-	switch cmd, rest := args[0], args[1:]; {
-	case cmd == "serve":
-		return serve(ctx, rest, stderr)
-	case cmd == "projections" && len(rest) > 0 && rest[0] == "rebuild":
-		return rebuild(ctx, rest[1:], stdout, stderr)
-	case cmd == "schemas":
-		return writeSchemas(rest, stdout, stderr)
-	case cmd == "version":
-		fmt.Fprintf(stdout, "webos %s (%s)\n", version, runtime.Version())
-		return nil
-	case cmd == "help" || cmd == "-h" || cmd == "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	default:
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", args[0])
-	}
+// usageError is a mistake in how webos was called, as opposed to a
+// failure while running: the caller has to change the command line or
+// the environment.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usageError with a formatted message.
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
 }

@@ -4,26 +4,23 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/webos-engine/webos/adapters/logging"
 )
 
 // rebuild resets one projection and replays the event store into it.
-func rebuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("projections rebuild", flag.ContinueOnError)
+func rebuild(ctx context.Context, fs *flag.FlagSet, args []string, out streams) error {
 	var common commonFlags
 	common.register(fs)
-	envHelp(fs)
-	names, err := parse(fs, args, stderr)
+	names, err := parse(fs, args, out)
 	if err != nil {
 		return err
 	}
 	if len(names) != 1 {
-		return fmt.Errorf("usage: webos projections rebuild NAME")
+		return usagef("usage: webos projections rebuild NAME (one projection name, e.g. warehouse.stock)")
 	}
-	log := logging.New(stderr, common.logLevel)
+	log := logging.New(out.stderr, common.logLevel)
 	e, err := openEngine(common.dataDir, log)
 	if err != nil {
 		return err
@@ -35,7 +32,7 @@ func rebuild(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	took := time.Since(start)
-	fmt.Fprintf(stdout, "rebuilt %s from %d events in %s (%.0f events/s)\n",
+	fmt.Fprintf(out.stdout, "rebuilt %s from %d events in %s (%.0f events/s)\n",
 		names[0], n, took.Round(time.Millisecond), float64(n)/took.Seconds())
 	return nil
 }

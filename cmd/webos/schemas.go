@@ -1,7 +1,7 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -16,24 +16,27 @@ import (
 
 // writeSchemas writes the JSON Schema of every registered command to
 // DIR/commands and of every event to DIR/events.
-func writeSchemas(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("schemas", flag.ContinueOnError)
-	out := fs.String("out", "schemas", "directory to write into")
-	if rest, err := parse(fs, args, stderr); err != nil || len(rest) > 0 {
-		return errors.Join(err, unexpected(rest))
+func writeSchemas(_ context.Context, fs *flag.FlagSet, args []string, out streams) error {
+	dir := fs.String("out", "schemas", "`DIR` to write into")
+	rest, err := parse(fs, args, out)
+	if err != nil {
+		return err
+	}
+	if err := unexpected(rest); err != nil {
+		return err
 	}
 	app, _ := newApp(memory.New(), rmmemory.New(), nil, logging.New(io.Discard, 0))
 	commands := map[string]reflect.Type{}
 	for _, c := range app.Commands() {
 		commands[c.Name] = c.Type
 	}
-	if err := jsonschema.WriteDir(filepath.Join(*out, "commands"), commands); err != nil {
+	if err := jsonschema.WriteDir(filepath.Join(*dir, "commands"), commands); err != nil {
 		return err
 	}
 	events := app.Events().Types()
-	if err := jsonschema.WriteDir(filepath.Join(*out, "events"), events); err != nil {
+	if err := jsonschema.WriteDir(filepath.Join(*dir, "events"), events); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %d command and %d event schemas to %s\n", len(commands), len(events), *out)
+	fmt.Fprintf(out.stdout, "wrote %d command and %d event schemas to %s\n", len(commands), len(events), *dir)
 	return nil
 }

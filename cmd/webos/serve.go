@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -25,18 +24,26 @@ type serveFlags struct {
 // serve runs the engine until ctx ends (SIGINT/SIGTERM), then shuts down
 // in order: stop accepting and finish in-flight requests, then let the
 // projections flush, then close the stores.
-func serve(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) error {
 	var f serveFlags
 	f.register(fs)
-	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on")
 	fs.BoolVar(&f.demo, "demo", false, "load the sample catalogue first (idempotent)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown")
-	envHelp(fs)
-	if rest, err := parse(fs, args, stderr); err != nil || len(rest) > 0 {
-		return errors.Join(err, unexpected(rest))
+	rest, err := parse(fs, args, out)
+	if err != nil {
+		return err
 	}
-	log := logging.New(stderr, f.logLevel)
+	if err := unexpected(rest); err != nil {
+		return err
+	}
+	// Bind first: a taken port fails before anything touches the data dir.
+	ln, err := bind(f.addr)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = ln.Close() }() // Serve closes it; this covers the early returns
+	log := logging.New(out.stderr, f.logLevel)
 	e, err := openEngine(f.dataDir, log)
 	if err != nil {
 		return err
@@ -55,7 +62,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		log.Info("demo data loaded", "batches", n)
 	}
-	err = listen(ctx, e, f, log)
+	err = listen(ctx, ln, e, f, log)
 	stopProjections()
 	e.projections.Wait()
 	// No command can arrive any more: bring every projection up to the
@@ -69,20 +76,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	return err
 }
 
-func listen(ctx context.Context, e *engine, f serveFlags, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		return err
-	}
+func listen(ctx context.Context, ln net.Listener, e *engine, f serveFlags, log *slog.Logger) error {
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{
 			App: e.app, Events: e.events, Projections: e.projections.Status,
-			Ready: e.ready, Logger: log, Version: version, NewID: newID,
+			Ready: e.ready, Logger: log, Version: engineVersion(), NewID: newID,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	log.Info("webos listening", "addr", "http://"+ln.Addr().String(), "data_dir", f.dataDir, "version", version)
+	log.Info("webos listening", "addr", "http://"+ln.Addr().String(), "data_dir", f.dataDir, "version", engineVersion())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
