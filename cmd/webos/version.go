@@ -16,8 +16,8 @@ var version = ""
 // given; else the main module's version in the build info: the release
 // that `go install module@version` stamps, or the pseudo-version (commit
 // time and revision, "+dirty" for uncommitted changes) that `go build`
-// stamps inside a git clone (`go run` too, with -buildvcs=true); else the bare VCS revision; else
-// "dev" (no VCS, or -buildvcs=false).
+// stamps inside a git clone (`go run` too, with -buildvcs=true); else the
+// bare VCS revision; else "dev" (no VCS, or -buildvcs=false).
 func engineVersion() string {
 	if version != "" {
 		return version
