@@ -31,10 +31,12 @@ type CommandInfo struct {
 
 // SchemaValidator checks a command's raw JSON against the JSON Schema
 // generated from its Go type. Add is called once per command at
-// registration; Validate fails with a domain.KindInvalid error whose
+// registration, Remove when the module's registration is rolled back;
+// Validate fails with a domain.KindInvalid error whose
 // Fields point at the offending JSON locations.
 type SchemaValidator interface {
 	Add(name string, goType reflect.Type) error
+	Remove(name string)
 	Validate(name string, body []byte) error
 }
 

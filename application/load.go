@@ -3,7 +3,6 @@ package application
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Module states reported by ModuleStatus.
@@ -117,81 +116,4 @@ func (a *App) record(st ModuleStatus, err error) {
 	a.mu.Lock()
 	a.modules = append(a.modules, st)
 	a.mu.Unlock()
-}
-
-// commit checks r's registrations against each other and what is running,
-// then publishes all of them, or none.
-func (a *App) commit(r *Registrar) error {
-	if err := a.check(r); err != nil {
-		return err
-	}
-	for _, c := range r.commands {
-		if err := a.deps.Validator.Add(c.info.Name, c.info.Type); err != nil {
-			return fmt.Errorf("command %s: schema: %w", c.info.Name, err)
-		}
-	}
-	for _, e := range r.events {
-		if err := e.register(a.events); err != nil {
-			return err
-		}
-	}
-	for _, s := range r.services {
-		if err := s.provide(a.services); err != nil {
-			return err
-		}
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, c := range r.commands {
-		a.commands[c.info.Name] = c
-	}
-	for _, v := range r.views {
-		a.views[v.Name] = v
-	}
-	a.projections = append(a.projections, r.projections...)
-	return nil
-}
-
-// check finds clashes and names outside the module's namespace.
-func (a *App) check(r *Registrar) error {
-	prefix := r.manifest.Name + "."
-	seen := map[string]bool{}
-	claim := func(kind, name string, taken bool) error {
-		switch {
-		case !strings.HasPrefix(name, prefix):
-			return fmt.Errorf("%s %q must start with %q", kind, name, prefix)
-		case taken || seen[kind+name]:
-			return fmt.Errorf("%s %q is registered twice", kind, name)
-		}
-		seen[kind+name] = true
-		return nil
-	}
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	var errs []error
-	for _, c := range r.commands {
-		_, taken := a.commands[c.info.Name]
-		errs = append(errs, claim("command", c.info.Name, taken))
-	}
-	for _, e := range r.events {
-		errs = append(errs, claim("event", e.name, a.events.Known(e.name)))
-	}
-	for _, v := range r.views {
-		_, taken := a.views[v.Name]
-		errs = append(errs, claim("view", v.Name, taken))
-	}
-	for _, p := range r.projections {
-		taken := false
-		for _, q := range a.projections {
-			taken = taken || q.Name() == p.Name()
-		}
-		errs = append(errs, claim("projection", p.Name(), taken))
-	}
-	for _, s := range r.services {
-		if a.services.provided(s.typ) || seen["service"+s.typ.String()] {
-			errs = append(errs, fmt.Errorf("service %s is already provided", s.typ))
-		}
-		seen["service"+s.typ.String()] = true
-	}
-	return errors.Join(errs...)
 }

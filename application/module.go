@@ -37,6 +37,7 @@ type Registrar struct {
 	manifest    Manifest
 	commands    []*commandEntry
 	events      []stagedEvent
+	upcasters   []stagedUpcaster
 	projections []*Projection
 	views       []View
 	services    []stagedService
@@ -49,7 +50,14 @@ type stagedService struct {
 
 type stagedEvent struct {
 	name     string
+	version  int
 	register func(*domain.EventRegistry) error
+}
+
+type stagedUpcaster struct {
+	event string
+	from  int
+	up    domain.Upcaster
 }
 
 // Module returns the name of the module registering.
@@ -80,12 +88,21 @@ func RegisterCommand[C any](r *Registrar, name, permission string, h CommandHand
 }
 
 // RegisterEvent adds event type E at its current schema version. Its type
-// name must start with "{module}.".
+// name must start with "{module}.". An event above version 1 needs an
+// upcaster from every older version (RegisterUpcaster).
 func RegisterEvent[E domain.Event](r *Registrar, schemaVersion int) {
 	var zero E
-	r.events = append(r.events, stagedEvent{name: zero.EventType(), register: func(reg *domain.EventRegistry) error {
+	r.events = append(r.events, stagedEvent{name: zero.EventType(), version: schemaVersion, register: func(reg *domain.EventRegistry) error {
 		return domain.RegisterEvent[E](reg, schemaVersion)
 	}})
+}
+
+// RegisterUpcaster adds the step that turns the stored JSON of event E at
+// schema version from into version from+1. Upcasting happens on read only:
+// stored events, and so their hash chain, never change.
+func RegisterUpcaster[E domain.Event](r *Registrar, from int, up domain.Upcaster) {
+	var zero E
+	r.upcasters = append(r.upcasters, stagedUpcaster{event: zero.EventType(), from: from, up: up})
 }
 
 // Projection adds a projection; its name must start with "{module}.".

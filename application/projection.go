@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/webos-engine/webos/domain"
@@ -19,6 +20,7 @@ type Projection struct {
 	name        string
 	collections []CollectionSpec
 	handlers    map[string]ProjectionHandler
+	errs        []error
 }
 
 // NewProjection declares a projection writing the given collections.
@@ -26,10 +28,17 @@ func NewProjection(name string, collections ...CollectionSpec) *Projection {
 	return &Projection{name: name, collections: collections, handlers: map[string]ProjectionHandler{}}
 }
 
-// On adds the handler for events of type E.
+// On adds the handler for events of type E. A second handler for the same
+// type is a mistake (which one should run?): it is recorded in Err, and a
+// module registering the projection fails to load.
 func On[E domain.Event](p *Projection, fn func(ctx context.Context, tx ReadModelTx, env domain.Envelope, e E) error) {
 	var zero E
-	p.handlers[zero.EventType()] = func(ctx context.Context, tx ReadModelTx, env domain.Envelope, ev domain.Event) error {
+	typ := zero.EventType()
+	if _, dup := p.handlers[typ]; dup {
+		p.errs = append(p.errs, fmt.Errorf("projection %s handles %s twice", p.name, typ))
+		return
+	}
+	p.handlers[typ] = func(ctx context.Context, tx ReadModelTx, env domain.Envelope, ev domain.Event) error {
 		e, ok := ev.(E)
 		if !ok {
 			return fmt.Errorf("projection %s: event %s decoded as %T", p.name, env.Type, ev)
@@ -40,6 +49,9 @@ func On[E domain.Event](p *Projection, fn func(ctx context.Context, tx ReadModel
 
 // Name is the projection's unique name; its checkpoint is stored under it.
 func (p *Projection) Name() string { return p.name }
+
+// Err reports the mistakes made while declaring the projection, or nil.
+func (p *Projection) Err() error { return errors.Join(p.errs...) }
 
 // Collections lists the collections the projection writes.
 func (p *Projection) Collections() []CollectionSpec { return p.collections }

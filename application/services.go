@@ -50,3 +50,10 @@ func (s *Services) provided(t reflect.Type) bool {
 	_, ok := s.m[t]
 	return ok
 }
+
+// withdraw removes the provider of t, rolling back a failed module.
+func (s *Services) withdraw(t reflect.Type) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.m, t)
+}

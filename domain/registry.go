@@ -108,6 +108,15 @@ func (r *EventRegistry) Decode(env *Envelope) (Event, error) {
 	return p.Elem().Interface().(Event), nil
 }
 
+// Unregister removes typ and its upcasters; unknown names are ignored. The
+// kernel uses it to roll back a module whose registration failed half way,
+// so that nothing of it stays reachable.
+func (r *EventRegistry) Unregister(typ string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.types, typ)
+}
+
 // Known reports whether typ is registered.
 func (r *EventRegistry) Known(typ string) bool {
 	r.mu.RLock()

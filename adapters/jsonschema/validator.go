@@ -26,8 +26,7 @@ func NewValidator() *Validator {
 }
 
 // Add generates the schema of goType and compiles it under name. Adding a
-// name again replaces its schema: a module whose registration failed half
-// way may register again on its next start.
+// name again replaces its schema.
 func (v *Validator) Add(name string, goType reflect.Type) error {
 	doc, err := Generate(goType)
 	if err != nil {
@@ -41,6 +40,14 @@ func (v *Validator) Add(name string, goType reflect.Type) error {
 	v.schemas[name] = sch
 	v.mu.Unlock()
 	return nil
+}
+
+// Remove forgets the schema added under name, so Validate answers "unknown
+// command" for it again.
+func (v *Validator) Remove(name string) {
+	v.mu.Lock()
+	delete(v.schemas, name)
+	v.mu.Unlock()
 }
 
 // compile compiles one generated schema document on its own compiler, so

@@ -26,6 +26,9 @@ type ProjectionScenario struct {
 // Project starts a scenario for p with empty collections.
 func Project(t testing.TB, p *application.Projection) *ProjectionScenario {
 	t.Helper()
+	if err := p.Err(); err != nil {
+		t.Fatal(err)
+	}
 	s := &ProjectionScenario{t: t, p: p, store: rmmemory.New(), versions: map[string]uint64{}}
 	for _, c := range p.Collections() {
 		if err := s.store.Declare(context.Background(), c); err != nil {
