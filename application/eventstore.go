@@ -31,8 +31,15 @@ const (
 //   - Positions are strictly increasing in commit order, start at 1, and a
 //     reader never sees position p+k before every committed position up to
 //     p+k is visible.
+//   - StoreID is fixed when the store is created and never changes, survives
+//     every reopen and restart, and differs between any two stores. Derived
+//     stores record it with their checkpoints (see Checkpoint), so that
+//     they notice when they are put next to another store.
 //   - Implementations are safe for concurrent use.
 type EventStore interface {
+	// StoreID returns the store's identity: a random id created with the
+	// store and kept in it.
+	StoreID(ctx context.Context) (string, error)
 	// Append adds events to stream if its version matches expected.
 	Append(ctx context.Context, stream string, expected domain.ExpectedVersion, events []domain.Envelope) ([]domain.Envelope, error)
 	// ReadStream returns up to limit events of stream (limit <= 0: all).

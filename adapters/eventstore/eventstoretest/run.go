@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) application.EventStore) {
 		{"ConcurrentStreams", testConcurrentStreams},
 		{"ConcurrentSameStream", testConcurrentSameStream},
 		{"ConcurrentFailuresStayAtomic", testConcurrentFailuresStayAtomic},
+		{"StoreID", func(t *testing.T, s application.EventStore) { testStoreID(t, s, open) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package memory
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"maps"
 	"sync"
@@ -24,13 +25,25 @@ type Store struct {
 	ids     map[string]struct{}
 	closed  bool
 	notify  catchup.Notifier
+	id      string
 }
 
 var _ application.EventStore = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{streams: map[string][]int{}, ids: map[string]struct{}{}}
+	return &Store{streams: map[string][]int{}, ids: map[string]struct{}{}, id: rand.Text()}
+}
+
+// StoreID returns the random id the store was made with; see
+// application.EventStore.
+func (s *Store) StoreID(ctx context.Context) (string, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.usable(ctx); err != nil {
+		return "", err
+	}
+	return s.id, nil
 }
 
 // Subscribe follows the global feed; see application.EventStore. Only this

@@ -28,6 +28,20 @@ var migrations = []string{
 		hash           TEXT    NOT NULL,
 		UNIQUE (stream_id, version)
 	) STRICT`,
+	// The store's identity (application.EventStore.StoreID), random and
+	// made once, with the store: derived stores compare it to theirs.
+	`CREATE TABLE meta (
+		key   TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	) STRICT;
+	INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))))`,
+}
+
+// storeID reads the identity written by the second migration.
+func storeID(ctx context.Context, db *sql.DB) (string, error) {
+	var id string
+	err := db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'store_id'").Scan(&id)
+	return id, err
 }
 
 // migrate brings the schema up to date inside one BEGIN IMMEDIATE

@@ -27,6 +27,7 @@ type Store struct {
 	reads  readStmts
 	notify catchup.Notifier
 	feed   catchup.Feed
+	id     string // StoreID, read once at Open: it never changes
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -58,6 +59,9 @@ func Open(path string, opts ...Option) (*Store, error) {
 	// WAL mode before any reader looks at it.
 	ctx := context.Background()
 	if err = migrate(ctx, s.write); err == nil {
+		s.id, err = storeID(ctx, s.write)
+	}
+	if err == nil {
 		// Readers map the file: modernc builds SQLite with one page cache
 		// for the whole process, and a long feed read (a projection
 		// rebuild) otherwise evicts the pages of every other database
@@ -111,6 +115,15 @@ func (s *Store) closeDBs() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// StoreID returns the random id made when the file was created; see
+// application.EventStore.
+func (s *Store) StoreID(context.Context) (string, error) {
+	if s.closed.Load() {
+		return "", ErrClosed
+	}
+	return s.id, nil
 }
 
 // Subscribe follows the global feed; see application.EventStore.

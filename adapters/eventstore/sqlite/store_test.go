@@ -29,4 +29,12 @@ func mustClose(t *testing.T, s *sqlite.Store) {
 
 func TestConformance(t *testing.T) {
 	eventstoretest.Run(t, func(t *testing.T) application.EventStore { return open(t) })
+	dir := t.TempDir()
+	eventstoretest.RunDurable(t, func(t *testing.T, name string) application.EventStore {
+		s, err := sqlite.Open(filepath.Join(dir, name+".db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
 }
