@@ -126,12 +126,13 @@ type ReadModelStore interface {
 	// Declare creates the collection and its indexes if missing. Declaring
 	// again with more fields or indexes adds them.
 	Declare(ctx context.Context, spec CollectionSpec) error
-	// Apply runs fn in one atomic batch and stores position as the
-	// checkpoint of projection in the same batch. If fn fails nothing is
-	// written.
-	Apply(ctx context.Context, projection string, position uint64, fn func(ReadModelTx) error) error
-	// Checkpoint returns the last position stored for projection, 0 if none.
-	Checkpoint(ctx context.Context, projection string) (uint64, error)
+	// Apply runs fn in one atomic batch and stores at (store id, position
+	// and hash of the batch's last event) as the checkpoint of projection
+	// in the same batch. If fn fails nothing is written.
+	Apply(ctx context.Context, projection string, at Checkpoint, fn func(ReadModelTx) error) error
+	// Checkpoint returns the checkpoint last stored for projection, the
+	// zero Checkpoint if none.
+	Checkpoint(ctx context.Context, projection string) (Checkpoint, error)
 	// Reset deletes every document of collections and the checkpoint of
 	// projection, atomically, so the projection rebuilds from the start.
 	Reset(ctx context.Context, projection string, collections []string) error

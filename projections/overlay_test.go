@@ -20,7 +20,7 @@ func TestOverlayShowsTheBatchItsOwnWrites(t *testing.T) {
 	if err := store.Declare(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
-	err := store.Apply(ctx, "p", 1, func(stx application.ReadModelTx) error {
+	err := store.Apply(ctx, "p", application.Checkpoint{Position: 1}, func(stx application.ReadModelTx) error {
 		o := newOverlay(stx)
 		must(t, o.Upsert(ctx, "docs", "a", map[string]any{"n": 1}))
 		must(t, o.Upsert(ctx, "docs", "a", map[string]any{"n": 2}))

@@ -3,7 +3,6 @@ package projections
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -21,6 +20,10 @@ type runner struct {
 
 	mu     sync.Mutex
 	status Status
+
+	// flushes counts committed batches; run compares it across attempts to
+	// tell whether the last one made progress.
+	flushes uint64
 }
 
 func (r *runner) snapshot() Status {
@@ -35,26 +38,53 @@ func (r *runner) set(fn func(*Status)) {
 	r.mu.Unlock()
 }
 
-// run follows the feed until ctx ends, retrying with back-off after a
-// failure; each attempt resumes from the stored checkpoint, so a failed
-// batch is applied again from its start and never half.
+// run follows the feed until ctx ends. After a failure it retries with
+// jittered back-off, which restarts from the base after any progress;
+// each attempt resumes from the stored checkpoint, so a failed batch is
+// applied again from its start and never half. An event that fails
+// Options.MaxAttempts times in a row stops the projection at it: retrying
+// cannot help, and only this projection stalls.
 func (r *runner) run(ctx context.Context) {
-	backoff := 100 * time.Millisecond
+	defer r.set(func(s *Status) { s.State = Stopped })
+	wait := newBackoff(r.rt.opts.MaxBackoff)
+	var lastPos uint64
+	attempts := 0
 	for {
+		before := r.flushes
 		err := r.follow(ctx, 0)
 		if ctx.Err() != nil {
-			r.set(func(s *Status) { s.State = Stopped })
 			return
 		}
-		r.rt.log.Error("projection failed", "projection", r.p.Name(), "error", err, "retry_in", backoff)
-		r.set(func(s *Status) { s.State, s.Error = Failed, err.Error() })
+		if r.flushes != before {
+			wait.reset()
+			attempts = 0
+		}
+		code, pos := classify(err)
+		if pos == 0 || pos != lastPos {
+			attempts = 0
+		}
+		lastPos, attempts = pos, attempts+1
+		state, retryIn := Retrying, wait.next()
+		if pos > 0 && attempts >= r.rt.opts.MaxAttempts {
+			state = Failed
+		}
+		r.set(func(s *Status) {
+			s.State, s.Position, s.Code, s.Message, s.Error = state, pos, code, messages[code], err.Error()
+		})
+		if state == Failed {
+			r.rt.log.Error("projection stopped at an event it cannot apply; fix the code, or skip the event with "+
+				"`webos projections skip NAME --position P` and restart", "projection", r.p.Name(),
+				"position", pos, "code", code, "attempts", attempts, "error", err)
+			<-ctx.Done()
+			return
+		}
+		r.rt.log.Error("projection failed", "projection", r.p.Name(), "code", code, "position", pos,
+			"error", err, "retry_in", retryIn)
 		select {
 		case <-ctx.Done():
-			r.set(func(s *Status) { s.State = Stopped })
 			return
-		case <-time.After(backoff):
+		case <-time.After(retryIn):
 		}
-		backoff = min(backoff*2, r.rt.opts.MaxBackoff)
 	}
 }
 
@@ -69,11 +99,12 @@ func (r *runner) catchUp(ctx context.Context, until uint64) error {
 // follow applies events from the checkpoint on, in batches, until ctx
 // ends or, when until > 0, position until has been applied.
 func (r *runner) follow(ctx context.Context, until uint64) error {
-	cp, err := r.rt.store.Checkpoint(ctx, r.p.Name())
+	b, err := r.resume(ctx)
 	if err != nil {
 		return err
 	}
-	r.set(func(s *Status) { s.Checkpoint, s.State, s.Error = cp, CatchingUp, "" })
+	cp := b.last.Position
+	r.set(func(s *Status) { s.Checkpoint, s.State = cp, CatchingUp })
 	if until > 0 && cp >= until {
 		return nil
 	}
@@ -91,7 +122,6 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 	stop := make(chan struct{})
 	defer close(stop)
 	events := r.prefetch(stop, sub.Events())
-	b := &batch{r: r, last: cp}
 	timer := time.NewTimer(r.rt.opts.FlushInterval)
 	defer timer.Stop()
 	for {
@@ -120,7 +150,7 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 				return nil
 			}
 		case <-timer.C:
-			if b.last >= backlog {
+			if b.last.Position >= backlog {
 				if err := b.flush(ctx); err != nil {
 					return err
 				}
@@ -128,64 +158,4 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 			timer.Reset(r.rt.opts.FlushInterval)
 		}
 	}
-}
-
-// batch accumulates events for one read-model transaction. Events the
-// projection does not handle only move the checkpoint.
-type batch struct {
-	r     *runner
-	items []item
-	size  int
-	last  uint64
-}
-
-func (b *batch) add(it item) {
-	if it.handled {
-		b.items = append(b.items, it)
-	}
-	b.size++
-	b.last = it.env.Position
-}
-
-func (b *batch) flush(ctx context.Context) error {
-	if b.size == 0 {
-		return b.r.markLive(ctx)
-	}
-	ctx, cancel := context.WithTimeout(ctx, flushTimeout)
-	defer cancel()
-	err := b.r.rt.store.Apply(ctx, b.r.p.Name(), b.last, func(stx application.ReadModelTx) error {
-		tx := newOverlay(stx)
-		for i := range b.items {
-			it := &b.items[i]
-			if it.err != nil {
-				return fmt.Errorf("position %d: %w", it.env.Position, it.err)
-			}
-			if err := b.r.p.Apply(ctx, tx, it.env, it.ev); err != nil {
-				return fmt.Errorf("position %d (%s): %w", it.env.Position, it.env.Type, err)
-			}
-		}
-		return tx.flush(ctx)
-	})
-	if err != nil {
-		return err
-	}
-	last := b.last
-	b.r.set(func(s *Status) { s.Checkpoint = last })
-	clear(b.items) // drop the references to the applied events
-	b.items, b.size = b.items[:0], 0
-	return nil
-}
-
-// markLive flips the state to Live once the checkpoint reaches the head.
-func (r *runner) markLive(ctx context.Context) error {
-	head, err := r.rt.events.Head(ctx)
-	if err != nil {
-		return err
-	}
-	r.set(func(s *Status) {
-		if s.Checkpoint >= head {
-			s.State = Live
-		}
-	})
-	return nil
 }

@@ -27,6 +27,9 @@ type Options struct {
 	// MaxBackoff caps the wait before a failed projection retries
 	// (default 30s).
 	MaxBackoff time.Duration
+	// MaxAttempts is how many times in a row one event may fail before
+	// the projection stops at it and reports Failed (default 5).
+	MaxAttempts int
 }
 
 func (o Options) withDefaults() Options {
@@ -42,6 +45,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 30 * time.Second
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
 	}
 	return o
 }
@@ -100,6 +106,8 @@ func (rt *Runtime) Start(ctx context.Context) error {
 func (rt *Runtime) Wait() { rt.wg.Wait() }
 
 // Status reports every projection, with its lag against the feed's head.
+// A running projection is Live within one batch of the head and
+// CatchingUp further behind, whichever way the lag last moved.
 func (rt *Runtime) Status(ctx context.Context) []Status {
 	head, err := rt.events.Head(ctx)
 	out := make([]Status, 0, len(rt.runners))
@@ -109,6 +117,12 @@ func (rt *Runtime) Status(ctx context.Context) []Status {
 			s.Head = head
 			if head > s.Checkpoint {
 				s.Lag = head - s.Checkpoint
+			}
+			if s.State.running() {
+				s.State = Live
+				if s.Lag > uint64(rt.opts.BatchSize) {
+					s.State = CatchingUp
+				}
 			}
 		}
 		out = append(out, s)
@@ -127,11 +141,7 @@ func (rt *Runtime) Rebuild(ctx context.Context, name string) (uint64, error) {
 	if err := rt.Declare(ctx); err != nil {
 		return 0, err
 	}
-	names := make([]string, 0, len(r.p.Collections()))
-	for _, c := range r.p.Collections() {
-		names = append(names, c.Name)
-	}
-	if err := rt.store.Reset(ctx, name, names); err != nil {
+	if err := rt.reset(ctx, r); err != nil {
 		return 0, err
 	}
 	head, err := rt.events.Head(ctx)
@@ -139,6 +149,15 @@ func (rt *Runtime) Rebuild(ctx context.Context, name string) (uint64, error) {
 		return 0, err
 	}
 	return head, r.catchUp(ctx, head)
+}
+
+// reset empties the projection's collections and checkpoint.
+func (rt *Runtime) reset(ctx context.Context, r *runner) error {
+	names := make([]string, 0, len(r.p.Collections()))
+	for _, c := range r.p.Collections() {
+		names = append(names, c.Name)
+	}
+	return rt.store.Reset(ctx, r.p.Name(), names)
 }
 
 func (rt *Runtime) runner(name string) *runner {

@@ -1,12 +1,13 @@
 package projections_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,6 +53,34 @@ type fixture struct {
 	events *memory.Store
 	models *rmmemory.Store
 	rt     *projections.Runtime
+	logs   *logBuffer
+}
+
+// logBuffer collects a runtime's JSON log lines, safely for concurrent
+// writers.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// records returns the decoded log records with the given message.
+func (b *logBuffer) records(msg string) []map[string]any {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []map[string]any
+	for _, line := range bytes.Split(b.buf.Bytes(), []byte("\n")) {
+		var rec map[string]any
+		if json.Unmarshal(line, &rec) == nil && rec["msg"] == msg {
+			out = append(out, rec)
+		}
+	}
+	return out
 }
 
 func newFixture(t *testing.T, p *application.Projection, opts projections.Options) *fixture {
@@ -68,8 +97,8 @@ func newWrappedFixture(t *testing.T, p *application.Projection, opts projections
 	if err := domain.RegisterEvent[ticked](reg, 1); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{events: memory.New(), models: rmmemory.New()}
-	f.rt = projections.New(f.events, wrap(f.models), reg, []*application.Projection{p}, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	f := &fixture{events: memory.New(), models: rmmemory.New(), logs: &logBuffer{}}
+	f.rt = projections.New(f.events, wrap(f.models), reg, []*application.Projection{p}, slog.New(slog.NewJSONHandler(f.logs, nil)), opts)
 	return f
 }
 
@@ -168,13 +197,13 @@ func TestShutdownFlushesThePendingBatch(t *testing.T) {
 	}
 	head, _ := f.events.Head(context.Background())
 	time.Sleep(100 * time.Millisecond) // every event read, none flushed yet
-	if cp, _ := f.models.Checkpoint(context.Background(), "test.tally"); cp != 0 {
-		t.Fatalf("flushed before shutdown: checkpoint %d", cp)
+	if cp, _ := f.models.Checkpoint(context.Background(), "test.tally"); cp.Position != 0 {
+		t.Fatalf("flushed before shutdown: checkpoint %+v", cp)
 	}
 	cancel()
 	f.rt.Wait()
-	if cp, _ := f.models.Checkpoint(context.Background(), "test.tally"); cp != head {
-		t.Fatalf("checkpoint %d after shutdown, want head %d", cp, head)
+	if cp, _ := f.models.Checkpoint(context.Background(), "test.tally"); cp.Position != head {
+		t.Fatalf("checkpoint %+v after shutdown, want head %d", cp, head)
 	}
 	if got := f.count(t); got != 40 {
 		t.Fatalf("count %d, want 40", got)
@@ -205,9 +234,9 @@ type applyCounter struct {
 	applies atomic.Int64
 }
 
-func (c *applyCounter) Apply(ctx context.Context, projection string, position uint64, fn func(application.ReadModelTx) error) error {
+func (c *applyCounter) Apply(ctx context.Context, projection string, at application.Checkpoint, fn func(application.ReadModelTx) error) error {
 	c.applies.Add(1)
-	return c.Store.Apply(ctx, projection, position, fn)
+	return c.Store.Apply(ctx, projection, at, fn)
 }
 
 func TestCatchingUpUsesLargeBatchesThenSmallOnes(t *testing.T) {

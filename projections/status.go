@@ -5,24 +5,42 @@ type State string
 
 // Projection states.
 const (
-	// CatchingUp: replaying stored events towards the head of the feed.
+	// CatchingUp: running, and more than one batch behind the head of
+	// the feed (a start, a rebuild, or a burst of appends).
 	CatchingUp State = "catching-up"
-	// Live: caught up, applying new events as they are appended.
+	// Live: running, and within one batch of the head.
 	Live State = "live"
-	// Failed: a handler or the store failed; the runner retries with
-	// back-off, and Error says why.
+	// Retrying: the event store or the read-model store failed, or an
+	// event failed fewer times than Options.MaxAttempts; the runner retries
+	// with jittered back-off.
+	Retrying State = "retrying"
+	// Failed: one event failed MaxAttempts times in a row (it cannot be
+	// decoded, or its handler refuses it). The projection stays stopped at
+	// Position until an operator skips the event (Runtime.Skip) or the
+	// code is fixed, and restarts.
 	Failed State = "failed"
 	// Stopped: not running.
 	Stopped State = "stopped"
 )
 
-// Status reports one projection's progress.
+// Status reports one projection's progress. It is shown to API callers, so
+// it carries a code and a fixed message, never a raw error: Error holds
+// that, for the logs only.
 type Status struct {
 	Name       string `json:"name"`
 	State      State  `json:"state"`
 	Checkpoint uint64 `json:"checkpoint"`
 	Head       uint64 `json:"head"`
 	// Lag is Head - Checkpoint: events stored but not yet projected.
-	Lag   uint64 `json:"lag"`
-	Error string `json:"error,omitempty"`
+	Lag uint64 `json:"lag"`
+	// Position is the event that failed, when one did.
+	Position uint64 `json:"position,omitempty"`
+	// Code says why the projection is retrying or failed (see failure.go).
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	Error   string `json:"-"`
 }
+
+// running reports whether the state is one of a projection following the
+// feed, which Runtime.Status refines from the lag.
+func (s State) running() bool { return s == Live || s == CatchingUp }

@@ -44,7 +44,8 @@ func Project(t testing.TB, p *application.Projection) *ProjectionScenario {
 // consecutive positions and per-stream versions.
 func (s *ProjectionScenario) Given(stream string, events ...domain.Event) *ProjectionScenario {
 	s.t.Helper()
-	err := s.store.Apply(context.Background(), s.p.Name(), s.pos+uint64(len(events)), func(tx application.ReadModelTx) error {
+	at := application.Checkpoint{StoreID: "testkit", Position: s.pos + uint64(len(events))}
+	err := s.store.Apply(context.Background(), s.p.Name(), at, func(tx application.ReadModelTx) error {
 		for _, e := range events {
 			s.pos++
 			s.versions[stream]++

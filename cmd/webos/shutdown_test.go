@@ -68,8 +68,8 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	defer func() { _ = models.Close() }()
 	for _, name := range []string{"warehouse.stock", "warehouse.movements"} {
-		if cp, err := models.Checkpoint(ctx, name); err != nil || cp != head {
-			t.Errorf("%s: checkpoint %d after shutdown, head %d (%v)", name, cp, head, err)
+		if cp, err := models.Checkpoint(ctx, name); err != nil || cp.Position != head {
+			t.Errorf("%s: checkpoint %+v after shutdown, head %d (%v)", name, cp, head, err)
 		}
 	}
 	t.Logf("acknowledged %d receipts before SIGTERM; head %d", acked.Load(), head)

@@ -13,7 +13,7 @@ import (
 // one exclusive lock: readers see the whole batch or none of it. fn must
 // use only tx for writes and must not call Apply, Reset or Declare, which
 // wait for this batch to end.
-func (s *Store) Apply(ctx context.Context, projection string, position uint64, fn func(application.ReadModelTx) error) error {
+func (s *Store) Apply(ctx context.Context, projection string, at application.Checkpoint, fn func(application.ReadModelTx) error) error {
 	s.writer.Lock()
 	defer s.writer.Unlock()
 	o := &overlay{base: committed{s}, writes: map[string]map[string]*document{}}
@@ -34,7 +34,7 @@ func (s *Store) Apply(ctx context.Context, projection string, position uint64, f
 			}
 		}
 	}
-	s.checkpoints[projection] = position
+	s.checkpoints[projection] = at
 	return nil
 }
 

@@ -30,7 +30,7 @@ type Store struct {
 	mu          sync.RWMutex
 	specs       map[string]application.CollectionSpec
 	docs        map[string]map[string]*document
-	checkpoints map[string]uint64
+	checkpoints map[string]application.Checkpoint
 }
 
 var _ application.ReadModelStore = (*Store)(nil)
@@ -40,7 +40,7 @@ func New() *Store {
 	return &Store{
 		specs:       map[string]application.CollectionSpec{},
 		docs:        map[string]map[string]*document{},
-		checkpoints: map[string]uint64{},
+		checkpoints: map[string]application.Checkpoint{},
 	}
 }
 
@@ -62,8 +62,9 @@ func (s *Store) Declare(_ context.Context, spec application.CollectionSpec) erro
 	return nil
 }
 
-// Checkpoint returns the position last stored for projection, 0 if none.
-func (s *Store) Checkpoint(_ context.Context, projection string) (uint64, error) {
+// Checkpoint returns the checkpoint last stored for projection, the zero
+// Checkpoint if none.
+func (s *Store) Checkpoint(_ context.Context, projection string) (application.Checkpoint, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.checkpoints[projection], nil

@@ -29,7 +29,7 @@ func testApplyAtomic(t *testing.T, s application.ReadModelStore) {
 			return err
 		},
 	} {
-		err := s.Apply(ctx, "p", 9, func(tx application.ReadModelTx) error {
+		err := s.Apply(ctx, "p", at(9), func(tx application.ReadModelTx) error {
 			if err := errorsOf(
 				tx.Upsert(ctx, items.Name, "c", map[string]any{"id": "c"}),
 				tx.Patch(ctx, items.Name, "a", map[string]any{"v": 2}),
@@ -52,8 +52,8 @@ func testApplyAtomic(t *testing.T, s application.ReadModelStore) {
 		}
 		_, err = s.Get(ctx, items.Name, "c")
 		wantKind(t, err, domain.KindNotFound, name+": the failed batch's insert")
-		if cp, err := s.Checkpoint(ctx, "p"); err != nil || cp != 5 {
-			t.Errorf("%s: checkpoint %d, %v; want 5", name, cp, err)
+		if cp, err := s.Checkpoint(ctx, "p"); err != nil || cp != at(5) {
+			t.Errorf("%s: checkpoint %+v, %v; want %+v", name, cp, err, at(5))
 		}
 	}
 }
@@ -102,17 +102,19 @@ func testApplyReadsOwnWrites(t *testing.T, s application.ReadModelStore) {
 func testCheckpoint(t *testing.T, s application.ReadModelStore) {
 	ctx := context.Background()
 	noop := func(application.ReadModelTx) error { return nil }
-	if cp, err := s.Checkpoint(ctx, "fresh"); err != nil || cp != 0 {
-		t.Fatalf("unknown projection: checkpoint %d, %v; want 0", cp, err)
+	if cp, err := s.Checkpoint(ctx, "fresh"); err != nil || cp != (application.Checkpoint{}) {
+		t.Fatalf("unknown projection: checkpoint %+v, %v; want the zero one", cp, err)
 	}
+	// The store id and hash are kept with the position: they are how a
+	// projection notices, at start, that the event store changed under it.
 	for _, pos := range []uint64{7, 3, 1 << 40, math.MaxUint64} {
 		apply(t, s, "p", pos, noop)
-		if cp, err := s.Checkpoint(ctx, "p"); err != nil || cp != pos {
-			t.Errorf("checkpoint %d, %v; want %d", cp, err, pos)
+		if cp, err := s.Checkpoint(ctx, "p"); err != nil || cp != at(pos) {
+			t.Errorf("checkpoint %+v, %v; want %+v", cp, err, at(pos))
 		}
 	}
 	apply(t, s, "q", 11, noop)
-	if cp, _ := s.Checkpoint(ctx, "p"); cp != math.MaxUint64 {
-		t.Errorf("another projection's Apply moved p to %d", cp)
+	if cp, _ := s.Checkpoint(ctx, "p"); cp != at(math.MaxUint64) {
+		t.Errorf("another projection's Apply moved p to %+v", cp)
 	}
 }

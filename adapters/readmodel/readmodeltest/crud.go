@@ -80,7 +80,7 @@ func testInvalidWrites(t *testing.T, s application.ReadModelStore) {
 		"undeclared":    {func(tx application.ReadModelTx) error { return tx.Upsert(ctx, "test.nope", "a", map[string]any{}) }, domain.KindNotFound},
 		"patch missing": {func(tx application.ReadModelTx) error { return tx.Patch(ctx, items.Name, "a", map[string]any{"x": 1}) }, domain.KindNotFound},
 	} {
-		err := s.Apply(ctx, "p", 1, c.fn)
+		err := s.Apply(ctx, "p", at(1), c.fn)
 		wantKind(t, err, c.kind, name)
 	}
 	if n, err := s.Count(ctx, items.Name, nil); err != nil || n != 0 {
@@ -108,7 +108,7 @@ func testPatch(t *testing.T, s application.ReadModelStore) {
 	}
 	sameJSON(t, got, `{"id":"a","keep":1,"obj":{"x":1,"z":3},"arr":[9],"str":{"in":1},"new":{"deep":{"v":true}}}`)
 
-	err = s.Apply(ctx, "p", 3, func(tx application.ReadModelTx) error {
+	err = s.Apply(ctx, "p", at(3), func(tx application.ReadModelTx) error {
 		return tx.Patch(ctx, items.Name, "missing", map[string]any{"a": 1})
 	})
 	wantKind(t, err, domain.KindNotFound, "patch of a missing doc")

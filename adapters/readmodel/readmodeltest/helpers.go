@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -66,9 +67,15 @@ func declare(t *testing.T, s application.ReadModelStore, spec application.Collec
 
 func apply(t *testing.T, s application.ReadModelStore, projection string, pos uint64, fn func(application.ReadModelTx) error) {
 	t.Helper()
-	if err := s.Apply(context.Background(), projection, pos, fn); err != nil {
+	if err := s.Apply(context.Background(), projection, at(pos), fn); err != nil {
 		t.Fatalf("apply %s@%d: %v", projection, pos, err)
 	}
+}
+
+// at is the checkpoint these tests store for position pos: a fixed store
+// id and a hash derived from pos, so a test can tell it was kept whole.
+func at(pos uint64) application.Checkpoint {
+	return application.Checkpoint{StoreID: "store-1", Position: pos, Hash: fmt.Sprintf("hash-%d", pos)}
 }
 
 // upsert stores docs (JSON objects with an "id" member) in one Apply.

@@ -13,7 +13,7 @@ import (
 // all, and reads through the batch see its own writes. fn must use only tx
 // for writes and must not call Apply, Reset or Declare, which wait for the
 // one write connection this batch holds.
-func (s *Store) Apply(ctx context.Context, projection string, position uint64, fn func(application.ReadModelTx) error) error {
+func (s *Store) Apply(ctx context.Context, projection string, at application.Checkpoint, fn func(application.ReadModelTx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -27,7 +27,7 @@ func (s *Store) Apply(ctx context.Context, projection string, position uint64, f
 	if err := fn(t); err != nil {
 		return err
 	}
-	if err := t.exec(ctx, s.cp.put, nil, projection, int64(position)); err != nil {
+	if err := t.exec(ctx, s.cp.put, nil, projection, int64(at.Position), at.StoreID, at.Hash); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -55,7 +55,7 @@ func benchStore(b *testing.B, n int) *Store {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for start := 0; start < n; start += 1000 {
-		err := s.Apply(ctx, "bench", uint64(start), func(tx application.ReadModelTx) error {
+		err := s.Apply(ctx, "bench", application.Checkpoint{Position: uint64(start)}, func(tx application.ReadModelTx) error {
 			for i := start; i < min(start+1000, n); i++ {
 				o := newBenchOrder(i, rng)
 				if err := tx.Upsert(ctx, benchSpec.Name, o.ID, o); err != nil {
@@ -81,7 +81,7 @@ func BenchmarkApplyBatch(b *testing.B) {
 	pos := uint64(ids)
 	for b.Loop() {
 		pos += batch
-		err := s.Apply(ctx, "bench", pos, func(tx application.ReadModelTx) error {
+		err := s.Apply(ctx, "bench", application.Checkpoint{Position: pos}, func(tx application.ReadModelTx) error {
 			for range batch {
 				i := rng.IntN(ids)
 				var o benchOrder
@@ -167,7 +167,7 @@ func BenchmarkApplyInsert(b *testing.B) {
 			})
 		}
 		b.StartTimer()
-		err := s.Apply(ctx, "bench", uint64(pos), func(tx application.ReadModelTx) error {
+		err := s.Apply(ctx, "bench", application.Checkpoint{Position: uint64(pos)}, func(tx application.ReadModelTx) error {
 			for i, doc := range docs {
 				if err := tx.Upsert(ctx, movementSpec.Name, ids[i], doc); err != nil {
 					return err

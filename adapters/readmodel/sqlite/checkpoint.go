@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"github.com/webos-engine/webos/application"
 )
 
 // checkpointStmts are the prepared statements on the checkpoints table.
@@ -18,20 +20,38 @@ type checkpointStmts struct {
 
 func (c *checkpointStmts) prepare(ctx context.Context, write, read *sql.DB) error {
 	var err1, err2 error
-	c.put, err1 = write.PrepareContext(ctx, "INSERT INTO checkpoints (projection, position) VALUES (?, ?) "+
-		"ON CONFLICT (projection) DO UPDATE SET position = excluded.position")
-	c.get, err2 = read.PrepareContext(ctx, "SELECT position FROM checkpoints WHERE projection = ?")
+	c.put, err1 = write.PrepareContext(ctx, "INSERT INTO checkpoints (projection, position, store_id, hash) VALUES (?, ?, ?, ?) "+
+		"ON CONFLICT (projection) DO UPDATE SET position = excluded.position, store_id = excluded.store_id, hash = excluded.hash")
+	c.get, err2 = read.PrepareContext(ctx, "SELECT position, store_id, hash FROM checkpoints WHERE projection = ?")
 	return errors.Join(err1, err2)
 }
 
-// Checkpoint returns the position last committed for projection, 0 if none.
-func (s *Store) Checkpoint(ctx context.Context, projection string) (uint64, error) {
+// Checkpoint returns the checkpoint last committed for projection, the
+// zero Checkpoint if none.
+func (s *Store) Checkpoint(ctx context.Context, projection string) (application.Checkpoint, error) {
 	var pos int64
-	err := s.cp.get.QueryRowContext(ctx, projection).Scan(&pos)
+	var cp application.Checkpoint
+	err := s.cp.get.QueryRowContext(ctx, projection).Scan(&pos, &cp.StoreID, &cp.Hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+		return application.Checkpoint{}, nil
 	}
-	return uint64(pos), err
+	cp.Position = uint64(pos)
+	return cp, err
+}
+
+// addCheckpointSource adds the columns that say which event store and
+// which event a checkpoint came from to a file made before they existed.
+// Its rows get empty ones, which application.Diverged reports, so those
+// projections are rebuilt once.
+func addCheckpointSource(ctx context.Context, db *sql.DB) error {
+	var n int
+	err := db.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info('checkpoints') WHERE name = 'store_id'").Scan(&n)
+	if err != nil || n > 0 {
+		return err
+	}
+	_, err = db.ExecContext(ctx, "ALTER TABLE checkpoints ADD COLUMN store_id TEXT NOT NULL DEFAULT '';"+
+		"ALTER TABLE checkpoints ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+	return err
 }
 
 // Reset deletes the documents of the named collections and the checkpoint

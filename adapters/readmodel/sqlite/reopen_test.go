@@ -19,7 +19,8 @@ func TestReopenKeepsDocumentsCheckpointsAndSpecs(t *testing.T) {
 	if err := s.Declare(ctx, orders); err != nil {
 		t.Fatal(err)
 	}
-	err = s.Apply(ctx, "orders", 42, func(tx application.ReadModelTx) error {
+	cp := application.Checkpoint{StoreID: "s1", Position: 42, Hash: "h42"}
+	err = s.Apply(ctx, "orders", cp, func(tx application.ReadModelTx) error {
 		return tx.Upsert(ctx, orders.Name, "o1", map[string]any{"status": "open", "total": 10, "note": "x"})
 	})
 	if err != nil {
@@ -38,8 +39,8 @@ func TestReopenKeepsDocumentsCheckpointsAndSpecs(t *testing.T) {
 			t.Errorf("close: %v", err)
 		}
 	})
-	if cp, err := s.Checkpoint(ctx, "orders"); err != nil || cp != 42 {
-		t.Fatalf("checkpoint after reopen: %d, %v", cp, err)
+	if got, err := s.Checkpoint(ctx, "orders"); err != nil || got != cp {
+		t.Fatalf("checkpoint after reopen: %+v, %v; want %+v", got, err, cp)
 	}
 	if _, err := s.Get(ctx, orders.Name, "o1"); err != nil {
 		t.Fatalf("document after reopen: %v", err)

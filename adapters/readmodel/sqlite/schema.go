@@ -16,7 +16,9 @@ import (
 const baseSchema = `
 CREATE TABLE IF NOT EXISTS checkpoints (
 	projection TEXT PRIMARY KEY,
-	position   INTEGER NOT NULL
+	position   INTEGER NOT NULL,
+	store_id   TEXT NOT NULL DEFAULT '', -- the event store's id
+	hash       TEXT NOT NULL DEFAULT ''  -- the hash of the event at position
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS collections (
 	name TEXT PRIMARY KEY,
@@ -100,6 +102,9 @@ func collectionDDL(spec application.CollectionSpec) []string {
 // load creates the base schema and reads back the declared collections.
 func (s *Store) load(ctx context.Context) error {
 	if _, err := s.write.ExecContext(ctx, baseSchema); err != nil {
+		return err
+	}
+	if err := addCheckpointSource(ctx, s.write); err != nil {
 		return err
 	}
 	if err := s.cp.prepare(ctx, s.write, s.read); err != nil {
