@@ -1,99 +1,86 @@
 package domain
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"time"
+	"strings"
 )
 
-// canonicalEvent is the hashed form of an envelope: every field a writer
-// fixes before append, in a fixed order. The global position is left out on
-// purpose: some stores assign it only after the hash must be known.
-type canonicalEvent struct {
-	ID            string            `json:"id"`
-	Type          string            `json:"type"`
-	SchemaVersion int               `json:"schemaVersion"`
-	StreamID      string            `json:"streamId"`
-	StreamVersion uint64            `json:"streamVersion"`
-	RecordedAt    string            `json:"recordedAt"`
-	Actor         string            `json:"actor"`
-	Tenant        string            `json:"tenant"`
-	CorrelationID string            `json:"correlationId"`
-	CausationID   string            `json:"causationId"`
-	TraceContext  map[string]string `json:"traceContext"`
-	Data          json.RawMessage   `json:"data"`
+// HashScheme names the rule that turns an envelope and its predecessor's
+// hash into the event's hash. Every stored hash says which scheme made it
+// (see SchemeOf), so a new scheme never invalidates events already
+// written; docs/audit-format.md specifies each one byte for byte.
+type HashScheme uint8
+
+const (
+	// HashV1 is SHA-256 over prevHash followed by encoding/json output of
+	// the envelope. It depends on how the store keeps the key order of
+	// data, so it is only verified, never written any more. Its hashes are
+	// 64 lower-case hex digits with no tag.
+	HashV1 HashScheme = 1
+	// HashV2 is SHA-256 over one RFC 8785 canonical JSON object holding
+	// prevHash and the envelope, data canonicalised. Its hashes read
+	// "v2:" followed by 64 lower-case hex digits.
+	HashV2 HashScheme = 2
+	// CurrentHashScheme is the scheme Chain writes.
+	CurrentHashScheme = HashV2
+)
+
+// v2Tag prefixes every HashV2 hash.
+const v2Tag = "v2:"
+
+// String returns "v1" or "v2".
+func (s HashScheme) String() string { return fmt.Sprintf("v%d", uint8(s)) }
+
+// SchemeOf reads the scheme off a stored hash.
+func SchemeOf(hash string) (HashScheme, error) {
+	switch {
+	case isHex64(hash):
+		return HashV1, nil
+	case strings.HasPrefix(hash, v2Tag) && isHex64(hash[len(v2Tag):]):
+		return HashV2, nil
+	}
+	return 0, fmt.Errorf("hash %.80q has no known scheme", hash)
 }
 
-// HashEvent returns the hex SHA-256 of prevHash followed by the canonical
-// JSON of e. Data is compacted first, so insignificant white space a store
-// may add or drop does not change the hash; stores must keep the bytes of
-// Data otherwise intact (no key reordering).
-func HashEvent(prevHash string, e *Envelope) (string, error) {
-	var data bytes.Buffer
-	if err := json.Compact(&data, e.Data); err != nil {
-		return "", fmt.Errorf("event %s: data is not valid JSON: %w", e.ID, err)
+func isHex64(s string) bool {
+	if len(s) != sha256.Size*2 {
+		return false
 	}
-	c := canonicalEvent{
-		ID: e.ID, Type: e.Type, SchemaVersion: e.SchemaVersion,
-		StreamID: e.StreamID, StreamVersion: e.StreamVersion,
-		RecordedAt: e.RecordedAt.UTC().Format(time.RFC3339Nano),
-		Actor:      e.Actor, Tenant: e.Tenant,
-		CorrelationID: e.CorrelationID, CausationID: e.CausationID,
-		TraceContext: e.TraceContext, Data: data.Bytes(),
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
 	}
-	b, err := json.Marshal(c)
+	return true
+}
+
+// Canonical returns the exact bytes s hashes for e linked to prevHash.
+func (s HashScheme) Canonical(prevHash string, e *Envelope) ([]byte, error) {
+	switch s {
+	case HashV1:
+		return canonicalV1(prevHash, e)
+	case HashV2:
+		return canonicalV2(prevHash, e)
+	}
+	return nil, fmt.Errorf("unknown hash scheme %d", uint8(s))
+}
+
+// Hash returns e's hash under s, tagged as SchemeOf expects.
+func (s HashScheme) Hash(prevHash string, e *Envelope) (string, error) {
+	b, err := s.Canonical(prevHash, e)
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
-	h.Write([]byte(prevHash))
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	sum := sha256.Sum256(b)
+	if s == HashV1 {
+		return hex.EncodeToString(sum[:]), nil
+	}
+	return v2Tag + hex.EncodeToString(sum[:]), nil
 }
 
-// Chain assigns consecutive stream versions after current and links each
-// event to the one before it: prevHash is the hash of the stream's last
-// stored event ("" for a new stream). Event stores call it inside the
-// transaction that appends, after reading the stream head.
-func Chain(current uint64, prevHash string, events []Envelope) error {
-	for i := range events {
-		e := &events[i]
-		e.StreamVersion = current + uint64(i) + 1
-		e.RecordedAt = e.RecordedAt.UTC()
-		h, err := HashEvent(prevHash, e)
-		if err != nil {
-			return err
-		}
-		e.PrevHash, e.Hash = prevHash, h
-		prevHash = h
-	}
-	return nil
-}
-
-// VerifyChain checks that events, read in order from the start of one
-// stream (or from a point whose predecessor hash is prevHash), form an
-// unbroken hash chain with consecutive versions. It names the first event
-// that breaks it.
-func VerifyChain(prevHash string, events []Envelope) error {
-	for i := range events {
-		e := &events[i]
-		if i > 0 && e.StreamVersion != events[i-1].StreamVersion+1 {
-			return fmt.Errorf("stream %s: version %d follows %d", e.StreamID, e.StreamVersion, events[i-1].StreamVersion)
-		}
-		if e.PrevHash != prevHash {
-			return fmt.Errorf("stream %s version %d: prevHash does not match the previous event", e.StreamID, e.StreamVersion)
-		}
-		h, err := HashEvent(prevHash, e)
-		if err != nil {
-			return err
-		}
-		if h != e.Hash {
-			return fmt.Errorf("stream %s version %d: hash mismatch, the event was altered", e.StreamID, e.StreamVersion)
-		}
-		prevHash = h
-	}
-	return nil
+// HashEvent returns e's hash under the current scheme.
+func HashEvent(prevHash string, e *Envelope) (string, error) {
+	return CurrentHashScheme.Hash(prevHash, e)
 }

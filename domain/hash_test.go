@@ -70,7 +70,7 @@ func TestChainDetectsTampering(t *testing.T) {
 func TestHashRejectsInvalidData(t *testing.T) {
 	t.Parallel()
 	e := domain.Envelope{ID: "x", Data: json.RawMessage(`{nope`)}
-	if _, err := domain.HashEvent("", &e); err == nil || !strings.Contains(err.Error(), "not valid JSON") {
+	if _, err := domain.HashEvent("", &e); domain.KindOf(err) != domain.KindInvalid || !strings.Contains(err.Error(), "event x: data") {
 		t.Fatalf("got %v", err)
 	}
 }

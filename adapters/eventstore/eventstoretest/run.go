@@ -23,6 +23,8 @@ func Run(t *testing.T, open func(t *testing.T) application.EventStore) {
 		{"AtomicAppend", testAtomicAppend},
 		{"DuplicateEventID", testDuplicateEventID},
 		{"InvalidInput", testInvalidInput},
+		{"InvalidText", testInvalidText},
+		{"CanonicalText", testCanonicalText},
 		{"CancelledContext", testCancelledContext},
 		{"RoundTrip", testRoundTrip},
 		{"ReadAllAndHead", testReadAllAndHead},
