@@ -25,6 +25,7 @@ import (
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 	"github.com/webos-engine/webos/modules/warehouse"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
 )
 
 func benchEngine(b *testing.B) *engine {
@@ -280,9 +281,9 @@ func fillWarehouse(b *testing.B, e *engine, n int) {
 		sku := fmt.Sprint("SKU-", item)
 		evs := make([]domain.Envelope, 0, perAppend)
 		for len(evs) < perAppend && done < n {
-			var ev domain.Event = warehouse.StockReceived{SKU: sku, Quantity: 2, Reference: "bench"}
+			var ev domain.Event = contract.StockReceived{SKU: sku, Quantity: 2, Reference: "bench"}
 			if versions[item] == 0 && len(evs) == 0 {
-				ev = warehouse.ItemRegistered{SKU: sku, Name: "Bench item", Unit: "pcs"}
+				ev = contract.ItemRegistered{SKU: sku, Name: "Bench item", Unit: "pcs"}
 			}
 			evs = append(evs, envelope(b, e, ev))
 			done++
@@ -349,9 +350,9 @@ func appendItem(b *testing.B, e *engine, sku string, from, to int) {
 	for v := from; v < to; {
 		evs := make([]domain.Envelope, 0, 500)
 		for len(evs) < 500 && v+len(evs) < to {
-			var ev domain.Event = warehouse.StockReceived{SKU: sku, Quantity: 1}
+			var ev domain.Event = contract.StockReceived{SKU: sku, Quantity: 1}
 			if v+len(evs) == 0 {
-				ev = warehouse.ItemRegistered{SKU: sku, Name: "Big", Unit: "pcs"}
+				ev = contract.ItemRegistered{SKU: sku, Name: "Big", Unit: "pcs"}
 			}
 			evs = append(evs, envelope(b, e, ev))
 		}

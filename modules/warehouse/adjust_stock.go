@@ -1,17 +1,13 @@
 package warehouse
 
-import "github.com/webos-engine/webos/domain"
-
-// AdjustStock corrects stock on hand after a count, by a non-zero delta.
-type AdjustStock struct {
-	SKU    string `json:"sku" jsonschema:"minLength=1,maxLength=64"`
-	Delta  int64  `json:"delta" jsonschema:"minimum=-1000000000,maximum=1000000000"`
-	Reason string `json:"reason" jsonschema:"minLength=1,maxLength=200"`
-}
+import (
+	"github.com/webos-engine/webos/domain"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
+)
 
 // Adjust changes stock on hand by delta. On hand never goes negative, nor
 // below what is reserved for orders.
-func (it *Item) Adjust(c AdjustStock) error {
+func (it *Item) Adjust(c contract.AdjustStock) error {
 	if c.Delta == 0 {
 		return domain.Invalid("an adjustment must change the stock", domain.FieldError{Pointer: "/delta", Detail: "must not be 0"})
 	}
@@ -27,6 +23,6 @@ func (it *Item) Adjust(c AdjustStock) error {
 	case after > maxOnHand:
 		return domain.Errorf(domain.KindRejected, "stock_limit", "item %s cannot hold more than %d", it.sku, int64(maxOnHand))
 	}
-	domain.Raise(it, StockAdjusted(c))
+	domain.Raise(it, contract.StockAdjusted(c))
 	return nil
 }

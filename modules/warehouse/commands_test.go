@@ -10,6 +10,7 @@ import (
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 	wh "github.com/webos-engine/webos/modules/warehouse"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
 )
 
 func TestRegisteringASKUTwiceIsRaceSafe(t *testing.T) {
@@ -19,7 +20,7 @@ func TestRegisteringASKUTwiceIsRaceSafe(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Go(func() {
-			_, err := e.Dispatch(context.Background(), "warehouse.RegisterItem", wh.RegisterItem{SKU: "R1", Name: "Rope", Unit: "m"})
+			_, err := e.Dispatch(context.Background(), "warehouse.RegisterItem", contract.RegisterItem{SKU: "R1", Name: "Rope", Unit: "m"})
 			switch domain.KindOf(err) {
 			case 0:
 				wins.Add(1)
@@ -45,14 +46,14 @@ func TestWarehouseThroughThePipeline(t *testing.T) {
 		body any
 		kind domain.Kind
 	}{
-		{"warehouse.ReceiveStock", wh.ReceiveStock{SKU: "B1", Quantity: 1}, domain.KindNotFound},
-		{"warehouse.RegisterItem", wh.RegisterItem{SKU: "B1", Name: "Bolt", Unit: "pcs", LowStockThreshold: 5}, 0},
-		{"warehouse.ReceiveStock", wh.ReceiveStock{SKU: "B1", Quantity: 10, Reference: "PO-1"}, 0},
-		{"warehouse.ReceiveStock", wh.ReceiveStock{SKU: "B1", Quantity: 0}, domain.KindInvalid},
-		{"warehouse.ReserveStock", wh.ReserveStock{SKU: "B1", Quantity: 11, OrderID: "O1"}, domain.KindRejected},
-		{"warehouse.ReserveStock", wh.ReserveStock{SKU: "B1", Quantity: 6, OrderID: "O1"}, 0},
-		{"warehouse.AdjustStock", wh.AdjustStock{SKU: "B1", Delta: -5, Reason: "count"}, domain.KindRejected},
-		{"warehouse.RegisterItem", wh.RegisterItem{SKU: "bad sku", Name: "x", Unit: "x"}, domain.KindInvalid},
+		{"warehouse.ReceiveStock", contract.ReceiveStock{SKU: "B1", Quantity: 1}, domain.KindNotFound},
+		{"warehouse.RegisterItem", contract.RegisterItem{SKU: "B1", Name: "Bolt", Unit: "pcs", LowStockThreshold: 5}, 0},
+		{"warehouse.ReceiveStock", contract.ReceiveStock{SKU: "B1", Quantity: 10, Reference: "PO-1"}, 0},
+		{"warehouse.ReceiveStock", contract.ReceiveStock{SKU: "B1", Quantity: 0}, domain.KindInvalid},
+		{"warehouse.ReserveStock", contract.ReserveStock{SKU: "B1", Quantity: 11, OrderID: "O1"}, domain.KindRejected},
+		{"warehouse.ReserveStock", contract.ReserveStock{SKU: "B1", Quantity: 6, OrderID: "O1"}, 0},
+		{"warehouse.AdjustStock", contract.AdjustStock{SKU: "B1", Delta: -5, Reason: "count"}, domain.KindRejected},
+		{"warehouse.RegisterItem", contract.RegisterItem{SKU: "bad sku", Name: "x", Unit: "x"}, domain.KindInvalid},
 	}
 	for _, s := range steps {
 		if _, err := e.Dispatch(ctx, s.name, s.body); domain.KindOf(err) != s.kind {

@@ -1,6 +1,9 @@
 package warehouse
 
-import "github.com/webos-engine/webos/application"
+import (
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
+)
 
 // DemoData is a small sample catalogue with some stock movements, loaded
 // by `webos serve --demo` through the ordinary commands.
@@ -18,11 +21,11 @@ func (Module) DemoData() []application.DemoBatch {
 	var out []application.DemoBatch
 	for _, it := range items {
 		out = append(out, application.DemoBatch{
-			{Name: "warehouse.RegisterItem", Body: RegisterItem{SKU: it.sku, Name: it.name, Unit: it.unit, LowStockThreshold: it.threshold}},
-			{Name: "warehouse.ReceiveStock", Body: ReceiveStock{SKU: it.sku, Quantity: it.qty, Reference: "DEMO-OPENING"}},
+			{Name: "warehouse.RegisterItem", Body: contract.RegisterItem{SKU: it.sku, Name: it.name, Unit: it.unit, LowStockThreshold: it.threshold}},
+			{Name: "warehouse.ReceiveStock", Body: contract.ReceiveStock{SKU: it.sku, Quantity: it.qty, Reference: "DEMO-OPENING"}},
 		})
 	}
-	out[0] = append(out[0], application.DemoCommand{Name: "warehouse.ReserveStock", Body: ReserveStock{SKU: "CHAIR-OAK", Quantity: 6, OrderID: "DEMO-ORDER-1"}})
-	out[3] = append(out[3], application.DemoCommand{Name: "warehouse.AdjustStock", Body: AdjustStock{SKU: "SCREW-M4", Delta: -12, Reason: "stock count"}})
+	out[0] = append(out[0], application.DemoCommand{Name: "warehouse.ReserveStock", Body: contract.ReserveStock{SKU: "CHAIR-OAK", Quantity: 6, OrderID: "DEMO-ORDER-1"}})
+	out[3] = append(out[3], application.DemoCommand{Name: "warehouse.AdjustStock", Body: contract.AdjustStock{SKU: "SCREW-M4", Delta: -12, Reason: "stock count"}})
 	return out
 }

@@ -1,18 +1,15 @@
 package warehouse
 
-import "github.com/webos-engine/webos/domain"
-
-// DiscontinueItem stops stocking a SKU. Afterwards only reservations can
-// be released; discontinuing again changes nothing.
-type DiscontinueItem struct {
-	SKU string `json:"sku" jsonschema:"minLength=1,maxLength=64"`
-}
+import (
+	"github.com/webos-engine/webos/domain"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
+)
 
 // Discontinue marks the item discontinued.
-func (it *Item) Discontinue(c DiscontinueItem) error {
+func (it *Item) Discontinue(c contract.DiscontinueItem) error {
 	if it.discontinued {
 		return nil
 	}
-	domain.Raise(it, ItemDiscontinued(c))
+	domain.Raise(it, contract.ItemDiscontinued(c))
 	return nil
 }

@@ -1,6 +1,9 @@
 package warehouse
 
-import "github.com/webos-engine/webos/domain"
+import (
+	"github.com/webos-engine/webos/domain"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
+)
 
 // maxOnHand bounds stock on hand so arithmetic on it can never overflow,
 // far above any real warehouse.
@@ -34,19 +37,19 @@ func (it *Item) Available() int64 { return it.onHand - it.reserved }
 // Apply mutates state for one event.
 func (it *Item) Apply(e domain.Event) {
 	switch e := e.(type) {
-	case ItemRegistered:
+	case contract.ItemRegistered:
 		it.name, it.unit, it.threshold = e.Name, e.Unit, e.LowStockThreshold
-	case StockReceived:
+	case contract.StockReceived:
 		it.onHand += e.Quantity
-	case StockAdjusted:
+	case contract.StockAdjusted:
 		it.onHand += e.Delta
-	case StockReserved:
+	case contract.StockReserved:
 		it.reservations[e.OrderID] = e.Quantity
 		it.reserved += e.Quantity
-	case ReservationReleased:
+	case contract.ReservationReleased:
 		delete(it.reservations, e.OrderID)
 		it.reserved -= e.Quantity
-	case ItemDiscontinued:
+	case contract.ItemDiscontinued:
 		it.discontinued = true
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
 )
 
 // Permissions the module's commands and views require.
@@ -20,22 +21,26 @@ func (Module) Manifest() application.Manifest {
 	return application.Manifest{Name: "warehouse", Version: "1.0.0"}
 }
 
-// Register adds the Item commands and events, the projections and views.
+// Register adds the Item commands and events, the projections and views,
+// and the StockLevels service.
 func (Module) Register(r *application.Registrar) error {
-	application.RegisterEvent[ItemRegistered](r, 1)
-	application.RegisterEvent[StockReceived](r, 1)
-	application.RegisterEvent[StockAdjusted](r, 1)
-	application.RegisterEvent[StockReserved](r, 1)
-	application.RegisterEvent[ReservationReleased](r, 1)
-	application.RegisterEvent[ItemDiscontinued](r, 1)
+	application.RegisterEvent[contract.ItemRegistered](r, 1)
+	application.RegisterEvent[contract.StockReceived](r, 2)
+	application.RegisterUpcaster[contract.StockReceived](r, 1, stockReceivedV1ToV2)
+	application.RegisterEvent[contract.StockAdjusted](r, 1)
+	application.RegisterEvent[contract.StockReserved](r, 1)
+	application.RegisterEvent[contract.ReservationReleased](r, 1)
+	application.RegisterEvent[contract.ItemDiscontinued](r, 1)
 
 	repo := r.Repository()
-	command(r, "RegisterItem", repo, application.MustBeNew, func(c RegisterItem) string { return c.SKU }, (*Item).Register)
-	command(r, "ReceiveStock", repo, application.MustExist, func(c ReceiveStock) string { return c.SKU }, (*Item).Receive)
-	command(r, "AdjustStock", repo, application.MustExist, func(c AdjustStock) string { return c.SKU }, (*Item).Adjust)
-	command(r, "ReserveStock", repo, application.MustExist, func(c ReserveStock) string { return c.SKU }, (*Item).Reserve)
-	command(r, "ReleaseReservation", repo, application.MustExist, func(c ReleaseReservation) string { return c.SKU }, (*Item).Release)
-	command(r, "DiscontinueItem", repo, application.MustExist, func(c DiscontinueItem) string { return c.SKU }, (*Item).Discontinue)
+	command(r, "RegisterItem", repo, application.MustBeNew, func(c contract.RegisterItem) string { return c.SKU }, (*Item).Register)
+	command(r, "ReceiveStock", repo, application.MustExist, func(c contract.ReceiveStock) string { return c.SKU }, (*Item).Receive)
+	command(r, "AdjustStock", repo, application.MustExist, func(c contract.AdjustStock) string { return c.SKU }, (*Item).Adjust)
+	command(r, "ReserveStock", repo, application.MustExist, func(c contract.ReserveStock) string { return c.SKU }, (*Item).Reserve)
+	command(r, "ReleaseReservation", repo, application.MustExist, func(c contract.ReleaseReservation) string { return c.SKU }, (*Item).Release)
+	command(r, "DiscontinueItem", repo, application.MustExist, func(c contract.DiscontinueItem) string { return c.SKU }, (*Item).Discontinue)
+
+	application.ProvideService[contract.StockLevels](r, stockLevels{repo: repo})
 
 	r.Projection(stockProjection())
 	r.Projection(movementsProjection())

@@ -5,6 +5,7 @@ import (
 
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
 )
 
 // movementsCollection backs the warehouse.movements view: one document per
@@ -39,16 +40,20 @@ const sortableTime = "2006-01-02T15:04:05.000000000Z"
 
 func movementsProjection() *application.Projection {
 	p := application.NewProjection("warehouse.movements", movementsCollection)
-	onMovement(p, func(e StockReceived) Movement {
-		return Movement{Kind: "received", OnHandDelta: e.Quantity, Reference: e.Reference}
+	onMovement(p, func(e contract.StockReceived) Movement {
+		kind := "received"
+		if e.Source == contract.SourceReturn {
+			kind = "returned"
+		}
+		return Movement{Kind: kind, OnHandDelta: e.Quantity, Reference: e.Reference}
 	})
-	onMovement(p, func(e StockAdjusted) Movement {
+	onMovement(p, func(e contract.StockAdjusted) Movement {
 		return Movement{Kind: "adjusted", OnHandDelta: e.Delta, Reference: e.Reason}
 	})
-	onMovement(p, func(e StockReserved) Movement {
+	onMovement(p, func(e contract.StockReserved) Movement {
 		return Movement{Kind: "reserved", ReservedDelta: e.Quantity, Reference: e.OrderID}
 	})
-	onMovement(p, func(e ReservationReleased) Movement {
+	onMovement(p, func(e contract.ReservationReleased) Movement {
 		return Movement{Kind: "released", ReservedDelta: -e.Quantity, Reference: e.OrderID}
 	})
 	return p
@@ -58,11 +63,11 @@ func movementsProjection() *application.Projection {
 // so that applying an event twice leaves one row.
 func onMovement[E interface {
 	domain.Event
-	sku() string
+	ItemSKU() string
 }](p *application.Projection, describe func(E) Movement) {
 	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e E) error {
 		m := describe(e)
-		m.ID, m.SKU, m.Actor, m.Position = env.ID, e.sku(), env.Actor, env.Position
+		m.ID, m.SKU, m.Actor, m.Position = env.ID, e.ItemSKU(), env.Actor, env.Position
 		m.At = env.RecordedAt.UTC().Format(sortableTime)
 		return tx.Upsert(ctx, movementsCollection.Name, m.ID, m)
 	})

@@ -1,17 +1,12 @@
 package warehouse
 
-import "github.com/webos-engine/webos/domain"
-
-// ReserveStock sets stock aside for an order. Sending the same reservation
-// again changes nothing, so an at-least-once sender (a saga) is safe.
-type ReserveStock struct {
-	SKU      string `json:"sku" jsonschema:"minLength=1,maxLength=64"`
-	Quantity int64  `json:"quantity" jsonschema:"minimum=1,maximum=1000000000"`
-	OrderID  string `json:"orderId" jsonschema:"minLength=1,maxLength=100"`
-}
+import (
+	"github.com/webos-engine/webos/domain"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
+)
 
 // Reserve holds quantity for the order, never more than is available.
-func (it *Item) Reserve(c ReserveStock) error {
+func (it *Item) Reserve(c contract.ReserveStock) error {
 	if held, ok := it.reservations[c.OrderID]; ok {
 		if held == c.Quantity {
 			return nil
@@ -26,6 +21,6 @@ func (it *Item) Reserve(c ReserveStock) error {
 		return domain.Errorf(domain.KindRejected, "insufficient_stock",
 			"item %s has %d available; cannot reserve %d", it.sku, it.Available(), c.Quantity)
 	}
-	domain.Raise(it, StockReserved(c))
+	domain.Raise(it, contract.StockReserved(c))
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
 )
 
 // stockCollection backs the warehouse.stock view: one document per SKU.
@@ -37,25 +38,25 @@ type StockRow struct {
 
 func stockProjection() *application.Projection {
 	p := application.NewProjection("warehouse.stock", stockCollection)
-	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e ItemRegistered) error {
+	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e contract.ItemRegistered) error {
 		row := StockRow{SKU: e.SKU, Name: e.Name, Unit: e.Unit, LowStockThreshold: e.LowStockThreshold}
 		return putStock(ctx, tx, env, &row)
 	})
-	onStock(p, func(r *StockRow, e StockReceived) { r.OnHand += e.Quantity })
-	onStock(p, func(r *StockRow, e StockAdjusted) { r.OnHand += e.Delta })
-	onStock(p, func(r *StockRow, e StockReserved) { r.Reserved += e.Quantity })
-	onStock(p, func(r *StockRow, e ReservationReleased) { r.Reserved -= e.Quantity })
-	onStock(p, func(r *StockRow, _ ItemDiscontinued) { r.Discontinued = true })
+	onStock(p, func(r *StockRow, e contract.StockReceived) { r.OnHand += e.Quantity })
+	onStock(p, func(r *StockRow, e contract.StockAdjusted) { r.OnHand += e.Delta })
+	onStock(p, func(r *StockRow, e contract.StockReserved) { r.Reserved += e.Quantity })
+	onStock(p, func(r *StockRow, e contract.ReservationReleased) { r.Reserved -= e.Quantity })
+	onStock(p, func(r *StockRow, _ contract.ItemDiscontinued) { r.Discontinued = true })
 	return p
 }
 
 // onStock handles E by loading the SKU's row, changing it and storing it.
 func onStock[E interface {
 	domain.Event
-	sku() string
+	ItemSKU() string
 }](p *application.Projection, change func(*StockRow, E)) {
 	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e E) error {
-		raw, err := tx.Get(ctx, stockCollection.Name, e.sku())
+		raw, err := tx.Get(ctx, stockCollection.Name, e.ItemSKU())
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package warehouse
+package contract
 
 // ItemRegistered records that a new SKU entered the catalogue.
 type ItemRegistered struct {
@@ -8,12 +8,22 @@ type ItemRegistered struct {
 	LowStockThreshold int64  `json:"lowStockThreshold"`
 }
 
-// StockReceived records that goods arrived and went on hand.
+// StockReceived records that goods went on hand. Its schema version is 2:
+// version 1 had no Source, because every receipt was a delivery.
 type StockReceived struct {
 	SKU       string `json:"sku"`
 	Quantity  int64  `json:"quantity"`
 	Reference string `json:"reference,omitempty"`
+	Source    string `json:"source" jsonschema:"enum=delivery,enum=return"`
 }
+
+// Sources of StockReceived.
+const (
+	// SourceDelivery is goods delivered by a supplier.
+	SourceDelivery = "delivery"
+	// SourceReturn is goods a customer sent back.
+	SourceReturn = "return"
+)
 
 // StockAdjusted records a count correction, positive or negative.
 type StockAdjusted struct {
@@ -59,8 +69,20 @@ func (ReservationReleased) EventType() string { return "warehouse.ReservationRel
 // EventType names ItemDiscontinued.
 func (ItemDiscontinued) EventType() string { return "warehouse.ItemDiscontinued" }
 
-func (e StockReceived) sku() string       { return e.SKU }
-func (e StockAdjusted) sku() string       { return e.SKU }
-func (e StockReserved) sku() string       { return e.SKU }
-func (e ReservationReleased) sku() string { return e.SKU }
-func (e ItemDiscontinued) sku() string    { return e.SKU }
+// ItemSKU names the item the event concerns.
+func (e ItemRegistered) ItemSKU() string { return e.SKU }
+
+// ItemSKU names the item the event concerns.
+func (e StockReceived) ItemSKU() string { return e.SKU }
+
+// ItemSKU names the item the event concerns.
+func (e StockAdjusted) ItemSKU() string { return e.SKU }
+
+// ItemSKU names the item the event concerns.
+func (e StockReserved) ItemSKU() string { return e.SKU }
+
+// ItemSKU names the item the event concerns.
+func (e ReservationReleased) ItemSKU() string { return e.SKU }
+
+// ItemSKU names the item the event concerns.
+func (e ItemDiscontinued) ItemSKU() string { return e.SKU }
