@@ -70,7 +70,7 @@ func (denyAll) Authorize(context.Context, string) error {
 	return domain.Errorf(domain.KindForbidden, "forbidden", "no")
 }
 
-func newApp(t *testing.T, az application.Authorizer, mods ...application.Module) (*application.App, *memory.Store) {
+func newApp(t testing.TB, az application.Authorizer, mods ...application.Module) (*application.App, *memory.Store) {
 	t.Helper()
 	events := memory.New()
 	n := 0
@@ -85,7 +85,7 @@ func newApp(t *testing.T, az application.Authorizer, mods ...application.Module)
 }
 
 // seed creates counter id by appending its first event directly.
-func seed(t *testing.T, events *memory.Store, id string) {
+func seed(t testing.TB, events *memory.Store, id string) {
 	t.Helper()
 	_, err := events.Append(context.Background(), "counter-"+id, domain.NoStream,
 		[]domain.Envelope{{ID: "seed-" + id, Type: "counter.Incremented", SchemaVersion: 1, Data: []byte(`{"by":1}`)}})

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/webos-engine/webos/domain"
@@ -49,9 +51,10 @@ func handleStep(ctx context.Context, req *CommandRequest) (Result, error) {
 	return req.entry.handle(ctx, req.Command)
 }
 
-// parseStep refuses anything that is not a single JSON object before a
-// schema validator sees it, so "malformed JSON" is told apart from
-// "wrong shape".
+// parseStep refuses anything that is not a single, strict JSON object
+// before a schema validator sees it, so "malformed JSON" is told apart
+// from "wrong shape", and hands on the body with integral numbers written
+// as integers.
 func parseStep(next Dispatch) Dispatch {
 	return func(ctx context.Context, req *CommandRequest) (Result, error) {
 		body := bytes.TrimSpace(req.Body)
@@ -61,6 +64,11 @@ func parseStep(next Dispatch) Dispatch {
 		if len(body) == 0 || body[0] != '{' {
 			return Result{}, domain.Invalid("the body must be a JSON object", domain.FieldError{Pointer: "", Detail: "expected an object"})
 		}
+		strict, faults := strictJSON(body)
+		if faults != nil {
+			return Result{}, domain.Invalid("the body has duplicate keys, text that is not UTF-8, or nests too deep", faults...)
+		}
+		req.Body = strict
 		return next(ctx, req)
 	}
 }
@@ -80,7 +88,7 @@ func decodeStep(next Dispatch) Dispatch {
 	return func(ctx context.Context, req *CommandRequest) (Result, error) {
 		cmd, err := req.entry.decode(req.Body)
 		if err != nil {
-			return Result{}, domain.Invalid("the body does not match the command: " + err.Error())
+			return Result{}, decodeError(err)
 		}
 		req.Command = cmd
 		return next(ctx, req)
@@ -115,4 +123,22 @@ func logStep(log *slog.Logger) Middleware {
 			return res, err
 		}
 	}
+}
+
+// decodeError turns a decoding failure the schema let through (say a
+// number beyond the Go field's range) into a field error. The decoder's
+// own text names Go types and struct fields, so it rides along as the
+// cause, which is logged, never answered.
+func decodeError(err error) error {
+	field := domain.FieldError{Pointer: "", Detail: "does not fit the command"}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		var b strings.Builder
+		for tok := range strings.SplitSeq(te.Field, ".") {
+			b.WriteString("/" + pointerEscaper.Replace(tok))
+		}
+		field = domain.FieldError{Pointer: b.String(), Detail: "has a value this field cannot hold"}
+	}
+	return &domain.Error{Kind: domain.KindInvalid, Code: "invalid",
+		Message: "the body does not fit the command", Fields: []domain.FieldError{field}, Err: err}
 }

@@ -29,7 +29,12 @@ func TestPipelineValidatesBeforeAuthorisingBeforeHandling(t *testing.T) {
 		{`{"id":"a","by":1e400}`, domain.KindInvalid},      // huge number
 		{`{"id":"a","by":"1"}`, domain.KindInvalid},        // mistyped
 		{`{"id":"a"}`, domain.KindInvalid},                 // missing
-		{`{"id":"a","by":1,"by":2}`, domain.KindForbidden}, // duplicate keys: last wins, like encoding/json
+		{`{"id":"a","by":1,"by":2}`, domain.KindInvalid},   // duplicate keys
+		{`{"id":"\ud800","by":1}`, domain.KindInvalid},     // lone surrogate
+		{"{\"id\":\"\xff\",\"by\":1}", domain.KindInvalid}, // invalid UTF-8
+		{`{"id":"a","by":1e1}`, domain.KindForbidden},      // an integer to JSON Schema
+		{`{"id":"a","by":10.0}`, domain.KindForbidden},     // an integer to JSON Schema
+		{`{"id":"a","by":1.5}`, domain.KindInvalid},        // not an integer
 	}
 	for _, c := range cases {
 		if _, err := app.Dispatch(ctx, "counter.Increment", []byte(c.body)); domain.KindOf(err) != c.kind {

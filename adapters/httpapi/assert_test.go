@@ -19,14 +19,15 @@ func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 
 // problemBody is what every error response must look like.
 type problemBody struct {
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Status    int    `json:"status"`
-	Detail    string `json:"detail"`
-	Instance  string `json:"instance"`
-	Code      string `json:"code"`
-	RequestID string `json:"requestId"`
-	Errors    []struct {
+	Type       string `json:"type"`
+	Title      string `json:"title"`
+	Status     int    `json:"status"`
+	Detail     string `json:"detail"`
+	Instance   string `json:"instance"`
+	Code       string `json:"code"`
+	RequestID  string `json:"requestId"`
+	ErrorCount int    `json:"errorCount"`
+	Errors     []struct {
 		Pointer string `json:"pointer"`
 		Detail  string `json:"detail"`
 	} `json:"errors"`

@@ -31,9 +31,11 @@ func TestCommandHappyPath(t *testing.T) {
 	if et := rec.Header().Get("ETag"); et != `"1"` {
 		t.Errorf("ETag %q, want \"1\"", et)
 	}
-	// No Content-Type at all is accepted too (curl -d).
-	req := h.do("POST", "/api/commands/stock.Receive", "", "Content-Type", "")
-	checkProblem(t, req, http.StatusBadRequest, "invalid") // empty body: not JSON, but not a 415
+	// A charset and other parameters are fine.
+	rec = h.do("POST", "/api/commands/stock.Receive", `{"item":"ABC-1","qty":1}`, "Content-Type", "application/json; charset=UTF-8; v=1")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("with parameters: status %d: %s", rec.Code, rec.Body)
+	}
 }
 
 func TestCommandErrors(t *testing.T) {
@@ -59,6 +61,8 @@ func TestCommandErrors(t *testing.T) {
 		{"If-Match star", "stock.Receive", `{"item":"A","qty":1}`, []string{"If-Match", `*`}, 400, "invalid", "If-Match"},
 		{"wrong media type", "stock.Create", `{"item":"B"}`, []string{"Content-Type", "text/plain"}, 415, "unsupported_media_type", ""},
 		{"wrong charset", "stock.Create", `{"item":"B"}`, []string{"Content-Type", "application/json; charset=latin1"}, 415, "unsupported_media_type", ""},
+		{"no media type", "stock.Create", `{"item":"B"}`, []string{"Content-Type", ""}, 415, "unsupported_media_type", ""},
+		{"no media type, no body", "stock.Create", ``, []string{"Content-Type", ""}, 415, "unsupported_media_type", ""},
 		{"oversize body", "stock.Create", big, nil, 413, "body_too_large", ""},
 	}
 	for _, tt := range tests {

@@ -45,7 +45,7 @@ func TestParseIfMatch(t *testing.T) {
 
 func TestIsJSON(t *testing.T) {
 	tests := map[string]bool{
-		"": true, "application/json": true, "application/json; charset=utf-8": true,
+		"": false, "application/json": true, "application/json; charset=utf-8": true,
 		"Application/JSON; charset=UTF-8": true, "application/json; charset=latin1": false,
 		"text/plain": false, "application/x-www-form-urlencoded": false, "application/json;;": false,
 	}

@@ -26,17 +26,24 @@ const internalDetail = "an internal error occurred; quote the request id when re
 // locations at fault. Errors is always an array, empty when nothing
 // points anywhere, so clients need no null check. A pointer is a JSON
 // pointer into the body, or the name of the query parameter or header at
-// fault.
+// fault. Errors holds at most maxFieldErrors entries; ErrorCount is the
+// total, so a client can tell that the list was cut.
 type problem struct {
-	Type      string              `json:"type"`
-	Title     string              `json:"title"`
-	Status    int                 `json:"status"`
-	Detail    string              `json:"detail,omitempty"`
-	Instance  string              `json:"instance"`
-	Code      string              `json:"code"`
-	RequestID string              `json:"requestId"`
-	Errors    []domain.FieldError `json:"errors"`
+	Type       string              `json:"type"`
+	Title      string              `json:"title"`
+	Status     int                 `json:"status"`
+	Detail     string              `json:"detail,omitempty"`
+	Instance   string              `json:"instance"`
+	Code       string              `json:"code"`
+	RequestID  string              `json:"requestId"`
+	Errors     []domain.FieldError `json:"errors"`
+	ErrorCount int                 `json:"errorCount"`
 }
+
+// maxFieldErrors bounds the field errors a problem lists: a form needs the
+// first few, and a hostile body with 40,000 unknown keys must not turn a
+// 430 KB request into a megabyte-sized answer.
+const maxFieldErrors = 20
 
 // statusOf is the one place where domain error kinds become HTTP
 // statuses; a kind it does not know is a server fault.
@@ -78,13 +85,15 @@ func (s *server) fail(c *gin.Context, err error) {
 
 // problem writes a problem response and stops the handler chain.
 func (s *server) problem(c *gin.Context, status int, code, detail string, fields []domain.FieldError) {
+	count := len(fields)
 	if fields == nil {
 		fields = []domain.FieldError{}
 	}
+	fields = fields[:min(count, maxFieldErrors)]
 	s.writeJSON(c, status, "application/problem+json", problem{
 		Type: problemTypeBase + code, Title: http.StatusText(status), Status: status,
 		Detail: detail, Instance: c.Request.URL.Path, Code: code,
-		RequestID: application.MetaFrom(c.Request.Context()).RequestID, Errors: fields,
+		RequestID: application.MetaFrom(c.Request.Context()).RequestID, Errors: fields, ErrorCount: count,
 	})
 }
 

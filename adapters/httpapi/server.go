@@ -68,7 +68,7 @@ func New(cfg Config) http.Handler {
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
 
-	r.Use(s.requestMeta, s.accessLog, s.recoverPanic)
+	r.Use(s.requestMeta, s.accessLog, s.recoverPanic, s.requireJSON)
 	r.NoRoute(func(c *gin.Context) {
 		s.problem(c, http.StatusNotFound, "unknown_route", "there is no resource at this path", nil)
 	})

@@ -1,7 +1,9 @@
 package main_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -40,6 +42,11 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 		{"stale If-Match", "POST", receive, `{"sku":"BAD-1","quantity":1}`, map[string]string{"If-Match": `"1"`}, 409, ""},
 		{"malformed If-Match", "POST", receive, `{"sku":"BAD-1","quantity":1}`, map[string]string{"If-Match": `soon`}, 400, ""},
 		{"wrong media type", "POST", receive, `{"sku":"BAD-1","quantity":1}`, map[string]string{"Content-Type": "text/plain"}, 415, ""},
+		{"no media type", "POST", receive, `{"sku":"BAD-1","quantity":1}`, map[string]string{"Content-Type": ""}, 415, ""},
+		{"duplicate key", "POST", receive, `{"sku":"BAD-1","quantity":-5,"quantity":1}`, nil, 400, "/quantity"},
+		{"lone surrogate", "POST", receive, `{"sku":"BAD-1","quantity":1,"reference":"\ud800"}`, nil, 400, "/reference"},
+		{"unpaired low surrogate", "POST", receive, `{"sku":"BAD-1","quantity":1,"reference":"x\udc00"}`, nil, 400, "/reference"},
+		{"invalid UTF-8", "POST", receive, "{\"sku\":\"BAD-1\",\"quantity\":1,\"reference\":\"\xc3\x28\"}", nil, 400, "/reference"},
 		{"unknown item", "POST", receive, `{"sku":"NOPE","quantity":1}`, nil, 404, ""},
 		{"SKU taken", "POST", "/api/commands/warehouse.RegisterItem", `{"sku":"BAD-1","name":"x","unit":"x","lowStockThreshold":0}`, nil, 409, ""},
 		{"over-reserve", "POST", "/api/commands/warehouse.ReserveStock", `{"sku":"BAD-1","quantity":4,"orderId":"O1"}`, nil, 422, ""},
@@ -67,6 +74,9 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 			if problem["status"] != float64(c.status) || problem["title"] == nil || problem["type"] == nil {
 				t.Errorf("not an RFC 9457 problem: %v", problem)
 			}
+			if raw, _ := json.Marshal(problem); goInternals.Match(raw) {
+				t.Errorf("the answer names Go internals: %s", raw)
+			}
 			if c.pointer != "" && !hasPointer(problem, c.pointer) {
 				t.Errorf("problem does not point at %s: %v", c.pointer, problem["errors"])
 			}
@@ -79,7 +89,14 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 	if status, _, _ := p.do("GET", "/api/views/warehouse.stock?filter[sku]=BAD-1", "", nil); status != http.StatusOK {
 		t.Fatalf("a good query after bad ones: %d", status)
 	}
+	// JSON Schema calls 1e2 and 2.0 integers, so they are accepted as such.
+	p.command("warehouse.ReceiveStock", `{"sku":"BAD-1","quantity":1e2}`)
+	p.command("warehouse.ReceiveStock", `{"sku":"BAD-1","quantity":2.0}`)
 }
+
+// goInternals matches what no answer may show: Go type and package names,
+// the decoder's wording, SQL, and file paths.
+var goInternals = regexp.MustCompile(`\b(u?int(8|16|32|64)?|float(32|64)|struct|interface|json: |SELECT|INSERT|sqlite)\b|\.go:|\.db\b|/tmp/`)
 
 func hasPointer(problem map[string]any, pointer string) bool {
 	errs, _ := problem["errors"].([]any)
