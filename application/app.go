@@ -22,8 +22,9 @@ type Deps struct {
 	// NewID makes event ids; required.
 	NewID  func() string
 	Logger *slog.Logger
-	// CachedEvents bounds the aggregate repository's cache of decoded
-	// events: 0 means DefaultCachedEvents, a negative number disables it.
+	// CachedEvents bounds the cache of decoded events of each module's
+	// aggregate repository: 0 means DefaultCachedEvents, a negative number
+	// disables it.
 	CachedEvents int
 	// Snapshots stores aggregate snapshots; nil disables them.
 	Snapshots SnapshotStore
@@ -35,7 +36,7 @@ type Deps struct {
 // projections and services that modules filled, and the command pipeline.
 type App struct {
 	deps     Deps
-	repo     *Repository
+	repoOpts RepositoryOptions
 	events   *domain.EventRegistry
 	services *Services
 	dispatch Dispatch
@@ -58,14 +59,13 @@ func New(deps Deps) *App {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	events := domain.NewEventRegistry()
 	return &App{
 		deps: deps,
-		repo: NewRepository(deps.Events, events, RepositoryOptions{
+		repoOpts: RepositoryOptions{
 			Clock: deps.Clock, NewID: deps.NewID, CachedEvents: deps.CachedEvents,
 			Snapshots: deps.Snapshots, SnapshotEvery: deps.SnapshotEvery, Logger: deps.Logger,
-		}),
-		events:   events,
+		},
+		events:   domain.NewEventRegistry(),
 		services: NewServices(),
 		dispatch: pipeline(deps.Validator, deps.Authorizer, deps.Logger),
 		commands: map[string]*commandEntry{},
@@ -115,8 +115,12 @@ func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error)
 	return a.deps.ReadModels.Find(ctx, v.Collection.Name, q)
 }
 
-// Repository returns the aggregate repository over the event store.
-func (a *App) Repository() *Repository { return a.repo }
+// moduleRepository returns a repository that appends only to the streams
+// of the named module. Each module has its own, with its own cache: their
+// streams are disjoint.
+func (a *App) moduleRepository(module string) *Repository {
+	return NewRepository(ownedStore{EventStore: a.deps.Events, module: module}, a.events, a.repoOpts)
+}
 
 // Events returns the event type registry.
 func (a *App) Events() *domain.EventRegistry { return a.events }

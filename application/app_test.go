@@ -52,7 +52,7 @@ func (m counterModule) Manifest() application.Manifest {
 func (m counterModule) Register(r *application.Registrar) error {
 	application.RegisterEvent[incremented](r, 1)
 	h := application.AggregateHandler(r.Repository(), application.MustExist,
-		func(c increment) *counter { return &counter{Base: domain.NewBase("counter-" + c.ID)} },
+		func(c increment) *counter { return &counter{Base: domain.NewBase("counter.c-" + c.ID)} },
 		func(_ context.Context, a *counter, c increment) error {
 			if m.calls != nil {
 				m.calls.Add(1)
@@ -87,7 +87,7 @@ func newApp(t testing.TB, az application.Authorizer, mods ...application.Module)
 // seed creates counter id by appending its first event directly.
 func seed(t testing.TB, events *memory.Store, id string) {
 	t.Helper()
-	_, err := events.Append(context.Background(), "counter-"+id, domain.NoStream,
+	_, err := events.Append(context.Background(), "counter.c-"+id, domain.NoStream,
 		[]domain.Envelope{{ID: "seed-" + id, Type: "counter.Incremented", SchemaVersion: 1, Data: []byte(`{"by":1}`)}})
 	if err != nil {
 		t.Fatal(err)

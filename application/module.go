@@ -35,6 +35,7 @@ type Module interface {
 type Registrar struct {
 	app         *App
 	manifest    Manifest
+	repo        *Repository
 	commands    []*commandEntry
 	events      []stagedEvent
 	upcasters   []stagedUpcaster
@@ -63,8 +64,15 @@ type stagedUpcaster struct {
 // Module returns the name of the module registering.
 func (r *Registrar) Module() string { return r.manifest.Name }
 
-// Repository returns the aggregate repository over the engine's event store.
-func (r *Registrar) Repository() *Repository { return r.app.repo }
+// Repository returns the module's aggregate repository. It reads any
+// stream but appends only to the module's own, whose ids start with
+// "{module}."; an append elsewhere fails with ErrStreamNotOwned.
+func (r *Registrar) Repository() *Repository {
+	if r.repo == nil {
+		r.repo = r.app.moduleRepository(r.manifest.Name)
+	}
+	return r.repo
+}
 
 // Services returns the registry of services provided by modules that
 // started before this one (its dependencies).

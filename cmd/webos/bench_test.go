@@ -329,7 +329,7 @@ func BenchmarkLoadAggregate(b *testing.B) {
 		"load-item-cold": application.NewRepository(e.events, e.app.Events(), application.RepositoryOptions{NewID: newID, CachedEvents: -1}),
 		"load-item-snapshot": application.NewRepository(e.events, e.app.Events(), application.RepositoryOptions{
 			NewID: newID, CachedEvents: -1, Snapshots: e.snapshots}),
-		"load-item-cached": e.app.Repository(),
+		"load-item-cached": application.NewRepository(e.events, e.app.Events(), application.RepositoryOptions{NewID: newID}),
 	}
 	for name, repo := range repos {
 		b.Run(name, func(b *testing.B) {
