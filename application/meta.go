@@ -11,7 +11,14 @@ type Meta struct {
 	Tenant        string
 	CorrelationID string
 	CausationID   string
-	TraceContext  map[string]string
+	// MessageID is the id of the message being handled when that is not
+	// the request itself: the event a handler reacts to. Commands sent
+	// while handling it (Send) name it as their cause.
+	MessageID string
+	// CommandID, when set, makes the command idempotent: a command sent
+	// again with the same id returns the first result and appends nothing.
+	CommandID    string
+	TraceContext map[string]string
 	// ExpectedVersion, when set (HTTP If-Match), is the stream version the
 	// caller saw; a command against any other version is a conflict.
 	ExpectedVersion *uint64
