@@ -151,7 +151,6 @@ func BenchmarkApplyInsert(b *testing.B) {
 	if err := s.Declare(ctx, movementSpec); err != nil {
 		b.Fatal(err)
 	}
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	pos := 0
 	docs := make([]json.RawMessage, batch)
 	ids := make([]string, batch)
@@ -159,12 +158,7 @@ func BenchmarkApplyInsert(b *testing.B) {
 		b.StopTimer()
 		for i := range docs {
 			pos++
-			ids[i] = fmt.Sprintf("%08x-7000-4000-8000-%012x", pos/1000, pos)
-			docs[i], _ = json.Marshal(map[string]any{
-				"id": ids[i], "sku": fmt.Sprint("SKU-", (pos/10)%1000), "kind": "received",
-				"onHandDelta": 2, "reservedDelta": 0, "reference": "bench", "actor": "bench",
-				"at": t0.Add(time.Duration(pos) * time.Millisecond).Format("2006-01-02T15:04:05.000000000Z"), "position": pos,
-			})
+			ids[i], docs[i] = movementDoc(pos)
 		}
 		b.StartTimer()
 		err := s.Apply(ctx, "bench", application.Checkpoint{Position: uint64(pos)}, func(tx application.ReadModelTx) error {
@@ -180,4 +174,16 @@ func BenchmarkApplyInsert(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// movementDoc is the movement at position pos, keyed like an event id.
+func movementDoc(pos int) (string, json.RawMessage) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	id := fmt.Sprintf("%08x-7000-4000-8000-%012x", pos/1000, pos)
+	doc, _ := json.Marshal(map[string]any{
+		"id": id, "sku": fmt.Sprint("SKU-", (pos/10)%1000), "kind": "received",
+		"onHandDelta": 2, "reservedDelta": 0, "reference": "bench", "actor": "bench",
+		"at": t0.Add(time.Duration(pos) * time.Millisecond).Format("2006-01-02T15:04:05.000000000Z"), "position": pos,
+	})
+	return id, doc
 }
