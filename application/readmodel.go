@@ -24,7 +24,10 @@ type FieldSpec struct {
 }
 
 // CollectionSpec declares a collection: its queryable fields and the
-// indexes to build (each a list of field names, compound in order).
+// indexes to build (each a list of field names, compound in order; a
+// leading '-' makes a column descending). An index serves a sort whose
+// keys match its leading columns in its directions or all reversed, so a
+// mixed sort such as "group,-score" needs the index {"group", "-score"}.
 type CollectionSpec struct {
 	Name    string      `json:"name"`
 	Fields  []FieldSpec `json:"fields"`
@@ -65,8 +68,9 @@ type Filter struct {
 	Values []any
 }
 
-// SortKey orders by a declared field; ties are always broken by document id
-// ascending, so paging is stable.
+// SortKey orders by a declared field. Ties are broken by document id in
+// the direction of the last key (ascending without keys), so the order is
+// total, paging is stable, and one index serves a sort both ways.
 type SortKey struct {
 	Field string
 	Desc  bool

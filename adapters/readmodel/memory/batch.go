@@ -87,8 +87,8 @@ func (b *batch) Upsert(_ context.Context, collection, id string, doc any) error 
 	if err != nil {
 		return err
 	}
-	var fields map[string]any
-	if err := json.Unmarshal(raw, &fields); err != nil {
+	fields, err := decodeObject(raw)
+	if err != nil {
 		return err
 	}
 	b.o.put(collection, id, &document{raw: raw, fields: fields})

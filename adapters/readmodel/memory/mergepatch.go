@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/webos-engine/webos/adapters/readmodel/query"
@@ -11,19 +12,33 @@ import (
 // decoded afresh, so the stored document's maps are never modified and
 // the patch's Go values are reduced to plain JSON values first.
 func mergePatch(doc json.RawMessage, fields map[string]any) (map[string]any, error) {
-	var target map[string]any
-	if err := json.Unmarshal(doc, &target); err != nil {
+	target, err := decodeObject(doc)
+	if err != nil {
 		return nil, err
 	}
 	b, err := query.MarshalPatch(fields)
 	if err != nil {
 		return nil, err
 	}
-	var patch map[string]any
-	if err := json.Unmarshal(b, &patch); err != nil {
+	patch, err := decodeObject(b)
+	if err != nil {
 		return nil, err
 	}
 	return merge(target, patch).(map[string]any), nil
+}
+
+// decodeObject decodes a JSON object keeping numbers as json.Number, so
+// an integer beyond 2^53 keeps every digit, in the document re-encoded
+// after a patch and in the values queries compare (query.Normalize reads
+// json.Number as SQLite reads a JSON literal).
+func decodeObject(raw []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		return nil, err
+	}
+	return obj, nil
 }
 
 // merge is RFC 7396 MergePatch: an object patch merges member by member

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -49,14 +50,22 @@ func (p Plan) Next(values []any, id string) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// decodeCursor parses s and checks it against the query's sort keys.
+// decodeCursor parses s and checks it against the query's sort keys. The
+// length is checked first, so a forged cursor costs at most a bounded
+// decode; numbers keep every digit (UseNumber), so a cursor after 2^53+1
+// does not fall back to 2^53 and page the same rows again.
 func decodeCursor(s string, keys []Key) (*Cursor, error) {
+	if len(s) > MaxCursorLen {
+		return nil, fmt.Errorf("cursor is longer than %d characters", MaxCursorLen)
+	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, errors.New("malformed cursor")
 	}
 	var w wireCursor
-	if err := json.Unmarshal(b, &w); err != nil || w.ID == "" {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&w); err != nil || dec.More() || w.ID == "" {
 		return nil, errors.New("malformed cursor")
 	}
 	if w.Sort != sortSignature(keys) || len(w.Values) != len(keys) {
@@ -77,7 +86,11 @@ func decodeCursor(s string, keys []Key) (*Cursor, error) {
 }
 
 // CompareRows orders two rows by keys (nil first ascending, last
-// descending) and then by id ascending, the total order every Find returns.
+// descending) and then by id in the direction of the last key (ascending
+// without keys): the total order every Find returns. Breaking ties in the
+// last key's direction makes the whole order one index (the key
+// expressions, then id) read forwards or backwards, so a newest-first page
+// needs no sort step.
 func CompareRows(keys []Key, a []any, aID string, b []any, bID string) int {
 	for i, k := range keys {
 		if d := Compare(a[i], b[i]); d != 0 {
@@ -87,5 +100,11 @@ func CompareRows(keys []Key, a []any, aID string, b []any, bID string) int {
 			return d
 		}
 	}
+	if IDDesc(keys) {
+		return strings.Compare(bID, aID)
+	}
 	return strings.Compare(aID, bID)
 }
+
+// IDDesc reports whether the id tie-breaker of keys runs descending.
+func IDDesc(keys []Key) bool { return len(keys) > 0 && keys[len(keys)-1].Desc }

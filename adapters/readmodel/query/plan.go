@@ -1,6 +1,9 @@
 package query
 
 import (
+	"fmt"
+	"slices"
+
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 )
@@ -11,6 +14,18 @@ const (
 	DefaultLimit = 50
 	MaxLimit     = 1000
 )
+
+// MaxSortKeys bounds the sort keys of a query. Each key adds a branch to
+// the keyset condition of a cursor, whose SQL grows with the square of the
+// key count, and no list view needs more.
+const MaxSortKeys = 4
+
+// MaxCursorLen bounds the length of an encoded cursor, so a forged one
+// costs a bounded decode. A cursor holds at most MaxSortKeys values and an
+// id; sort fields are short values (names, times, numbers), and a page
+// whose last row holds sort values too long for this yields a cursor that
+// is refused with a clear error rather than a truncated one.
+const MaxCursorLen = 4096
 
 // MaxInValues bounds the Values of an In filter, keeping the bound
 // parameters of one SQL statement far below SQLite's limit.
@@ -41,20 +56,13 @@ type Plan struct {
 }
 
 // Compile validates q against spec and normalises it. Every problem is
-// reported at once in one domain.KindInvalid error, with pointers such as
-// "/filter/<field>", "/sort/<field>" and "/cursor".
+// reported at once in one domain.KindInvalid error, with the pointers
+// "/filter/<field>", "/sort" and "/cursor".
 func Compile(spec application.CollectionSpec, q application.Query) (Plan, error) {
 	p := Plan{Limit: q.Limit}
 	conds, errs := conds(spec, q.Filters)
 	p.Conds = conds
-	for _, s := range q.Sort {
-		f, ok := spec.Field(s.Field)
-		if !ok {
-			errs = append(errs, domain.FieldError{Pointer: Pointer("sort", s.Field), Detail: "not a declared field"})
-			continue
-		}
-		p.Sort = append(p.Sort, Key{Field: f, Desc: s.Desc})
-	}
+	p.Sort, errs = sortKeys(spec, q.Sort, errs)
 	if p.Limit <= 0 {
 		p.Limit = DefaultLimit
 	}
@@ -70,6 +78,32 @@ func Compile(spec application.CollectionSpec, q application.Query) (Plan, error)
 		return Plan{}, domain.Invalid("invalid query", errs...)
 	}
 	return p, nil
+}
+
+// sortKeys validates the sort: declared fields, each at most once (a
+// repeated key is refused, not dropped: "-a,a" has no meaning to keep),
+// and at most MaxSortKeys of them. Problems point at "/sort".
+func sortKeys(spec application.CollectionSpec, sort []application.SortKey, errs []domain.FieldError) ([]Key, []domain.FieldError) {
+	bad := func(format string, args ...any) {
+		errs = append(errs, domain.FieldError{Pointer: "/sort", Detail: fmt.Sprintf(format, args...)})
+	}
+	if len(sort) > MaxSortKeys {
+		bad("at most %d sort keys, got %d", MaxSortKeys, len(sort))
+		return nil, errs
+	}
+	var keys []Key
+	for i, s := range sort {
+		f, ok := spec.Field(s.Field)
+		switch {
+		case !ok:
+			bad("%q is not a declared field", s.Field)
+		case slices.ContainsFunc(sort[:i], func(o application.SortKey) bool { return o.Field == s.Field }):
+			bad("%q is sorted on twice", s.Field)
+		default:
+			keys = append(keys, Key{Field: f, Desc: s.Desc})
+		}
+	}
+	return keys, errs
 }
 
 // Conds validates filters alone, for Count.

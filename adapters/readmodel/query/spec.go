@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
@@ -73,15 +74,25 @@ func checkSpec(s, prev application.CollectionSpec) []domain.FieldError {
 		if len(ix) == 0 {
 			bad("an index needs at least one field", "indexes", fmt.Sprint(i))
 		}
-		for j, name := range ix {
+		for j, entry := range ix {
+			name, _ := IndexField(entry)
 			_, declaredBefore := prev.Field(name)
 			switch {
 			case !seen[name] && !declaredBefore:
 				bad("not a declared field", "indexes", fmt.Sprint(i), fmt.Sprint(j))
-			case slices.Index(ix, name) != j:
+			case slices.IndexFunc(ix, func(e string) bool { f, _ := IndexField(e); return f == name }) != j:
 				bad("repeated in the index", "indexes", fmt.Sprint(i), fmt.Sprint(j))
 			}
 		}
 	}
 	return errs
+}
+
+// IndexField reads one entry of a declared index: a field name, with a
+// leading '-' for a descending column. An index serves a sort that
+// matches its columns' directions or reverses all of them, so a mixed
+// sort such as "group,-score" needs the index {"group", "-score"}.
+func IndexField(entry string) (name string, desc bool) {
+	name, desc = strings.CutPrefix(entry, "-")
+	return name, desc
 }

@@ -45,8 +45,16 @@ func testInvalidQueries(t *testing.T, s application.ReadModelStore) {
 	if !errors.As(err, &de) || len(de.Fields) != 1 || de.Fields[0].Pointer != "/filter/nope" {
 		t.Errorf("unknown field error %#v, want one field error at /filter/nope", err)
 	}
-	_, err = s.Find(ctx, items.Name, application.Query{Sort: []application.SortKey{{Field: "nope"}}})
-	wantKind(t, err, domain.KindInvalid, "sort on an undeclared field")
+	for name, sort := range map[string][]application.SortKey{
+		"an undeclared field": {asc("nope")},
+		"a repeated field":    {asc("score"), desc("score")},
+		"five keys":           {asc("name"), asc("score"), asc("active"), asc("group"), asc("meta.rank")},
+	} {
+		_, err = s.Find(ctx, items.Name, application.Query{Sort: sort})
+		if !errors.As(err, &de) || de.Kind != domain.KindInvalid || len(de.Fields) != 1 || de.Fields[0].Pointer != "/sort" {
+			t.Errorf("sort on %s: %#v, want one invalid field error at /sort", name, err)
+		}
+	}
 	_, err = s.Find(ctx, "test.undeclared", application.Query{})
 	wantKind(t, err, domain.KindNotFound, "find in an undeclared collection")
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/webos-engine/webos/application"
@@ -62,6 +63,8 @@ func testMalformedCursor(t *testing.T, s application.ReadModelStore) {
 		"other order":    {Sort: []application.SortKey{desc("score")}, Cursor: first.Next},
 		"more keys":      {Sort: []application.SortKey{asc("score"), asc("name")}, Cursor: first.Next},
 		"no sort at all": {Cursor: first.Next},
+		"oversized": {Sort: byScore.Sort, Cursor: base64.RawURLEncoding.EncodeToString(
+			[]byte(`{"s":"score","v":[1],"id":"` + strings.Repeat("x", 4096) + `"}`))},
 	} {
 		_, err := s.Find(ctx, items.Name, q)
 		wantKind(t, err, domain.KindInvalid, "cursor "+name)

@@ -79,10 +79,13 @@ func testPagingUnderWrites(t *testing.T, s application.ReadModelStore) {
 		[]string{"d05", "d06", "d10", "n03", "d11", "d03", "d07", "d04", "d01", "d08", "d09", "n02"})
 
 	got = walk(t, s, items.Name, application.Query{Sort: []application.SortKey{desc("score")}, Limit: 4}, func(page int) {
-		if page == 0 { // after n02, d09, d01, d08 (score 10)
-			upsert(t, s, items.Name, `{"id":"a0","score":10}`, `{"id":"e0","score":10}`, `{"id":"z1"}`)
+		if page == 0 { // after n02, d09, d08, d01 (score 10; ties run by id descending)
+			upsert(t, s, items.Name,
+				`{"id":"a0","score":10}`, // ties with the cursor, smaller id: ahead
+				`{"id":"e0","score":10}`, // ties with the cursor, larger id: behind
+				`{"id":"z1"}`)            // no score: last, ahead
 		}
 	})
 	equalIDs(t, "walk by -score under writes", got,
-		[]string{"n02", "d09", "d01", "d08", "e0", "d04", "d07", "d03", "d11", "c00", "n03", "n01", "d05", "d06", "z1"})
+		[]string{"n02", "d09", "d08", "d01", "a0", "d04", "d07", "d03", "d11", "n03", "c00", "n01", "z1", "d06", "d05"})
 }

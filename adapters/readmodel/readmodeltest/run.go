@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) application.ReadModelStore) {
 		{"Sort", testSort},
 		{"Paging", testPaging},
 		{"PagingUnderWrites", testPagingUnderWrites},
+		{"ExactNumbers", testExactNumbers},
 		{"Limits", testLimits},
 		{"MalformedCursor", testMalformedCursor},
 		{"ApplyAtomic", testApplyAtomic},

@@ -1,81 +1,120 @@
 package sqlite
 
-import "github.com/webos-engine/webos/adapters/readmodel/query"
+import (
+	"math"
 
-// after appends the condition "the row sorts after cursor c", the SQL form
-// of query.CompareRows(keys, row, c) > 0 under SQLite's own ordering (NULL
-// first ascending, last descending). For keys k1..kn it is
+	"github.com/webos-engine/webos/adapters/readmodel/query"
+	"github.com/webos-engine/webos/application"
+)
+
+// pageSQL renders a Plan as the statements that produce its page, each
+// without its LIMIT: run in order, each for the rows still missing, their
+// results concatenated are the page. The first page is one statement.
+// After a cursor c, the rows that sort after it under keys k1..kn are, in
+// order,
 //
-//	k1 beyond c1
-//	OR k1 = c1 AND k2 beyond c2
+//	k1 = c1 AND ... AND kn = cn AND id beyond c.id
+//	k1 = c1 AND ... AND kn beyond cn
 //	...
-//	OR k1 = c1 AND ... AND kn = cn AND id > c.id
+//	k1 beyond c1
 //
-// where "=" matches NULL to NULL. A row-value comparison (k1, k2) > (?, ?)
-// would be shorter but cannot mix directions or handle NULLs. The
-// disjunction is preceded by the bound it implies on k1, which SQLite can
-// turn into an index range instead of scanning from the start.
-func after(s *sqlText, keys []query.Key, c *query.Cursor) {
-	if len(keys) > 0 {
-		lead(s, keys[0], c.Values[0])
+// where "=" matches NULL to NULL and "beyond" a descending key is split
+// in two, "kn < cn" and then "kn IS NULL", since NULLs come last
+// descending. Each statement is equalities on leading index columns and
+// one range on the next, which SQLite answers with an index seek, and its
+// ORDER BY is the index order from that column on, so no statement sorts
+// or scans rows before the cursor: every page costs the same at any
+// depth. One statement with the disjunction instead lets SQLite use the
+// index only for the first key, or not at all (MULTI-INDEX OR and a sort
+// of everything after the cursor, which is what newest-first paging did).
+func pageSQL(c *collection, p query.Plan) []*sqlText {
+	if p.After == nil {
+		return []*sqlText{branchSQL(c, p, 0, 0, nil)}
 	}
-	s.add("(")
-	for i := 0; i <= len(keys); i++ {
-		if i > 0 {
-			s.add(" OR ")
-		}
-		s.add("(")
-		for j := range i {
-			same(s, keys[j], c.Values[j])
-			s.add(" AND ")
-		}
-		if i == len(keys) {
-			s.add("id > ?", c.ID)
+	var out []*sqlText
+	n := len(p.Sort)
+	out = append(out, branchSQL(c, p, n, n, func(s *sqlText) {
+		if query.IDDesc(p.Sort) {
+			s.add(" AND id < ?", p.After.ID)
 		} else {
-			beyond(s, keys[i], c.Values[i])
+			s.add(" AND id > ?", p.After.ID)
 		}
-		s.add(")")
+	}))
+	for i := n - 1; i >= 0; i-- {
+		k, v := p.Sort[i], toSQL(p.After.Values[i])
+		e := fieldExpr(k.Field)
+		switch {
+		case !k.Desc && v == nil: // every value is beyond NULL: a range from the least
+			out = append(out, branchSQL(c, p, i, i, func(s *sqlText) { s.add(" AND "+e+" >= ?", lowest(k.Field.Type)) }))
+		case !k.Desc:
+			out = append(out, branchSQL(c, p, i, i, func(s *sqlText) { s.add(" AND "+e+" > ?", v) }))
+		case v != nil: // descending from NULL nothing is beyond
+			out = append(out, branchSQL(c, p, i, i, func(s *sqlText) { s.add(" AND "+e+" < ?", v) }),
+				branchSQL(c, p, i, i+1, func(s *sqlText) { s.add(" AND " + e + " IS NULL") }))
+		}
 	}
-	s.add(")")
+	return out
 }
 
-// same: the key equals v, NULL included.
+// branchSQL renders one statement: the filters, the first eq sort keys
+// equal to the cursor's values, the condition seek adds, and the order of
+// the keys from the one numbered from on (those before are constant in
+// the statement), then id. Keys pinned by an eq filter are left out
+// of the ORDER BY: they are constant, and SQLite does not notice that an
+// expression compared by equality is, so naming it costs a sort.
+func branchSQL(c *collection, p query.Plan, eq, from int, seek func(*sqlText)) *sqlText {
+	s := &sqlText{}
+	s.add("SELECT id, json(doc)")
+	for _, k := range p.Sort {
+		s.add(", " + fieldExpr(k.Field))
+	}
+	s.add(" FROM " + c.table + " WHERE 1")
+	where(s, p.Conds)
+	for i := range eq {
+		same(s, p.Sort[i], p.After.Values[i])
+	}
+	if seek != nil {
+		seek(s)
+	}
+	s.add(" ORDER BY ")
+	for _, k := range p.Sort[from:] {
+		if pinned(p.Conds, k.Field) {
+			continue
+		}
+		s.add(fieldExpr(k.Field) + direction(k.Desc) + ", ")
+	}
+	s.add("id" + direction(query.IDDesc(p.Sort)))
+	return s
+}
+
+// same appends "AND the key equals v", NULL included.
 func same(s *sqlText, k query.Key, v any) {
 	if v == nil {
-		s.add(fieldExpr(k.Field) + " IS NULL")
+		s.add(" AND " + fieldExpr(k.Field) + " IS NULL")
 		return
 	}
-	s.add(fieldExpr(k.Field)+" = ?", toSQL(v))
+	s.add(" AND "+fieldExpr(k.Field)+" = ?", toSQL(v))
 }
 
-// beyond: the key sorts strictly after v in k's direction.
-func beyond(s *sqlText, k query.Key, v any) {
-	e := fieldExpr(k.Field)
-	switch {
-	case !k.Desc && v == nil:
-		s.add(e + " IS NOT NULL")
-	case !k.Desc:
-		s.add(e+" > ?", toSQL(v))
-	case v == nil: // NULLs are last descending: nothing is beyond them
-		s.add("0")
-	default:
-		s.add("("+e+" < ? OR "+e+" IS NULL)", toSQL(v))
+// pinned reports whether an eq filter fixes field f.
+func pinned(conds []query.Cond, f application.FieldSpec) bool {
+	for _, c := range conds {
+		if c.Op == application.Eq && c.Field.Name == f.Name {
+			return true
+		}
 	}
+	return false
 }
 
-// lead appends "<bound on the first key> AND " unless there is no bound
-// (ascending from NULL, where every row qualifies).
-func lead(s *sqlText, k query.Key, v any) {
-	e := fieldExpr(k.Field)
-	switch {
-	case !k.Desc && v == nil:
-		return
-	case !k.Desc:
-		s.add(e+" >= ?", toSQL(v))
-	case v == nil:
-		s.add(e + " IS NULL")
-	default:
-		s.add("("+e+" <= ? OR "+e+" IS NULL)", toSQL(v))
+// lowest is a bound at or below every non-NULL value fieldExpr yields for
+// a field of type t. "IS NOT NULL" would say the same, but SQLite scans
+// the index's NULLs to find its start instead of seeking past them.
+func lowest(t application.FieldType) any {
+	switch t {
+	case application.String:
+		return ""
+	case application.Number:
+		return math.Inf(-1)
 	}
-	s.add(" AND ")
+	return 0 // bools are 0 and 1
 }

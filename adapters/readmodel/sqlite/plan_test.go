@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -14,13 +15,15 @@ var orders = application.CollectionSpec{
 	Fields: []application.FieldSpec{
 		{Name: "status", Type: application.String},
 		{Name: "total", Type: application.Number},
+		{Name: "updated", Type: application.String},
 		{Name: "customer.name", Type: application.String},
 	},
-	Indexes: [][]string{{"status", "total"}, {"customer.name"}},
+	Indexes: [][]string{{"total"}, {"status", "total"}, {"status", "-updated"}, {"customer.name"}},
 }
 
-// queryPlan returns SQLite's plan for the SQL that Find would run for q.
-func queryPlan(t *testing.T, s *Store, q application.Query) string {
+// queryPlans returns SQLite's plan for each statement Find would run for
+// q, one string per statement.
+func queryPlans(t *testing.T, s *Store, q application.Query) []string {
 	t.Helper()
 	c, err := s.collection(orders.Name)
 	if err != nil {
@@ -30,22 +33,102 @@ func queryPlan(t *testing.T, s *Store, q application.Query) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, args := selectSQL(c, p)
-	rows, err := s.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+text, args...)
+	var plans []string
+	for _, st := range pageSQL(c, p) {
+		rows, err := s.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+st.b.String()+" LIMIT ?", append(st.args, p.Limit+1)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		plans = append(plans, strings.Join(plan, "; "))
+	}
+	return plans
+}
+
+// cursorAt is the cursor after a row with the given sort values.
+func cursorAt(t *testing.T, sort []application.SortKey, values ...any) string {
+	t.Helper()
+	p, err := query.Compile(orders, application.Query{Sort: sort})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
+	return p.Next(values, "o1")
+}
+
+// TestQueryPlansServePagesFromIndexes checks every statement of first and
+// later pages, ascending, descending and mixed, with and without filters:
+// each reads the expected index in order (no temporary b-tree, no
+// MULTI-INDEX OR), and after a cursor each seeks (SEARCH), so no page
+// reads the rows before it.
+func TestQueryPlansServePagesFromIndexes(t *testing.T) {
+	s := open(t)
+	if err := s.Declare(context.Background(), orders); err != nil {
+		t.Fatal(err)
 	}
-	return strings.Join(plan, "; ")
+	ix := func(fields ...string) string { return strings.Trim(indexName(orders.Name, fields), `"`) }
+	eq := func(field string, v any) []application.Filter {
+		return []application.Filter{{Field: field, Op: application.Eq, Value: v}}
+	}
+	sort := func(keys ...string) []application.SortKey {
+		out := make([]application.SortKey, len(keys))
+		for i, k := range keys {
+			name, desc := strings.CutPrefix(k, "-")
+			out[i] = application.SortKey{Field: name, Desc: desc}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name    string
+		filters []application.Filter
+		sort    []application.SortKey
+		after   [][]any // cursor values of the later pages to check
+		index   string
+	}{
+		{"total", nil, sort("total"), [][]any{{int64(10)}, {nil}}, ix("total")},
+		{"-total", nil, sort("-total"), [][]any{{10.5}, {nil}}, ix("total")},
+		{"status=open, total", eq("status", "open"), sort("total"), [][]any{{int64(10)}, {nil}}, ix("status", "total")},
+		{"status=open, -total", eq("status", "open"), sort("-total"), [][]any{{int64(10)}, {nil}}, ix("status", "total")},
+		{"status, total", nil, sort("status", "total"), [][]any{{"open", int64(3)}, {nil, nil}, {"open", nil}}, ix("status", "total")},
+		{"-status, -total", nil, sort("-status", "-total"), [][]any{{"open", int64(3)}, {nil, nil}, {"open", nil}}, ix("status", "total")},
+		{"status, -updated (mixed)", nil, sort("status", "-updated"), [][]any{{"open", "2026-01-02"}, {nil, nil}, {"open", nil}}, ix("status", "-updated")},
+		{"-status, updated (mixed, reversed)", nil, sort("-status", "updated"), [][]any{{"open", "2026-01-02"}, {nil, "x"}}, ix("status", "-updated")},
+		{"status=open, -updated", eq("status", "open"), sort("-updated"), [][]any{{"2026-01-02"}, {nil}}, ix("status", "-updated")},
+		{"status=open, status, -updated", eq("status", "open"), sort("status", "-updated"), [][]any{{"open", "2026-01-02"}}, ix("status", "-updated")},
+	} {
+		pages := []string{""}
+		for _, v := range c.after {
+			pages = append(pages, cursorAt(t, c.sort, v...))
+		}
+		for i, cursor := range pages {
+			plans := queryPlans(t, s, application.Query{Filters: c.filters, Sort: c.sort, Cursor: cursor})
+			what := fmt.Sprintf("%s, page %d", c.name, i+1)
+			if i > 0 {
+				what += fmt.Sprint(" after ", c.after[i-1])
+			}
+			for j, plan := range plans {
+				t.Logf("%s, statement %d: %s", what, j+1, plan)
+				switch {
+				case !strings.Contains(plan+" ", "INDEX "+c.index+" "), strings.Contains(plan, "MULTI-INDEX"):
+					t.Errorf("%s, statement %d: plan %q does not read index %s alone", what, j+1, plan, c.index)
+				case strings.Contains(plan, "TEMP B-TREE"):
+					t.Errorf("%s, statement %d: plan %q sorts although the index is in order", what, j+1, plan)
+				case (i > 0 || c.filters != nil) && !strings.HasPrefix(plan, "SEARCH"):
+					t.Errorf("%s, statement %d: plan %q scans instead of seeking", what, j+1, plan)
+				}
+			}
+		}
+	}
 }
 
 func TestQueryPlanUsesExpressionIndexes(t *testing.T) {
@@ -53,32 +136,9 @@ func TestQueryPlanUsesExpressionIndexes(t *testing.T) {
 	if err := s.Declare(context.Background(), orders); err != nil {
 		t.Fatal(err)
 	}
-	byStatus := strings.Trim(indexName(orders.Name, []string{"status", "total"}), `"`)
 	byCustomer := strings.Trim(indexName(orders.Name, []string{"customer.name"}), `"`)
-	eq := func(field string, v any) application.Filter {
-		return application.Filter{Field: field, Op: application.Eq, Value: v}
-	}
-	byTotal := []application.SortKey{{Field: "total"}}
-	// Walk to a second page so the keyset condition is in the plan too.
-	cursor := query.Plan{Sort: []query.Key{{Field: orders.Fields[1]}}}.Next([]any{10.0}, "o1")
-	for _, c := range []struct {
-		name   string
-		q      application.Query
-		index  string
-		sorted bool // the index yields the order: no temporary b-tree
-	}{
-		{"eq", application.Query{Filters: []application.Filter{eq("status", "open")}}, byStatus, false},
-		{"eq, sorted", application.Query{Filters: []application.Filter{eq("status", "open")}, Sort: byTotal}, byStatus, true},
-		{"eq, sorted, page 2", application.Query{Filters: []application.Filter{eq("status", "open")}, Sort: byTotal, Cursor: cursor}, byStatus, true},
-		{"nested prefix", application.Query{Filters: []application.Filter{{Field: "customer.name", Op: application.Prefix, Value: "Ann"}}}, byCustomer, false},
-	} {
-		plan := queryPlan(t, s, c.q)
-		t.Logf("%s: %s", c.name, plan)
-		if !strings.Contains(plan, "INDEX "+c.index) {
-			t.Errorf("%s: plan %q does not use index %s", c.name, plan, c.index)
-		}
-		if c.sorted && strings.Contains(plan, "TEMP B-TREE") {
-			t.Errorf("%s: plan %q sorts although the index is in order", c.name, plan)
-		}
+	plans := queryPlans(t, s, application.Query{Filters: []application.Filter{{Field: "customer.name", Op: application.Prefix, Value: "Ann"}}})
+	if len(plans) != 1 || !strings.Contains(plans[0], "INDEX "+byCustomer) {
+		t.Errorf("nested prefix: plans %q do not use index %s", plans, byCustomer)
 	}
 }

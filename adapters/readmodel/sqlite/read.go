@@ -75,38 +75,77 @@ func (r reader) Find(ctx context.Context, collection string, q application.Query
 	if err != nil {
 		return application.Page{}, err
 	}
-	text, args := selectSQL(c, p)
-	rows, err := r.q.QueryContext(ctx, text, args...)
+	stmts := pageSQL(c, p)
+	on, done, err := r.snapshot(ctx, len(stmts) > 1)
 	if err != nil {
 		return application.Page{}, err
 	}
-	defer rows.Close()
+	defer done()
 	// Row layout: id, doc, then the sort values, which the cursor needs.
 	var id string
+	var doc []byte
 	keys := make([]any, len(p.Sort))
-	dest := []any{&id, nil}
+	dest := []any{&id, &doc}
 	for i := range keys {
 		dest = append(dest, &keys[i])
 	}
 	page := application.Page{Items: make([]json.RawMessage, 0, min(p.Limit, 64))}
-	for rows.Next() {
-		// selectSQL asks for one row more than the limit: if it exists, there
-		// is a next page, and keys and id still hold the last row's values.
-		if len(page.Items) == p.Limit {
+	for _, st := range stmts {
+		// Each statement asks for one row more than the page still needs:
+		// if that row exists there is a next page, and keys and id still
+		// hold the values of the page's last row, which was scanned last.
+		more, err := scanInto(ctx, on, st, p.Limit+1-len(page.Items), dest, func() {
+			page.Items = append(page.Items, doc)
+		}, func() bool { return len(page.Items) == p.Limit })
+		if err != nil {
+			return application.Page{}, err
+		}
+		if more {
 			for i, k := range p.Sort {
 				keys[i] = fromSQL(k.Field.Type, keys[i])
 			}
 			page.Next = p.Next(keys, id)
 			break
 		}
-		var doc []byte
-		dest[1] = &doc
-		if err := rows.Scan(dest...); err != nil {
-			return application.Page{}, err
-		}
-		page.Items = append(page.Items, doc)
 	}
-	return page, rows.Err()
+	return page, nil
+}
+
+// scanInto runs st with a LIMIT of limit, scanning each row into dest and
+// calling add, until full reports true with a row left: then it reports
+// more without scanning that row.
+func scanInto(ctx context.Context, on querier, st *sqlText, limit int, dest []any, add func(), full func() bool) (more bool, err error) {
+	rows, err := on.QueryContext(ctx, st.b.String()+" LIMIT ?", append(st.args, limit)...)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if full() {
+			return true, nil
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return false, err
+		}
+		add()
+	}
+	return false, rows.Err()
+}
+
+// snapshot returns what a page's statements run on: if there are several
+// and the reader is on the pool, a read transaction, so that they all see
+// one snapshot and a concurrent commit cannot move a row from one
+// statement's range to another's within a page.
+func (r reader) snapshot(ctx context.Context, several bool) (querier, func(), error) {
+	db, ok := r.q.(*sql.DB)
+	if !several || !ok {
+		return r.q, func() {}, nil
+	}
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	return tx, func() { _ = tx.Rollback() }, nil
 }
 
 // fromSQL normalises a value of fieldExpr as read back from SQLite to the
@@ -117,7 +156,7 @@ func fromSQL(t application.FieldType, v any) any {
 		if t == application.Bool {
 			return x != 0
 		}
-		return float64(x)
+		return x // an integer keeps every digit, as query.Normalize does
 	case float64, string:
 		return x
 	case []byte:

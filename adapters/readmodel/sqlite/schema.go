@@ -75,8 +75,9 @@ func fieldExpr(f application.FieldSpec) string {
 }
 
 // collectionDDL creates a collection's table and indexes if missing. Each
-// index ends with id, the tie-breaker of every sort, so an indexed ORDER BY
-// needs no extra sort step.
+// index ends with id, the tie-breaker of every sort, in the direction of
+// its last column as the tie-breaker runs in the last key's, so an
+// indexed ORDER BY needs no extra sort step in either direction.
 //
 // The table is clustered on id (WITHOUT ROWID): a rowid table would keep a
 // second b-tree from id to rowid and pay one more b-tree insert per write.
@@ -88,15 +89,26 @@ func collectionDDL(spec application.CollectionSpec) []string {
 	ddl := []string{"CREATE TABLE IF NOT EXISTS " + table + " (id TEXT PRIMARY KEY, doc BLOB NOT NULL) WITHOUT ROWID"}
 	for _, ix := range spec.Indexes {
 		cols := make([]string, 0, len(ix)+1)
-		for _, name := range ix {
+		desc := false
+		for _, entry := range ix {
+			var name string
+			name, desc = query.IndexField(entry)
 			f, _ := spec.Field(name)
-			cols = append(cols, fieldExpr(f))
+			cols = append(cols, fieldExpr(f)+direction(desc))
 		}
-		cols = append(cols, "id")
+		cols = append(cols, "id"+direction(desc))
 		ddl = append(ddl, "CREATE INDEX IF NOT EXISTS "+indexName(spec.Name, ix)+
 			" ON "+table+" ("+strings.Join(cols, ", ")+")")
 	}
 	return ddl
+}
+
+// direction is the SQL suffix of a column or ORDER BY term.
+func direction(desc bool) string {
+	if desc {
+		return " DESC"
+	}
+	return ""
 }
 
 // load creates the base schema and reads back the declared collections.

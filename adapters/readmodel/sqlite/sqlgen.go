@@ -19,33 +19,6 @@ func (s *sqlText) add(text string, args ...any) {
 	s.args = append(s.args, args...)
 }
 
-// selectSQL renders a Plan: filters, the keyset condition after the cursor,
-// the total order (sort keys, then id) and a limit of one row more than
-// the page, to learn whether another page follows.
-func selectSQL(c *collection, p query.Plan) (string, []any) {
-	var s sqlText
-	s.add("SELECT id, json(doc)")
-	for _, k := range p.Sort {
-		s.add(", " + fieldExpr(k.Field))
-	}
-	s.add(" FROM " + c.table + " WHERE 1")
-	where(&s, p.Conds)
-	if p.After != nil {
-		s.add(" AND ")
-		after(&s, p.Sort, p.After)
-	}
-	s.add(" ORDER BY ")
-	for _, k := range p.Sort {
-		s.add(fieldExpr(k.Field))
-		if k.Desc {
-			s.add(" DESC")
-		}
-		s.add(", ")
-	}
-	s.add("id LIMIT ?", p.Limit+1)
-	return s.b.String(), s.args
-}
-
 // countSQL counts the rows matching conds.
 func countSQL(c *collection, conds []query.Cond) (string, []any) {
 	var s sqlText
