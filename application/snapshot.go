@@ -23,7 +23,16 @@ type Snapshot struct {
 // may race; the newer state wins); Load of a stream without a snapshot
 // returns ok == false and no error; implementations are safe for
 // concurrent use.
+//
+// A store belongs to one event store (Claim): snapshots describe streams of
+// that store only, and a file put next to another one must not be used.
 type SnapshotStore interface {
+	// Claim makes the store belong to the event store with id storeID
+	// (EventStore.StoreID). If it belonged to another one, or to none known
+	// (snapshots written before stores had ids), every snapshot is deleted
+	// first, atomically with recording the new owner, and Claim returns how
+	// many were. Call it once at start, before any Load.
+	Claim(ctx context.Context, storeID string) (discarded int, err error)
 	SaveSnapshot(ctx context.Context, s Snapshot) error
 	LoadSnapshot(ctx context.Context, stream string) (s Snapshot, ok bool, err error)
 	Close() error

@@ -4,14 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 
 	"github.com/google/uuid"
 
-	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
 	"github.com/webos-engine/webos/adapters/jsonschema"
-	rmsqlite "github.com/webos-engine/webos/adapters/readmodel/sqlite"
-	snapsqlite "github.com/webos-engine/webos/adapters/snapshot/sqlite"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/modules/warehouse"
 	"github.com/webos-engine/webos/projections"
@@ -52,26 +48,14 @@ func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	events, err := sqlite.Open(filepath.Join(dataDir, "events.db"))
+	st, err := openStores(context.Background(), dataDir, log)
 	if err != nil {
 		unlock()
 		return nil, err
 	}
-	models, err := rmsqlite.Open(filepath.Join(dataDir, "readmodels.db"))
-	if err != nil {
-		_ = events.Close()
-		unlock()
-		return nil, err
-	}
-	snapshots, err := snapsqlite.Open(filepath.Join(dataDir, "snapshots.db"))
-	if err != nil {
-		_ = errors.Join(events.Close(), models.Close())
-		unlock()
-		return nil, err
-	}
-	app, mods := newApp(events, models, snapshots, log)
-	rt := projections.New(events, models, app.Events(), app.Projections(), log, projections.Options{})
-	return &engine{events: events, models: models, snapshots: snapshots, app: app, projections: rt, modules: mods, unlock: unlock}, nil
+	app, mods := newApp(st.events, st.models, st.snapshots, log)
+	rt := projections.New(st.events, st.models, app.Events(), app.Projections(), log, projections.Options{})
+	return &engine{events: st.events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods, unlock: unlock}, nil
 }
 
 // ready reports whether both stores answer.

@@ -53,7 +53,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	s := &Store{}
 	var err error
 	if s.write, err = openDB(path+busy+"&_pragma=journal_mode(WAL)&_pragma=synchronous("+string(cfg.sync)+")", 1); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sqlite event store %s: %w", path, err)
 	}
 	// The write connection is opened and migrated first, so the file is in
 	// WAL mode before any reader looks at it.

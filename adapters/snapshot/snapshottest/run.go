@@ -57,4 +57,28 @@ func Run(t *testing.T, open func(t *testing.T) application.SnapshotStore) {
 			t.Fatalf("got version %d data %s (%v), want the newest, 40", got.Version, got.Data, err)
 		}
 	})
+	t.Run("claim", func(t *testing.T) {
+		s := store(t)
+		claim := func(id string, want int) {
+			t.Helper()
+			if n, err := s.Claim(ctx, id); err != nil || n != want {
+				t.Fatalf("Claim(%s) = %d, %v; want %d discarded", id, n, err, want)
+			}
+		}
+		claim("store-a", 0)
+		for _, stream := range []string{"s-1", "s-2"} {
+			if err := s.SaveSnapshot(ctx, application.Snapshot{StreamID: stream, Version: 3, Schema: 1, Data: []byte("{}"), TakenAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		claim("store-a", 0) // the same store: kept
+		if _, ok, err := s.LoadSnapshot(ctx, "s-1"); !ok || err != nil {
+			t.Fatalf("the owner's claim dropped a snapshot: %v, %v", ok, err)
+		}
+		claim("store-b", 2) // another store: they describe streams it does not hold
+		if _, ok, err := s.LoadSnapshot(ctx, "s-2"); ok || err != nil {
+			t.Fatalf("a snapshot of another store survived its claim: %v, %v", ok, err)
+		}
+		claim("store-b", 0)
+	})
 }

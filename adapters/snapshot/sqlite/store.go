@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
@@ -32,18 +33,18 @@ type Store struct {
 func Open(path string) (*Store, error) {
 	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sqlite snapshots %s: %w", path, err)
 	}
 	s := &Store{db: db}
 	if err := s.init(); err != nil {
-		return nil, errors.Join(err, db.Close())
+		return nil, fmt.Errorf("sqlite snapshots %s: %w", path, errors.Join(err, db.Close()))
 	}
 	return s, nil
 }
 
 func (s *Store) init() error {
 	ctx := context.Background()
-	if _, err := s.db.ExecContext(ctx, schema); err != nil {
+	if _, err := s.db.ExecContext(ctx, schema+";"+ownerSchema); err != nil {
 		return err
 	}
 	var err error
