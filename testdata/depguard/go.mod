@@ -1,0 +1,3 @@
+module github.com/webos-engine/webos
+
+go 1.26.0
