@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -17,7 +18,9 @@ type systemStatus struct {
 	Projections []projections.Status       `json:"projections"`
 }
 
-// modules handles GET /api/modules.
+// modules handles GET /api/modules. A failing projection shows a code
+// and a fixed message; its error text, which may be a driver's, goes to
+// the log under the request id.
 func (s *server) modules(c *gin.Context) {
 	st := systemStatus{Modules: s.cfg.App.Modules(), Projections: []projections.Status{}}
 	if st.Modules == nil {
@@ -28,8 +31,27 @@ func (s *server) modules(c *gin.Context) {
 			st.Projections = p
 		}
 	}
+	for _, p := range st.Projections {
+		if p.Error != "" {
+			s.log(c, slog.LevelWarn, "projection failing", slog.String("projection", p.Name),
+				slog.String("code", p.Code), slog.Uint64("position", p.Position), slog.String("error", p.Error))
+		}
+	}
 	s.writeJSON(c, http.StatusOK, "application/json", st)
 }
+
+// NotReady is an error Config.Ready may return to give /readyz a reason
+// code (e.g. "event_store_unavailable") instead of the generic
+// "not_ready". Err is logged, never shown.
+type NotReady struct {
+	Reason string
+	Err    error
+}
+
+func (e *NotReady) Error() string { return e.Reason + ": " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *NotReady) Unwrap() error { return e.Err }
 
 // health is the body of a successful health or readiness check.
 type health struct {
@@ -44,13 +66,18 @@ func (s *server) healthz(c *gin.Context) {
 }
 
 // readyz handles GET /readyz: whether Config.Ready says the service can
-// take traffic. The reason it cannot is logged, not shown, as it may name
-// internal hosts or paths.
+// take traffic. Only a reason code is shown; the error is logged, as it
+// may name internal hosts or paths or be a driver's text.
 func (s *server) readyz(c *gin.Context) {
 	if s.cfg.Ready != nil {
 		if err := s.cfg.Ready(c.Request.Context()); err != nil {
-			s.log(c, slog.LevelWarn, "not ready", slog.Any("error", err))
-			s.problem(c, http.StatusServiceUnavailable, "not_ready", "the service is not ready to take traffic", nil)
+			reason := "not_ready"
+			var nr *NotReady
+			if errors.As(err, &nr) {
+				reason = nr.Reason
+			}
+			s.log(c, slog.LevelWarn, "not ready", slog.String("reason", reason), slog.Any("error", err))
+			s.problem(c, http.StatusServiceUnavailable, reason, "the service is not ready to take traffic", nil)
 			return
 		}
 	}

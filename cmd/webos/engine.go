@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/webos-engine/webos/adapters/eventstore/health"
+	"github.com/webos-engine/webos/adapters/httpapi"
 	"github.com/webos-engine/webos/adapters/jsonschema"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/modules/warehouse"
@@ -20,7 +22,7 @@ func modules() []application.Module {
 
 // engine is everything a data-dir command runs on.
 type engine struct {
-	events      application.EventStore
+	events      *health.Store
 	models      application.ReadModelStore
 	snapshots   application.SnapshotStore
 	app         *application.App
@@ -53,18 +55,23 @@ func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
 		unlock()
 		return nil, err
 	}
-	app, mods := newApp(st.events, st.models, st.snapshots, log)
-	rt := projections.New(st.events, st.models, app.Events(), app.Projections(), log, projections.Options{})
-	return &engine{events: st.events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods, unlock: unlock}, nil
+	events := health.Track(st.events)
+	app, mods := newApp(events, st.models, st.snapshots, log)
+	rt := projections.New(events, st.models, app.Events(), app.Projections(), log, projections.Options{})
+	return &engine{events: events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods, unlock: unlock}, nil
 }
 
-// ready reports whether both stores answer.
+// ready reports whether the event store's recent reads and appends
+// worked and the read-model store answers, with a reason code for
+// /readyz.
 func (e *engine) ready(ctx context.Context) error {
-	if _, err := e.events.Head(ctx); err != nil {
-		return err
+	if err := e.events.Check(ctx); err != nil {
+		return &httpapi.NotReady{Reason: "event_store_unavailable", Err: err}
 	}
-	_, err := e.models.Checkpoint(ctx, "")
-	return err
+	if _, err := e.models.Checkpoint(ctx, ""); err != nil {
+		return &httpapi.NotReady{Reason: "read_model_store_unavailable", Err: err}
+	}
+	return nil
 }
 
 // close closes the stores and releases the data dir.
