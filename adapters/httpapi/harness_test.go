@@ -87,6 +87,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	h.handler = httpapi.New(httpapi.Config{
 		App: app, Events: h.events, Projections: h.runtime.Status, Logger: log, Version: "test",
+		AllowedHosts: []string{"example.com"}, // httptest.NewRequest's Host
 		Ready: func(context.Context) error {
 			if h.ready.Load() {
 				return nil
@@ -106,6 +107,9 @@ func (h *harness) do(method, target, body string, headers ...string) *httptest.R
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
+	}
+	if host := req.Header.Get("Host"); host != "" {
+		req.Host = host // net/http serves the Host header from here
 	}
 	rec := httptest.NewRecorder()
 	h.handler.ServeHTTP(rec, req)

@@ -55,3 +55,33 @@ func TestIsJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestHostPolicy(t *testing.T) {
+	tests := []struct {
+		allowed []string
+		host    string
+		want    bool
+	}{
+		{nil, "localhost:8080", true},
+		{nil, "127.0.0.1:1234", true},
+		{nil, "[::1]:8080", true},
+		{nil, "LOCALHOST.:80", true},
+		{nil, "localhost", true},
+		{nil, "evil.example:8080", false},
+		{nil, "", false},
+		{[]string{"app.example:8080", "[::1]:8080"}, "app.example:8080", true},
+		{[]string{"app.example:8080"}, "app.example:9090", false},
+		{[]string{"app.example:8080"}, "app.example", false},
+		{[]string{"app.example:80"}, "app.example", true},
+		{[]string{"app.example:8080", "[::1]:8080"}, "[::1]:8080", true},
+		{[]string{"app.example:8080"}, "localhost:8080", false},
+		{[]string{"::1"}, "[::1]:1", true},
+		{[]string{" Other.Example "}, "other.example:443", true},
+		{[]string{"*"}, "anything:1", true},
+	}
+	for _, tt := range tests {
+		if got := newHostPolicy(tt.allowed).allows(tt.host); got != tt.want {
+			t.Errorf("%v allows %q = %v, want %v", tt.allowed, tt.host, got, tt.want)
+		}
+	}
+}

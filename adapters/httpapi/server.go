@@ -34,6 +34,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Version is the engine version reported by /healthz.
 	Version string
+	// AllowedHosts lists the Host header values answered, as "name" (any
+	// port) or "name:port"; "*" turns the check off. Any other Host gets a
+	// 421 problem. nil means localhost, 127.0.0.1 and [::1] on any port.
+	AllowedHosts []string
 	// NewID makes request ids for requests that bring none; nil means
 	// 26-character random strings (crypto/rand.Text).
 	NewID func() string
@@ -41,7 +45,9 @@ type Config struct {
 
 // server holds the configuration the route handlers share.
 type server struct {
-	cfg Config
+	cfg     Config
+	hosts   hostPolicy
+	origins *http.CrossOriginProtection
 }
 
 // New returns the API's handler. It panics when App or Events is missing:
@@ -57,7 +63,7 @@ func New(cfg Config) http.Handler {
 	if cfg.NewID == nil {
 		cfg.NewID = rand.Text
 	}
-	s := &server{cfg: cfg}
+	s := &server{cfg: cfg, hosts: newHostPolicy(cfg.AllowedHosts), origins: http.NewCrossOriginProtection()}
 
 	// Release mode silences gin's debug route dump and warnings; our own
 	// access log replaces its logger.
@@ -68,7 +74,7 @@ func New(cfg Config) http.Handler {
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
 
-	r.Use(s.requestMeta, s.accessLog, s.recoverPanic, s.requireJSON)
+	r.Use(s.requestMeta, s.accessLog, s.recoverPanic, s.checkHost, s.sameOrigin, s.requireJSON)
 	r.NoRoute(func(c *gin.Context) {
 		s.problem(c, http.StatusNotFound, "unknown_route", "there is no resource at this path", nil)
 	})
