@@ -121,6 +121,9 @@ func (p *proc) do(method, path, body string, header map[string]string) (int, map
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
+	if host := req.Header.Get("Host"); host != "" {
+		req.Host = host // the client sends the Host header from here
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		p.t.Fatal(err)
@@ -198,4 +201,9 @@ func (p *proc) items(view, query string) []map[string]any {
 		}
 		cursor = next
 	}
+}
+
+// port is the port the process listens on.
+func (p *proc) port() string {
+	return p.url[strings.LastIndexByte(p.url, ':')+1:]
 }

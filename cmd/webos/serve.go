@@ -16,6 +16,7 @@ import (
 
 type serveFlags struct {
 	commonFlags
+	http            httpFlags
 	addr            string
 	demo            bool
 	shutdownTimeout time.Duration
@@ -30,6 +31,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on")
 	fs.BoolVar(&f.demo, "demo", false, "load the sample catalogue first (idempotent)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown")
+	f.http.register(fs)
 	rest, err := parse(fs, args, out)
 	if err != nil {
 		return err
@@ -77,14 +79,12 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 }
 
 func listen(ctx context.Context, ln net.Listener, e *engine, f serveFlags, log *slog.Logger) error {
-	srv := &http.Server{
-		Handler: httpapi.New(httpapi.Config{
-			App: e.app, Events: e.events, Projections: e.projections.Status,
-			Ready: e.ready, Logger: log, Version: engineVersion(), NewID: newID,
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := f.http.server(httpapi.New(httpapi.Config{
+		App: e.app, Events: e.events, Projections: e.projections.Status,
+		Ready: e.ready, Logger: log, Version: engineVersion(), NewID: newID,
+		AllowedHosts: f.http.hosts(f.addr, ln.Addr()),
+	}))
+	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	log.Info("webos listening", "addr", "http://"+ln.Addr().String(), "data_dir", f.dataDir, "version", engineVersion())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
