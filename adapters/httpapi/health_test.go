@@ -25,7 +25,7 @@ func statusServer(t *testing.T, logs *syncBuffer, status []projections.Status, r
 	events := memory.New()
 	app := application.New(application.Deps{Events: events, ReadModels: rmmemory.New(), Logger: log})
 	return httpapi.New(httpapi.Config{
-		App: app, Events: events, Logger: log,
+		App: app, Events: events, Logger: log, AllowedHosts: []string{"example.com"}, // httptest.NewRequest's Host
 		Projections: func(context.Context) []projections.Status { return status },
 		Ready:       func(context.Context) error { return ready },
 	})
