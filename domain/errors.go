@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies a domain error. The HTTP adapter maps kinds to status
@@ -44,6 +45,20 @@ var (
 type FieldError struct {
 	Pointer string `json:"pointer"`
 	Detail  string `json:"detail"`
+}
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// Pointer builds the JSON pointer (RFC 6901) of a FieldError from its
+// reference tokens, escaping "~" and "/", which names taken from input
+// can contain.
+func Pointer(tokens ...string) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteByte('/')
+		b.WriteString(pointerEscaper.Replace(t))
+	}
+	return b.String()
 }
 
 // Error is a typed domain error: a kind, a stable machine-readable code, a

@@ -25,8 +25,8 @@ const internalDetail = "an internal error occurred; quote the request id when re
 // extensions: a machine-readable code, the request id, and the input
 // locations at fault. Errors is always an array, empty when nothing
 // points anywhere, so clients need no null check. A pointer is a JSON
-// pointer into the body, or the name of the query parameter or header at
-// fault. Errors holds at most maxFieldErrors entries; ErrorCount is the
+// pointer into the body, /query/<name> for a query parameter (see
+// queryPointer), or the name of the header at fault. Errors holds at most maxFieldErrors entries; ErrorCount is the
 // total, so a client can tell that the list was cut.
 type problem struct {
 	Type       string              `json:"type"`

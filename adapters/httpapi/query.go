@@ -23,13 +23,13 @@ type params struct {
 func parseParams(rawQuery string) (params, []domain.FieldError, error) {
 	values, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return params{}, nil, domain.Invalid("the query string is malformed: " + err.Error())
+		return params{}, nil, invalidParams([]domain.FieldError{{Pointer: queryRoot, Detail: "malformed: " + err.Error()}})
 	}
 	var bad []domain.FieldError
 	p := params{values: values}
 	for k, vs := range values {
 		if len(vs) > 1 {
-			bad = append(bad, domain.FieldError{Pointer: k, Detail: "given more than once"})
+			bad = append(bad, domain.FieldError{Pointer: queryPointer(k), Detail: "given more than once"})
 			continue
 		}
 		p.keys = append(p.keys, k)
@@ -48,13 +48,26 @@ func boundedInt(s string, lo, hi int) (int, bool) {
 	return n, err == nil && n >= lo && n <= hi
 }
 
-// invalidParams is the problem for bad query parameters; pointers name the
-// parameters as sent.
+// invalidParams is the problem for bad query parameters: every one, of
+// every endpoint, is a 400 with code "invalid", this message, and one
+// field error per parameter at queryPointer of its name.
 func invalidParams(bad []domain.FieldError) error {
 	return domain.Invalid("the query parameters are invalid", bad...)
 }
 
+// queryRoot, domain.Pointer("query"), is the pointer to the query string as a whole, for a string
+// too malformed to name a parameter.
+const queryRoot = "/query"
+
+// queryPointer is where a problem points for the query parameter key: the
+// JSON pointer /query/<key>, with the name as sent ("/query/sort",
+// "/query/filter[sku][gte]"), escaped per RFC 6901. Body fields are
+// pointers from the root ("/quantity"), so the two never collide.
+func queryPointer(key string) string {
+	return domain.Pointer("query", key)
+}
+
 // fieldError points at the query parameter key.
 func fieldError(key string, err error) domain.FieldError {
-	return domain.FieldError{Pointer: key, Detail: err.Error()}
+	return domain.FieldError{Pointer: queryPointer(key), Detail: err.Error()}
 }

@@ -84,12 +84,12 @@ func TestStreamErrors(t *testing.T) {
 		status                int
 	}{
 		{"/api/streams/stock.item-missing", "unknown_stream", "", 404},
-		{"/api/streams/stock.item-A?direction=sideways", "invalid", "direction", 400},
-		{"/api/streams/stock.item-A?from=-1", "invalid", "from", 400},
-		{"/api/streams/stock.item-A?limit=0", "invalid", "limit", 400},
-		{"/api/streams/stock.item-A?limit=1001", "invalid", "limit", 400},
-		{"/api/streams/stock.item-A?after=1", "invalid", "after", 400},
-		{"/api/streams/stock.item-A?from=%zz", "invalid", "", 400},
+		{"/api/streams/stock.item-A?direction=sideways", "invalid", "/query/direction", 400},
+		{"/api/streams/stock.item-A?from=-1", "invalid", "/query/from", 400},
+		{"/api/streams/stock.item-A?limit=0", "invalid", "/query/limit", 400},
+		{"/api/streams/stock.item-A?limit=1001", "invalid", "/query/limit", 400},
+		{"/api/streams/stock.item-A?after=1", "invalid", "/query/after", 400},
+		{"/api/streams/stock.item-A?from=%zz", "invalid", "/query", 400},
 		{"/api/streams/a%2Fb", "unknown_route", "", 404},
 	}
 	for _, tt := range tests {

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
 )
 
 // maxViewLimit caps a page so one request cannot read a whole collection.
@@ -18,12 +20,13 @@ const maxViewLimit = 1000
 var filterParam = regexp.MustCompile(`^filter\[([^\[\]]+)\](?:\[([^\[\]]*)\])?$`)
 
 // parseViewQuery turns a view's query string into an application.Query,
-// typing every value by the field's declared type. It reports all bad
-// parameters at once.
-func parseViewQuery(rawQuery string, spec application.CollectionSpec) (application.Query, error) {
+// typing every value by the field's declared type, and returns the
+// parameter names too, for storeQueryError. It reports all bad parameters
+// at once.
+func parseViewQuery(rawQuery string, spec application.CollectionSpec) (application.Query, []string, error) {
 	p, bad, err := parseParams(rawQuery)
 	if err != nil {
-		return application.Query{}, err
+		return application.Query{}, nil, err
 	}
 	var q application.Query
 	for _, key := range p.keys {
@@ -53,9 +56,38 @@ func parseViewQuery(rawQuery string, spec application.CollectionSpec) (applicati
 		}
 	}
 	if len(bad) > 0 {
-		return application.Query{}, invalidParams(bad)
+		return application.Query{}, nil, invalidParams(bad)
 	}
-	return q, nil
+	return q, p.keys, nil
+}
+
+// storeQueryError gives an invalid-query error of the read-model store
+// (query.Compile's pointers "/filter/<field>", "/sort" and "/cursor") the
+// shape of parseViewQuery's own: the same message, and pointers at the
+// parameters as sent (keys). The store judges what only it can (the
+// cursor, the sort's size) and limits shared with Go callers; to the
+// client every query error looks alike. Other errors pass unchanged.
+func storeQueryError(err error, keys []string) error {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Kind != domain.KindInvalid {
+		return err
+	}
+	bad := make([]domain.FieldError, len(de.Fields))
+	for i, f := range de.Fields {
+		param := strings.TrimPrefix(f.Pointer, "/")
+		if field, ok := strings.CutPrefix(param, "filter/"); ok {
+			param = "filter[" + field + "]" // a declared name: nothing escaped
+			// The parameter that named the field, with its operator if any.
+			if i := slices.IndexFunc(keys, func(k string) bool { return strings.HasPrefix(k, param) }); i >= 0 {
+				param = keys[i]
+			}
+		}
+		bad[i] = fieldError(param, errors.New(f.Detail))
+	}
+	if len(bad) == 0 {
+		bad = append(bad, domain.FieldError{Pointer: queryRoot, Detail: de.Message})
+	}
+	return invalidParams(bad)
 }
 
 // parseSort reads "-field,other": a leading '-' sorts descending.
@@ -119,6 +151,11 @@ func parseValue(t application.FieldType, s string) (any, error) {
 	case application.String:
 		return s, nil
 	case application.Number:
+		// An integer keeps every digit: as a float64, 2^53+1 would
+		// filter as 2^53.
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return i, nil
+		}
 		n, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
 			return nil, fmt.Errorf("%q is not a number", s)

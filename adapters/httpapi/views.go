@@ -20,7 +20,9 @@ type viewPage struct {
 
 // view handles GET /api/views/{module}.{view}. The query string is checked
 // against the view's declared fields before anything reaches the store,
-// so every mistake is a 400 naming the parameter, never a store error.
+// and what only the store can judge (the cursor, the sort's size) comes
+// back in the same shape: every mistake is a 400 with code "invalid"
+// pointing at /query/<parameter>, never a 500.
 func (s *server) view(c *gin.Context) {
 	name := c.Param("name")
 	v, err := s.cfg.App.View(c.Request.Context(), name)
@@ -28,14 +30,14 @@ func (s *server) view(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	q, err := parseViewQuery(c.Request.URL.RawQuery, v.Collection)
+	q, keys, err := parseViewQuery(c.Request.URL.RawQuery, v.Collection)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	page, err := s.cfg.App.QueryView(c.Request.Context(), name, q)
 	if err != nil {
-		s.fail(c, err)
+		s.fail(c, storeQueryError(err, keys))
 		return
 	}
 	if page.Items == nil {

@@ -2,7 +2,6 @@ package query
 
 import (
 	"regexp"
-	"strings"
 
 	"github.com/webos-engine/webos/domain"
 )
@@ -21,19 +20,6 @@ var namePattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*(\.[a-zA-Z][a-zA-Z0-
 // ValidName reports whether name may be used as a collection or field name.
 func ValidName(name string) bool {
 	return len(name) <= MaxNameLen && namePattern.MatchString(name)
-}
-
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
-// Pointer builds a JSON pointer from its reference tokens, escaping "~" and
-// "/" (RFC 6901) because rejected names can contain anything.
-func Pointer(tokens ...string) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		b.WriteString(pointerEscaper.Replace(t))
-	}
-	return b.String()
 }
 
 // UnknownCollection is the error for any use of a collection that was never

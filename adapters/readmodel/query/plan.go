@@ -27,8 +27,9 @@ const MaxSortKeys = 4
 // is refused with a clear error rather than a truncated one.
 const MaxCursorLen = 4096
 
-// MaxInValues bounds the Values of an In filter, keeping the bound
-// parameters of one SQL statement far below SQLite's limit.
+// MaxInValues bounds the Values of an In filter, and the operands of all
+// filters together, keeping the bound parameters of one SQL statement far
+// below SQLite's limit (32,766) however many fields a view has.
 const MaxInValues = 1000
 
 // Cond is a validated filter: its field's spec and its operand(s) already
@@ -118,10 +119,14 @@ func Conds(spec application.CollectionSpec, filters []application.Filter) ([]Con
 func conds(spec application.CollectionSpec, filters []application.Filter) ([]Cond, []domain.FieldError) {
 	var out []Cond
 	var errs []domain.FieldError
+	operands := 0
 	for _, f := range filters {
 		c, detail := cond(spec, f)
+		if operands += len(c.Values); detail == "" && operands > MaxInValues {
+			detail = fmt.Sprintf("the filters take at most %d values in all", MaxInValues)
+		}
 		if detail != "" {
-			errs = append(errs, domain.FieldError{Pointer: Pointer("filter", f.Field), Detail: detail})
+			errs = append(errs, domain.FieldError{Pointer: domain.Pointer("filter", f.Field), Detail: detail})
 			continue
 		}
 		out = append(out, c)

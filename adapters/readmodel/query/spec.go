@@ -51,7 +51,7 @@ func Merge(prev, next application.CollectionSpec) (application.CollectionSpec, e
 func checkSpec(s, prev application.CollectionSpec) []domain.FieldError {
 	var errs []domain.FieldError
 	bad := func(detail string, ptr ...string) {
-		errs = append(errs, domain.FieldError{Pointer: Pointer(ptr...), Detail: detail})
+		errs = append(errs, domain.FieldError{Pointer: domain.Pointer(ptr...), Detail: detail})
 	}
 	if !ValidName(s.Name) {
 		bad("must match "+namePattern.String(), "name")

@@ -40,7 +40,16 @@ func testInvalidQueries(t *testing.T, s application.ReadModelStore) {
 		_, err = s.Count(ctx, items.Name, []application.Filter{flt})
 		wantKind(t, err, domain.KindInvalid, "count, "+name)
 	}
-	_, err := s.Find(ctx, items.Name, application.Query{Filters: []application.Filter{f("nope", "eq", 1)}})
+	many := make([]any, 600)
+	for i := range many {
+		many[i] = i
+	}
+	tooMany := []application.Filter{in("score", many...), in("meta.rank", many...)}
+	_, err := s.Find(ctx, items.Name, application.Query{Filters: tooMany})
+	wantKind(t, err, domain.KindInvalid, "find, 1200 in values over two filters")
+	_, err = s.Count(ctx, items.Name, tooMany)
+	wantKind(t, err, domain.KindInvalid, "count, 1200 in values over two filters")
+	_, err = s.Find(ctx, items.Name, application.Query{Filters: []application.Filter{f("nope", "eq", 1)}})
 	var de *domain.Error
 	if !errors.As(err, &de) || len(de.Fields) != 1 || de.Fields[0].Pointer != "/filter/nope" {
 		t.Errorf("unknown field error %#v, want one field error at /filter/nope", err)
