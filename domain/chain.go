@@ -1,6 +1,9 @@
 package domain
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Chain assigns consecutive stream versions after current and links each
 // event to the one before it: prevHash is the hash of the stream's last
@@ -36,7 +39,7 @@ func VerifyChain(prevHash string, events []Envelope) error {
 		}
 		s, err := VerifyEvent(prevHash, last, e)
 		if err != nil {
-			return err
+			return fmt.Errorf("stream %s version %d: %w", e.StreamID, e.StreamVersion, err)
 		}
 		last, prevHash = s, e.Hash
 	}
@@ -46,24 +49,24 @@ func VerifyChain(prevHash string, events []Envelope) error {
 // VerifyEvent checks one event against the hash of its predecessor in its
 // stream and the scheme that predecessor used (0 for none), and returns
 // the event's own scheme. Walking the global feed, call it per stream.
+// The error says what is wrong, not where: the caller names the event.
 func VerifyEvent(prevHash string, prevScheme HashScheme, e *Envelope) (HashScheme, error) {
-	at := fmt.Sprintf("stream %s version %d", e.StreamID, e.StreamVersion)
 	if e.PrevHash != prevHash {
-		return 0, fmt.Errorf("%s: prevHash does not match the previous event", at)
+		return 0, errors.New("prevHash does not match the previous event")
 	}
 	s, err := SchemeOf(e.Hash)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", at, err)
+		return 0, err
 	}
 	if s < prevScheme {
-		return 0, fmt.Errorf("%s: hash scheme %s follows %s", at, s, prevScheme)
+		return 0, fmt.Errorf("hash scheme %s follows %s", s, prevScheme)
 	}
 	h, err := s.Hash(prevHash, e)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", at, err)
+		return 0, err
 	}
 	if h != e.Hash {
-		return 0, fmt.Errorf("%s: hash mismatch, the event was altered", at)
+		return 0, errors.New("hash mismatch, the event was altered")
 	}
 	return s, nil
 }

@@ -74,10 +74,13 @@ func (s HashScheme) Hash(prevHash string, e *Envelope) (string, error) {
 		return "", err
 	}
 	sum := sha256.Sum256(b)
-	if s == HashV1 {
-		return hex.EncodeToString(sum[:]), nil
+	var out [len(v2Tag) + 2*sha256.Size]byte
+	tag := 0
+	if s != HashV1 {
+		tag = copy(out[:], v2Tag)
 	}
-	return v2Tag + hex.EncodeToString(sum[:]), nil
+	n := tag + hex.Encode(out[tag:], sum[:])
+	return string(out[:n]), nil
 }
 
 // HashEvent returns e's hash under the current scheme.

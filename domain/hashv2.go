@@ -58,11 +58,12 @@ func appendMember(b []byte, sep byte, name, value string) []byte {
 // appendTraceContext writes the trace context as a JCS object; nil and
 // empty are the same {} because the envelope's JSON omits both.
 func appendTraceContext(b []byte, tc map[string]string) []byte {
-	keys := make([]string, 0, len(tc))
+	var small [4]string // a W3C trace context has two keys
+	keys := small[:0]
 	for k := range tc {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, compareUTF16)
+	slices.SortFunc(keys, compareUTF16[string])
 	for i, k := range keys {
 		sep := byte(',')
 		if i == 0 {

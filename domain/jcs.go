@@ -19,7 +19,7 @@ const maxJSONDepth = 10000
 // (see canonicalNumber). The result is what the v2 hash scheme covers, so
 // a store that reorders keys or re-escapes strings cannot change a hash.
 func CanonicalJSON(dst, src []byte) ([]byte, error) {
-	p := jcsParser{src: src}
+	p := jcsParser{src: src, members: make([]member, 0, 16)} // 16: most event data in one allocation
 	out, err := p.value(dst)
 	if err == nil {
 		p.skipSpace()
@@ -39,6 +39,11 @@ type jcsParser struct {
 	src   []byte
 	i     int
 	depth int
+	// members is a stack of the members of the objects being read, each
+	// object using the part from where it started; scratch is reorder's
+	// copy buffer. Both are reused, so a parse allocates little.
+	members []member
+	scratch []byte
 }
 
 func (p *jcsParser) fail(format string, args ...any) error {
@@ -157,7 +162,7 @@ func (p *jcsParser) array(dst []byte) ([]byte, error) {
 // member is one written `"key":value` of an object: its key and where its
 // bytes sit in the output.
 type member struct {
-	key        string
+	key        []byte
 	start, end int
 }
 
@@ -172,8 +177,8 @@ func (p *jcsParser) object(dst []byte) ([]byte, error) {
 	if p.closeEmpty('}') {
 		return append(dst, '}'), nil
 	}
-	base := len(dst)
-	var members []member
+	base, mark := len(dst), len(p.members)
+	defer func() { p.members = p.members[:mark] }()
 	sorted := true
 	for {
 		p.skipSpace()
@@ -184,10 +189,10 @@ func (p *jcsParser) object(dst []byte) ([]byte, error) {
 		if err != nil {
 			return dst, err
 		}
-		if n := len(members); n > 0 && compareUTF16(members[n-1].key, key) >= 0 {
+		if n := len(p.members); n > mark && compareUTF16(p.members[n-1].key, key) >= 0 {
 			sorted = false
 		}
-		if len(members) > 0 {
+		if len(p.members) > mark {
 			dst = append(dst, ',')
 		}
 		start := len(dst)
@@ -200,7 +205,7 @@ func (p *jcsParser) object(dst []byte) ([]byte, error) {
 		if dst, err = p.value(dst); err != nil {
 			return dst, err
 		}
-		members = append(members, member{key, start, len(dst)})
+		p.members = append(p.members, member{key, start, len(dst)})
 		more, err := p.more('}')
 		if err != nil {
 			return dst, err
@@ -211,7 +216,7 @@ func (p *jcsParser) object(dst []byte) ([]byte, error) {
 	}
 	if !sorted {
 		var err error
-		if dst, err = p.reorder(dst, base, members); err != nil {
+		if dst, err = p.reorder(dst, base, p.members[mark:]); err != nil {
 			return dst, err
 		}
 	}
@@ -221,12 +226,13 @@ func (p *jcsParser) object(dst []byte) ([]byte, error) {
 // reorder rewrites the members written from base on in canonical order,
 // refusing duplicate keys (the one case where sorting finds equal keys).
 func (p *jcsParser) reorder(dst []byte, base int, members []member) ([]byte, error) {
-	written := slices.Clone(dst[base:])
+	p.scratch = append(p.scratch[:0], dst[base:]...)
+	written := p.scratch
 	slices.SortStableFunc(members, func(a, b member) int { return compareUTF16(a.key, b.key) })
 	dst = dst[:base]
 	for i, m := range members {
 		if i > 0 {
-			if members[i-1].key == m.key {
+			if string(members[i-1].key) == string(m.key) {
 				return dst, p.fail("duplicate key %q", m.key)
 			}
 			dst = append(dst, ',')
@@ -240,10 +246,10 @@ func (p *jcsParser) reorder(dst []byte, base int, members []member) ([]byte, err
 // sorts keys. It differs from byte (code point) order only between a
 // character above U+FFFF (a surrogate pair, first unit D800-DBFF) and one
 // in U+E000-U+FFFF.
-func compareUTF16(a, b string) int {
-	for a != "" && b != "" {
-		ra, na := utf8.DecodeRuneInString(a)
-		rb, nb := utf8.DecodeRuneInString(b)
+func compareUTF16[T string | []byte](a, b T) int {
+	for len(a) > 0 && len(b) > 0 {
+		ra, na := decodeRune(a)
+		rb, nb := decodeRune(b)
 		if ra != rb {
 			ua, ub := firstUTF16Unit(ra), firstUTF16Unit(rb)
 			if ua != ub {
@@ -261,4 +267,11 @@ func firstUTF16Unit(r rune) rune {
 		return 0xD800 + (r-0x10000)>>10
 	}
 	return r
+}
+
+func decodeRune[T string | []byte](s T) (rune, int) {
+	if s[0] < utf8.RuneSelf {
+		return rune(s[0]), 1
+	}
+	return utf8.DecodeRuneInString(string(s))
 }

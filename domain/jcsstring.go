@@ -1,64 +1,70 @@
 package domain
 
 import (
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
 // str reads a JSON string at p.i (on its opening quote) and returns its
-// value. Invalid UTF-8, raw control characters and lone surrogate escapes
+// value; for the common string without escapes that is a slice of the
+// input, so nothing is allocated. Invalid UTF-8, raw control characters and lone surrogate escapes
 // are refused: they have no faithful canonical form, and stores disagree
 // on them (SQLite and PostgreSQL turn them into U+FFFD or refuse them).
-func (p *jcsParser) str() (string, error) {
+func (p *jcsParser) str() ([]byte, error) {
 	p.i++
 	start := p.i
 	for p.i < len(p.src) {
 		c := p.src[p.i]
 		if c == '"' {
-			s := string(p.src[start:p.i])
 			p.i++
-			return s, nil
+			return p.src[start : p.i-1], nil
 		}
-		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+		if c == '\\' || c < 0x20 {
 			return p.slowStr(start)
+		}
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRune(p.src[p.i:])
+			if r == utf8.RuneError && n <= 1 {
+				return nil, p.fail("invalid UTF-8")
+			}
+			p.i += n
+			continue
 		}
 		p.i++
 	}
-	return "", p.fail("unterminated string")
+	return nil, p.fail("unterminated string")
 }
 
 // slowStr finishes a string that has escapes or non-ASCII characters.
-func (p *jcsParser) slowStr(start int) (string, error) {
-	var b strings.Builder
-	b.Write(p.src[start:p.i])
+func (p *jcsParser) slowStr(start int) ([]byte, error) {
+	b := append([]byte(nil), p.src[start:p.i]...)
 	for p.i < len(p.src) {
 		c := p.src[p.i]
 		switch {
 		case c == '"':
 			p.i++
-			return b.String(), nil
+			return b, nil
 		case c == '\\':
 			r, err := p.escape()
 			if err != nil {
-				return "", err
+				return nil, err
 			}
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 		case c < 0x20:
-			return "", p.fail("control character in a string")
+			return nil, p.fail("control character in a string")
 		case c < utf8.RuneSelf:
-			b.WriteByte(c)
+			b = append(b, c)
 			p.i++
 		default:
 			r, n := utf8.DecodeRune(p.src[p.i:])
 			if r == utf8.RuneError && n <= 1 {
-				return "", p.fail("invalid UTF-8")
+				return nil, p.fail("invalid UTF-8")
 			}
-			b.Write(p.src[p.i : p.i+n])
+			b = append(b, p.src[p.i:p.i+n]...)
 			p.i += n
 		}
 	}
-	return "", p.fail("unterminated string")
+	return nil, p.fail("unterminated string")
 }
 
 // escape decodes one escape sequence at p.i, pairing surrogate escapes.
@@ -125,7 +131,7 @@ func (p *jcsParser) hex4() (rune, bool) {
 // '"' and '\\' escaped, the control characters with a short escape where
 // JSON has one and as \u00xx (lower-case hex) otherwise, everything else
 // as its raw UTF-8 bytes.
-func appendJCSString(dst []byte, s string) []byte {
+func appendJCSString[T string | []byte](dst []byte, s T) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0

@@ -32,6 +32,8 @@ func commands() []command {
 		{"serve", "", "run the engine: HTTP API, projections and modules", serve},
 		{"projections rebuild", "NAME", "reset a projection and replay the event store into it", rebuild},
 		{"schemas", "", "write the JSON Schemas of every command and event", writeSchemas},
+		{"audit verify", "", "check every stream's hash chain and the global feed's order", auditVerify},
+		{"audit export", "", "write every event as JSON for docs/audit/verify.py", auditExport},
 		{"version", "", "print the version", printVersion},
 	}
 }
