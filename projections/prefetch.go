@@ -26,7 +26,10 @@ const maxPrefetch = 8192
 // at shutdown; only stop, closed once the runner has returned, makes it
 // drop the rest (the subscription's context must end then too, so that
 // in closes).
-func (r *runner) prefetch(stop <-chan struct{}, in <-chan domain.Envelope) <-chan item {
+//
+// An event an operator told the projection to skip (Runtime.Skip) is
+// passed on as not handled, so it only moves the checkpoint.
+func (r *runner) prefetch(stop <-chan struct{}, in <-chan domain.Envelope, skips map[uint64]string) <-chan item {
 	out := make(chan item, min(r.rt.opts.CatchUpBatchSize, maxPrefetch))
 	go func() {
 		defer close(out)
@@ -36,6 +39,11 @@ func (r *runner) prefetch(stop <-chan struct{}, in <-chan domain.Envelope) <-cha
 		}()
 		for e := range in {
 			it := item{env: e, handled: r.p.Handles(e.Type)}
+			if hash, ok := skips[e.Position]; ok && hash == e.Hash && it.handled {
+				it.handled = false
+				r.rt.log.Warn("projection skips an event, as an operator recorded", "projection", r.p.Name(),
+					"position", e.Position, "event_id", e.ID, "type", e.Type)
+			}
 			if it.handled {
 				it.ev, it.err = r.rt.types.Decode(&it.env)
 			}

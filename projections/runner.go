@@ -103,6 +103,10 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 	if err != nil {
 		return err
 	}
+	skips, err := r.rt.skips(ctx, r.p.Name())
+	if err != nil {
+		return err
+	}
 	cp := b.last.Position
 	r.set(func(s *Status) { s.Checkpoint, s.State = cp, CatchingUp })
 	if until > 0 && cp >= until {
@@ -121,7 +125,7 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 	sub := r.rt.events.Subscribe(subCtx, cp)
 	stop := make(chan struct{})
 	defer close(stop)
-	events := r.prefetch(stop, sub.Events())
+	events := r.prefetch(stop, sub.Events(), skips)
 	timer := time.NewTimer(r.rt.opts.FlushInterval)
 	defer timer.Stop()
 	for {

@@ -33,7 +33,7 @@ func statusServer(t *testing.T, logs *syncBuffer, status []projections.Status, r
 
 func get(h http.Handler, target string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+	h.ServeHTTP(rec, httptest.NewRequest("GET", target, http.NoBody))
 	return rec
 }
 

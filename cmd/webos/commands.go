@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		{"serve", "", "run the engine: HTTP API, projections and modules", serve},
 		{"projections rebuild", "NAME", "reset a projection and replay the event store into it", rebuild},
+		{"projections skip", "NAME --position P", "record that a projection passes over an event it cannot apply", skip},
 		{"schemas", "", "write the JSON Schemas of every command and event", writeSchemas},
 		{"audit verify", "", "check every stream's hash chain and the global feed's order", auditVerify},
 		{"audit export", "", "write every event as JSON for docs/audit/verify.py", auditExport},

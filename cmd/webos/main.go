@@ -3,6 +3,7 @@
 //
 //	webos serve [--data-dir DIR] [--addr HOST:PORT] [--demo]
 //	webos projections rebuild NAME [--data-dir DIR]
+//	webos projections skip NAME --position P [--reason TEXT] [--data-dir DIR]
 //	webos schemas [--out DIR]
 //	webos version
 //	webos help [COMMAND]
