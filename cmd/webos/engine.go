@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/google/uuid"
 
@@ -58,6 +60,10 @@ func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
 	events := health.Track(st.events)
 	app, mods := newApp(events, st.models, st.snapshots, log)
 	rt := projections.New(events, st.models, app.Events(), app.Projections(), log, projections.Options{})
+	if err := rt.Declare(context.Background()); err != nil {
+		unlock()
+		return nil, errors.Join(fmt.Errorf("%s: %w", filepath.Join(dataDir, "readmodels.db"), err), st.close())
+	}
 	return &engine{events: events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods, unlock: unlock}, nil
 }
 
