@@ -13,10 +13,6 @@ import (
 	"github.com/webos-engine/webos/domain"
 )
 
-// problemTypeBase prefixes a problem's code to form its type URI, so the
-// type is stable per code and can one day point at documentation.
-const problemTypeBase = "https://webos.dev/problems/"
-
 // internalDetail is all a client learns about a 500: the cause may hold
 // SQL, paths or secrets, so it goes to the log under the request id only.
 const internalDetail = "an internal error occurred; quote the request id when reporting it"
@@ -91,7 +87,7 @@ func (s *server) problem(c *gin.Context, status int, code, detail string, fields
 	}
 	fields = fields[:min(count, maxFieldErrors)]
 	s.writeJSON(c, status, "application/problem+json", problem{
-		Type: problemTypeBase + code, Title: http.StatusText(status), Status: status,
+		Type: s.cfg.ProblemBase + code, Title: problemTitle(code), Status: status,
 		Detail: detail, Instance: c.Request.URL.Path, Code: code,
 		RequestID: application.MetaFrom(c.Request.Context()).RequestID, Errors: fields, ErrorCount: count,
 	})

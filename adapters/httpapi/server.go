@@ -38,6 +38,9 @@ type Config struct {
 	// port) or "name:port"; "*" turns the check off. Any other Host gets a
 	// 421 problem. nil means localhost, 127.0.0.1 and [::1] on any port.
 	AllowedHosts []string
+	// ProblemBase prefixes a problem's code to form its type URI; empty
+	// means DefaultProblemBase, the project's docs/problems.md.
+	ProblemBase string
 	// NewID makes request ids for requests that bring none; nil means
 	// 26-character random strings (crypto/rand.Text).
 	NewID func() string
@@ -59,6 +62,9 @@ func New(cfg Config) http.Handler {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.ProblemBase == "" {
+		cfg.ProblemBase = DefaultProblemBase
 	}
 	if cfg.NewID == nil {
 		cfg.NewID = rand.Text
