@@ -126,7 +126,7 @@ func TestViewQueryErrorsHaveOneShape(t *testing.T) {
 			h := newHarness(t)
 			rec := h.do("GET", "/api/views/stock.items?"+tt.query, "")
 			p := checkProblem(t, rec, http.StatusBadRequest, "invalid")
-			if p.Title != "Bad Request" || p.Detail != "the query parameters are invalid" {
+			if p.Title != "Invalid input" || p.Detail != "the query parameters are invalid" {
 				t.Errorf("title %q, detail %q: not the one shape", p.Title, p.Detail)
 			}
 			if len(p.Errors) != 1 || p.Errors[0].Pointer != tt.pointer || p.Errors[0].Detail == "" {
