@@ -14,13 +14,14 @@ import (
 	"github.com/webos-engine/webos/projections"
 )
 
-// waitState waits until the named projection reports state.
+// waitState waits until the named projection reports state, and for
+// Live, no lag.
 func waitState(t *testing.T, rt *projections.Runtime, name string, state projections.State) projections.Status {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		for _, st := range rt.Status(context.Background()) {
-			if st.Name == name && st.State == state {
+			if st.Name == name && st.State == state && (state != projections.Live || st.Lag == 0) {
 				return st
 			}
 		}
