@@ -105,31 +105,6 @@ func (rt *Runtime) Start(ctx context.Context) error {
 // Wait blocks until every projection started by Start has stopped.
 func (rt *Runtime) Wait() { rt.wg.Wait() }
 
-// Status reports every projection, with its lag against the feed's head.
-// A running projection is Live within one batch of the head and
-// CatchingUp further behind, whichever way the lag last moved.
-func (rt *Runtime) Status(ctx context.Context) []Status {
-	head, err := rt.events.Head(ctx)
-	out := make([]Status, 0, len(rt.runners))
-	for _, r := range rt.runners {
-		s := r.snapshot()
-		if err == nil {
-			s.Head = head
-			if head > s.Checkpoint {
-				s.Lag = head - s.Checkpoint
-			}
-			if s.State.running() {
-				s.State = Live
-				if s.Lag > uint64(rt.opts.BatchSize) {
-					s.State = CatchingUp
-				}
-			}
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
 // Rebuild empties the projection's collections and checkpoint and replays
 // the feed up to the head as it is when the rebuild starts. It returns the
 // number of events read. Nothing else may run the projection meanwhile.

@@ -1,5 +1,7 @@
 package projections
 
+import "context"
+
 // State is where a projection is in its life.
 type State string
 
@@ -44,3 +46,28 @@ type Status struct {
 // running reports whether the state is one of a projection following the
 // feed, which Runtime.Status refines from the lag.
 func (s State) running() bool { return s == Live || s == CatchingUp }
+
+// Status reports every projection, with its lag against the feed's head.
+// A running projection is Live within one batch of the head and
+// CatchingUp further behind, whichever way the lag last moved.
+func (rt *Runtime) Status(ctx context.Context) []Status {
+	head, err := rt.events.Head(ctx)
+	out := make([]Status, 0, len(rt.runners))
+	for _, r := range rt.runners {
+		s := r.snapshot()
+		if err == nil {
+			s.Head = head
+			if head > s.Checkpoint {
+				s.Lag = head - s.Checkpoint
+			}
+			if s.State.running() {
+				s.State = Live
+				if s.Lag > uint64(rt.opts.BatchSize) {
+					s.State = CatchingUp
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
