@@ -2,13 +2,16 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
 )
 
 // viewPage is the answer to a view query. Next is omitted on the last
@@ -53,4 +56,33 @@ func unknownField(name string, spec application.CollectionSpec) error {
 		names[i] = f.Name
 	}
 	return fmt.Errorf("%q is not a field of this view; fields: %s", name, strings.Join(names, ", "))
+}
+
+// storeQueryError gives an invalid-query error of the read-model store
+// (query.Compile's pointers "/filter/<field>", "/sort" and "/cursor") the
+// shape of parseViewQuery's own: the same message, and pointers at the
+// parameters as sent (keys). The store judges what only it can (the
+// cursor, the sort's size) and limits shared with Go callers; to the
+// client every query error looks alike. Other errors pass unchanged.
+func storeQueryError(err error, keys []string) error {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Kind != domain.KindInvalid {
+		return err
+	}
+	bad := make([]domain.FieldError, len(de.Fields))
+	for i, f := range de.Fields {
+		param := strings.TrimPrefix(f.Pointer, "/")
+		if field, ok := strings.CutPrefix(param, "filter/"); ok {
+			param = "filter[" + field + "]" // a declared name: nothing escaped
+			// The parameter that named the field, with its operator if any.
+			if i := slices.IndexFunc(keys, func(k string) bool { return strings.HasPrefix(k, param) }); i >= 0 {
+				param = keys[i]
+			}
+		}
+		bad[i] = fieldError(param, errors.New(f.Detail))
+	}
+	if len(bad) == 0 {
+		bad = append(bad, domain.FieldError{Pointer: queryRoot, Detail: de.Message})
+	}
+	return invalidParams(bad)
 }
