@@ -1,0 +1,85 @@
+package main_test
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
+	"github.com/webos-engine/webos/domain"
+)
+
+// TestAuditLegacyHistory upgrades a data dir whose events were hashed
+// under the legacy scheme v1 (as every event before this version was):
+// the engine appends v2 events after them, and both verifiers accept the
+// mixed history, reporting both schemes.
+func TestAuditLegacyHistory(t *testing.T) {
+	t.Parallel()
+	py := python3(t)
+	dir := t.TempDir()
+	p := serve(t, dir)
+	trace := map[string]string{"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
+	post := func(p *proc, name, body string) {
+		t.Helper()
+		if status, out, _ := p.do("POST", "/api/commands/"+name, body, trace); status != http.StatusOK {
+			t.Fatalf("%s: %d %v", name, status, out)
+		}
+	}
+	post(p, "warehouse.RegisterItem", `{"sku":"OLD-1","name":"Altbestand <1>","unit":"Stück","lowStockThreshold":2}`)
+	post(p, "warehouse.ReceiveStock", `{"sku":"OLD-1","quantity":4}`)
+	p.stop()
+	rehashV1(t, filepath.Join(dir, "events.db"))
+
+	p = serve(t, dir)
+	post(p, "warehouse.ReceiveStock", `{"sku":"OLD-1","quantity":5,"reference":"nach dem Update"}`)
+	p.stop()
+
+	code, out := runCmd(t, binary(t), "audit", "verify", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "verified 3 events in 1 streams up to position 3; hash schemes: v1 2, v2 1") {
+		t.Fatalf("audit verify: %d %s", code, out)
+	}
+	export := filepath.Join(t.TempDir(), "export.json")
+	if code, out := runCmd(t, binary(t), "audit", "export", "--data-dir", dir, "--out", export); code != 0 {
+		t.Fatalf("audit export: %d %s", code, out)
+	}
+	if code, out := runCmd(t, py, verifyPy, export); code != 0 || !strings.Contains(out, "hash schemes: v1, v2") {
+		t.Fatalf("verify.py on a mixed history: %d %s", code, out)
+	}
+}
+
+// rehashV1 rewrites the hashes of every stored event under scheme v1, as
+// the engine wrote them before v2.
+func rehashV1(t *testing.T, path string) {
+	t.Helper()
+	s, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := s.ReadAll(context.Background(), 0, 0)
+	if err != nil || s.Close() != nil {
+		t.Fatalf("read: %v", err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = db.Close() }()
+	prev := map[string]string{}
+	for i := range events {
+		e := &events[i]
+		h, err := domain.HashV1.Hash(prev[e.StreamID], e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?`, prev[e.StreamID], h, e.Position); err != nil {
+			t.Fatal(err)
+		}
+		prev[e.StreamID] = h
+	}
+	if len(events) != 2 {
+		t.Fatalf("expected 2 events to rehash, got %d", len(events))
+	}
+}
