@@ -142,3 +142,34 @@ func TestQueryPlanUsesExpressionIndexes(t *testing.T) {
 		t.Errorf("nested prefix: plans %q do not use index %s", plans, byCustomer)
 	}
 }
+
+// TestPageSQLIsBounded: a cursor, forged or not, over the most sort keys
+// a query may have yields a few short statements. (With no cap, 500 keys
+// in a 6 KB URL once gave 10.7 MB of SQL.)
+func TestPageSQLIsBounded(t *testing.T) {
+	s := open(t)
+	if err := s.Declare(context.Background(), orders); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.collection(orders.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort := []application.SortKey{{Field: "status", Desc: true}, {Field: "total", Desc: true}, {Field: "updated", Desc: true}, {Field: "customer.name", Desc: true}}
+	if len(sort) != query.MaxSortKeys {
+		t.Fatalf("the test covers %d keys, the cap is %d", len(sort), query.MaxSortKeys)
+	}
+	p, err := query.Compile(c.spec, application.Query{Sort: sort, Cursor: cursorAt(t, sort, "a", 1.5, "b", "c")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := pageSQL(c, p)
+	total := 0
+	for _, st := range stmts {
+		total += st.b.Len()
+	}
+	t.Logf("%d statements, %d bytes", len(stmts), total)
+	if len(stmts) != 2*query.MaxSortKeys+1 || total > 16<<10 {
+		t.Errorf("%d statements, %d bytes of SQL; want %d statements within 16 KiB", len(stmts), total, 2*query.MaxSortKeys+1)
+	}
+}
