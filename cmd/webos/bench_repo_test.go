@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
+	"github.com/webos-engine/webos/adapters/jsonschema"
+	"github.com/webos-engine/webos/adapters/logging"
+	rmmemory "github.com/webos-engine/webos/adapters/readmodel/memory"
+	snapsqlite "github.com/webos-engine/webos/adapters/snapshot/sqlite"
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+	"github.com/webos-engine/webos/modules/warehouse"
+)
+
+// commandBench is a kernel on SQLite event and snapshot stores (NORMAL
+// sync, so the figures show the repository's work, not fsync) with the
+// warehouse module and no projections: in-process command throughput.
+type commandBench struct {
+	app    *application.App
+	events *sqlite.Store
+}
+
+func newCommandBench(b *testing.B, cachedStreams int) *commandBench {
+	b.Helper()
+	dir := b.TempDir()
+	events, err := sqlite.Open(filepath.Join(dir, "events.db"), sqlite.WithSynchronous(sqlite.SyncNormal))
+	if err != nil {
+		b.Fatal(err)
+	}
+	snaps, err := snapsqlite.Open(filepath.Join(dir, "snapshots.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = events.Close(); _ = snaps.Close() })
+	app := application.New(application.Deps{
+		Events: events, ReadModels: rmmemory.New(), Snapshots: snaps, Validator: jsonschema.NewValidator(),
+		NewID: newID, Logger: logging.New(io.Discard, 8), CachedEvents: cachedStreams,
+	})
+	app.Load(warehouse.Module{})
+	return &commandBench{app: app, events: events}
+}
+
+// seed stores items items of length events each (registered, then
+// receipts) straight in the store.
+func (cb *commandBench) seed(b *testing.B, prefix string, items, length int) []string {
+	b.Helper()
+	skus := make([]string, items)
+	for i := range skus {
+		skus[i] = fmt.Sprintf("%s-%d", prefix, i)
+		evs := make([]domain.Envelope, 0, length)
+		for v := range length {
+			var ev domain.Event = warehouse.StockReceived{SKU: skus[i], Quantity: 1}
+			if v == 0 {
+				ev = warehouse.ItemRegistered{SKU: skus[i], Name: "Bench", Unit: "pcs"}
+			}
+			typ, ver, data, err := cb.app.Events().Encode(ev)
+			if err != nil {
+				b.Fatal(err)
+			}
+			evs = append(evs, domain.Envelope{ID: newID(), Type: typ, SchemaVersion: ver, Actor: "bench", Data: data})
+		}
+		if _, err := cb.events.Append(context.Background(), warehouse.StreamID(skus[i]), 0, evs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return skus
+}
+
+// receive sends one ReceiveStock for sku in process.
+func (cb *commandBench) receive(b *testing.B, sku string) {
+	body := `{"sku":"` + sku + `","quantity":1}`
+	if _, err := cb.app.Dispatch(context.Background(), "warehouse.ReceiveStock", []byte(body)); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkCommandStreamLength measures a warm-cache command on items
+// with about 20 events against items with about 2,000 (target: at most
+// 1.2× the cost). Commands go round-robin over the items, so the streams
+// grow by b.N/items during the run.
+func BenchmarkCommandStreamLength(b *testing.B) {
+	for _, c := range []struct {
+		name          string
+		items, length int
+	}{{"events-20", 5000, 20}, {"events-2000", 50, 2000}} {
+		b.Run(c.name, func(b *testing.B) {
+			cb := newCommandBench(b, 0)
+			skus := cb.seed(b, "S", c.items, c.length)
+			for _, sku := range skus { // warm the cache
+				cb.receive(b, sku)
+			}
+			i := 0
+			for b.Loop() {
+				cb.receive(b, skus[i%len(skus)])
+				i++
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commands/s")
+		})
+	}
+}
+
+// BenchmarkCommandHotSet measures commands on items picked at random from
+// a hot set the repository's cache holds entirely, against a hot set twice
+// as large as the cache (target: at least 0.5× the throughput).
+func BenchmarkCommandHotSet(b *testing.B) {
+	const cached, length = 1000, 20
+	for _, c := range []struct {
+		name  string
+		items int
+	}{{"all-cached", cached}, {"twice-the-cache", 2 * cached}} {
+		b.Run(c.name, func(b *testing.B) {
+			cb := newCommandBench(b, cached*(length+20))
+			skus := cb.seed(b, "H", c.items, length)
+			for _, sku := range skus {
+				cb.receive(b, sku)
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			for b.Loop() {
+				cb.receive(b, skus[rng.IntN(len(skus))])
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commands/s")
+		})
+	}
+}
