@@ -19,48 +19,47 @@ const (
 	MustBeNew
 )
 
-// conflictRetries bounds how often a command without If-Match is re-run
-// after losing a race for its stream: the command did not depend on a
-// version the caller saw, so deciding again on fresh state is correct.
-const conflictRetries = 8
-
 // AggregateHandler builds the usual command handler: load the aggregate
 // that newAggregate names for cmd, check mode and If-Match, let decide call
 // the aggregate's methods, append what it raised.
+//
+// Commands on one stream run one at a time inside the process, so a
+// command without If-Match never loses a race to another command of this
+// process. When another process appended first, it is decided again on
+// the fresh state (it did not depend on a version the caller saw), with
+// a jittered backoff and for a bounded time.
 func AggregateHandler[A domain.Aggregate, C any](repo *Repository, mode Mode, newAggregate func(C) A, decide func(context.Context, A, C) error) CommandHandler[C] {
 	return func(ctx context.Context, cmd C) (Result, error) {
 		expected := MetaFrom(ctx).ExpectedVersion
-		for attempt := 0; ; attempt++ {
-			res, err := decideOnce(ctx, repo, mode, newAggregate(cmd), cmd, decide)
-			if expected != nil || mode == MustBeNew || attempt == conflictRetries || !isVersionConflict(err) {
-				return res, err
-			}
+		var stream string
+		fresh := func() domain.Aggregate {
+			a := newAggregate(cmd)
+			stream = a.Root().ID()
+			return a
 		}
+		res, err := repo.command(ctx, fresh, func(a domain.Aggregate) error {
+			return check(ctx, mode, a.(A), cmd, decide)
+		}, expected == nil && mode != MustBeNew)
+		if mode == MustBeNew && expected == nil && isVersionConflict(err) {
+			return Result{}, alreadyExists(stream)
+		}
+		return res, err
 	}
 }
 
-func decideOnce[A domain.Aggregate, C any](ctx context.Context, repo *Repository, mode Mode, a A, cmd C, decide func(context.Context, A, C) error) (Result, error) {
-	if err := repo.Load(ctx, a); err != nil {
-		return Result{}, err
-	}
+// check applies mode and If-Match to the loaded a, then decides.
+func check[A domain.Aggregate, C any](ctx context.Context, mode Mode, a A, cmd C, decide func(context.Context, A, C) error) error {
 	root := a.Root()
 	switch {
 	case mode == MustExist && !root.Exists():
-		return Result{}, domain.Errorf(domain.KindNotFound, "not_found", "%s does not exist", root.ID())
+		return domain.Errorf(domain.KindNotFound, "not_found", "%s does not exist", root.ID())
 	case mode == MustBeNew && root.Exists():
-		return Result{}, alreadyExists(root.ID())
+		return alreadyExists(root.ID())
 	}
 	if ev := MetaFrom(ctx).ExpectedVersion; ev != nil && *ev != root.Version() {
-		return Result{}, domain.VersionConflict(root.ID(), domain.ExpectedVersion(*ev), root.Version())
+		return domain.VersionConflict(root.ID(), domain.ExpectedVersion(*ev), root.Version())
 	}
-	if err := decide(ctx, a, cmd); err != nil {
-		return Result{}, err
-	}
-	res, err := repo.Save(ctx, a)
-	if mode == MustBeNew && isVersionConflict(err) {
-		return Result{}, alreadyExists(root.ID())
-	}
-	return res, err
+	return decide(ctx, a, cmd)
 }
 
 func alreadyExists(stream string) error {

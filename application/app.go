@@ -22,10 +22,10 @@ type Deps struct {
 	// NewID makes event ids; required.
 	NewID  func() string
 	Logger *slog.Logger
-	// CachedEvents bounds the cache of decoded events of each module's
-	// aggregate repository: 0 means DefaultCachedEvents, a negative number
-	// disables it.
-	CachedEvents int
+	// CachedStreams bounds the cache of streams (one aggregate or snapshot
+	// each) of each module's aggregate repository: 0 means
+	// DefaultCachedStreams, a negative number disables it.
+	CachedStreams int
 	// Snapshots stores aggregate snapshots; nil disables them.
 	Snapshots SnapshotStore
 	// SnapshotEvery defaults to DefaultSnapshotEvery.
@@ -62,7 +62,7 @@ func New(deps Deps) *App {
 	return &App{
 		deps: deps,
 		repoOpts: RepositoryOptions{
-			Clock: deps.Clock, NewID: deps.NewID, CachedEvents: deps.CachedEvents,
+			Clock: deps.Clock, NewID: deps.NewID, CachedStreams: deps.CachedStreams,
 			Snapshots: deps.Snapshots, SnapshotEvery: deps.SnapshotEvery, Logger: deps.Logger,
 		},
 		events:   domain.NewEventRegistry(),

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -73,15 +72,22 @@ func (denyAll) Authorize(context.Context, string) error {
 func newApp(t testing.TB, az application.Authorizer, mods ...application.Module) (*application.App, *memory.Store) {
 	t.Helper()
 	events := memory.New()
-	n := 0
-	var mu sync.Mutex
+	return newAppOn(events, az, mods...), events
+}
+
+// lastID numbers event ids across every app of the test binary.
+var lastID atomic.Int64
+
+// newAppOn builds an app on events, as one of several processes sharing
+// a store would.
+func newAppOn(events application.EventStore, az application.Authorizer, mods ...application.Module) *application.App {
 	app := application.New(application.Deps{
 		Events: events, ReadModels: rmmemory.New(), Validator: jsonschema.NewValidator(), Authorizer: az,
-		NewID:  func() string { mu.Lock(); defer mu.Unlock(); n++; return fmt.Sprintf("id-%d", n) },
+		NewID:  func() string { return fmt.Sprintf("id-%d", lastID.Add(1)) },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	app.Load(mods...)
-	return app, events
+	return app
 }
 
 // seed creates counter id by appending its first event directly.

@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 
 // Defaults of RepositoryOptions.
 const (
-	DefaultCachedEvents  = 200_000
+	DefaultCachedStreams = 10_000
 	DefaultSnapshotEvery = 500
 )
 
@@ -20,12 +19,14 @@ type RepositoryOptions struct {
 	Clock func() time.Time
 	// NewID makes event ids; required.
 	NewID func() string
-	// CachedEvents bounds the cache of decoded streams; negative: off.
-	CachedEvents int
+	// CachedStreams bounds the cache of stream states (one aggregate or
+	// one snapshot each); negative: off.
+	CachedStreams int
 	// Snapshots stores snapshots of Snapshotter aggregates; nil: none.
 	Snapshots SnapshotStore
 	// SnapshotEvery: a snapshot is taken whenever an append crosses a
-	// multiple of this stream version.
+	// multiple of this stream version, and when a cached aggregate newer
+	// than its last snapshot is evicted.
 	SnapshotEvery int
 	Logger        *slog.Logger
 }
@@ -33,12 +34,14 @@ type RepositoryOptions struct {
 // Repository loads event-sourced aggregates from the event store and
 // appends what they raised, stamping each event with the request's Meta.
 //
-// Loading starts from the best known state: the cache of recently used
-// streams, else the aggregate's snapshot (for domain.Snapshotter
-// aggregates), else the stream's start; then it reads from the store every
-// event after that state, so appends by other processes are never missed.
-// Cached events are shared between loads: Apply must treat events as
-// read-only values.
+// Commands on one stream are serialised inside the process (see
+// AggregateHandler): each stream has a lock, held from load to append,
+// and the aggregate a command leaves behind is kept for the next one, so
+// a warm command costs the same on a long stream as on a short one. Every
+// load still reads the events appended after the known state, so writes
+// of other processes are never missed. A cached aggregate is never handed
+// outside its stream's lock, and loads of a caller's own aggregate copy
+// state through its encoded snapshot, so no two aggregates share state.
 type Repository struct {
 	store  EventStore
 	events *domain.EventRegistry
@@ -52,8 +55,8 @@ func NewRepository(store EventStore, events *domain.EventRegistry, opts Reposito
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
-	if opts.CachedEvents == 0 {
-		opts.CachedEvents = DefaultCachedEvents
+	if opts.CachedStreams == 0 {
+		opts.CachedStreams = DefaultCachedStreams
 	}
 	if opts.SnapshotEvery <= 0 {
 		opts.SnapshotEvery = DefaultSnapshotEvery
@@ -61,76 +64,41 @@ func NewRepository(store EventStore, events *domain.EventRegistry, opts Reposito
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Repository{store: store, events: events, opts: opts, cache: newStreamCache(opts.CachedEvents)}
+	return &Repository{store: store, events: events, opts: opts, cache: newStreamCache(opts.CachedStreams)}
 }
 
-// Load brings a up to the latest version of its stream.
+// Load brings a, which the caller owns, up to the latest version of its
+// stream.
 func (r *Repository) Load(ctx context.Context, a domain.Aggregate) error {
-	id := a.Root().ID()
-	known, cached := r.known(ctx, a)
-	stored, err := r.store.ReadStream(ctx, id, known.version+1, Forward, 0)
+	e := r.cache.acquire(a.Root().ID())
+	defer r.release(ctx, e)
+	hash, err := r.current(ctx, e, a)
 	if err != nil {
-		return fmt.Errorf("load %s: %w", id, err)
+		return err
 	}
-	fresh := make([]domain.Event, len(stored))
-	for i := range stored {
-		if fresh[i], err = r.events.Decode(&stored[i]); err != nil {
-			return fmt.Errorf("load %s: %w", id, err)
+	sa, ok := a.(domain.Snapshotter)
+	if v := a.Root().Version(); ok && e.live == nil && v > 0 && (e.snapshot == nil || v > e.snapshot.Version) {
+		// Keep the state encoded, so the next load copies it instead of
+		// replaying the stream.
+		if data, err := sa.MarshalSnapshot(); err == nil {
+			e.snapshot = &Snapshot{StreamID: e.id, Version: v, EventHash: hash, Schema: sa.SnapshotSchema(), Data: data, TakenAt: r.opts.Clock()}
 		}
-		domain.Replay(a, fresh[i], stored[i].StreamVersion)
-	}
-	if len(stored) > 0 {
-		r.cache.extend(known, fresh, stored[len(stored)-1].StreamVersion)
-	} else if !cached && known.version > 0 {
-		r.cache.put(known)
 	}
 	return nil
 }
 
-// known restores a from the cache or else a snapshot, and returns that
-// state and whether it came from the cache.
-func (r *Repository) known(ctx context.Context, a domain.Aggregate) (cachedStream, bool) {
-	id := a.Root().ID()
-	known, cached := r.cache.get(id)
-	if !cached {
-		known = newCachedStream(id, r.snapshot(ctx, a))
+// release lets go of e and snapshots what the release evicted.
+func (r *Repository) release(ctx context.Context, e *streamEntry) {
+	for _, v := range r.cache.release(e) {
+		r.snapshotEvicted(ctx, v)
 	}
-	if known.snapshot != nil {
-		if err := domain.Restore(a.(domain.Snapshotter), known.snapshot.Data, known.snapshot.Version); err != nil {
-			// UnmarshalSnapshot leaves the state alone on error: replay
-			// the whole stream instead.
-			r.opts.Logger.WarnContext(ctx, "snapshot unusable; replaying the stream", "stream", id, "error", err)
-			return cachedStream{id: id}, false
-		}
-	}
-	for i, ev := range known.events {
-		domain.Replay(a, ev, known.base()+uint64(i)+1)
-	}
-	return known, cached
 }
 
-// snapshot returns a usable stored snapshot of a, or nil. A failure to
-// read one is logged, not returned: the stream alone is enough.
-func (r *Repository) snapshot(ctx context.Context, a domain.Aggregate) *Snapshot {
-	sa, ok := a.(domain.Snapshotter)
-	if !ok || r.opts.Snapshots == nil {
-		return nil
-	}
-	snap, ok, err := r.opts.Snapshots.LoadSnapshot(ctx, a.Root().ID())
-	if err != nil {
-		r.opts.Logger.WarnContext(ctx, "snapshot unreadable; replaying the stream", "stream", a.Root().ID(), "error", err)
-	}
-	if !ok || err != nil || snap.Schema != sa.SnapshotSchema() {
-		return nil
-	}
-	return &snap
-}
-
-// newCachedStream is the state a snapshot gives, or the empty stream.
-func newCachedStream(id string, snap *Snapshot) cachedStream {
-	s := cachedStream{id: id, snapshot: snap}
-	if snap != nil {
-		s.version = snap.Version
-	}
-	return s
+// Save appends a's pending events, expecting the stream to be at the
+// version a was loaded at. With nothing pending it appends nothing and
+// reports the current version.
+func (r *Repository) Save(ctx context.Context, a domain.Aggregate) (Result, error) {
+	e := r.cache.acquire(a.Root().ID())
+	defer r.release(ctx, e)
+	return r.append(ctx, e, a)
 }

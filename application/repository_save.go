@@ -6,10 +6,10 @@ import (
 	"github.com/webos-engine/webos/domain"
 )
 
-// Save appends a's pending events, expecting the stream to be at the
-// version a was loaded at. With nothing pending it appends nothing and
-// reports the current version.
-func (r *Repository) Save(ctx context.Context, a domain.Aggregate) (Result, error) {
+// append stores a's pending events, expecting the stream to be at the
+// version a was loaded at, and takes a snapshot when one is due. e's lock
+// must be held.
+func (r *Repository) append(ctx context.Context, e *streamEntry, a domain.Aggregate) (Result, error) {
 	root := a.Root()
 	res := Result{Stream: root.ID(), Version: root.Version(), Events: []string{}}
 	pending := root.Pending()
@@ -26,14 +26,14 @@ func (r *Repository) Save(ctx context.Context, a domain.Aggregate) (Result, erro
 	}
 	from := root.Version()
 	last := stored[len(stored)-1]
-	if known, ok := r.cache.get(root.ID()); ok && known.version == from {
-		r.cache.extend(known, pending, last.StreamVersion)
-	}
 	root.Committed(last.StreamVersion)
-	r.maybeSnapshot(ctx, a, from)
+	if e.live == a {
+		e.liveHash = last.Hash
+	}
+	r.maybeSnapshot(ctx, e, a, from, last.Hash)
 	res.Version, res.Position = last.StreamVersion, last.Position
-	for _, e := range stored {
-		res.Events = append(res.Events, e.ID)
+	for _, s := range stored {
+		res.Events = append(res.Events, s.ID)
 	}
 	return res, nil
 }
@@ -60,24 +60,4 @@ func (r *Repository) envelopes(ctx context.Context, stream string, events []doma
 		}
 	}
 	return envs, nil
-}
-
-// maybeSnapshot saves a snapshot of a when the append that took it from
-// version from crossed a multiple of SnapshotEvery. The command has
-// already succeeded, so a failure is only logged.
-func (r *Repository) maybeSnapshot(ctx context.Context, a domain.Aggregate, from uint64) {
-	sa, ok := a.(domain.Snapshotter)
-	every := uint64(r.opts.SnapshotEvery)
-	if !ok || r.opts.Snapshots == nil || a.Root().Version()/every == from/every {
-		return
-	}
-	data, err := sa.MarshalSnapshot()
-	if err == nil {
-		snap := Snapshot{StreamID: a.Root().ID(), Version: a.Root().Version(), Schema: sa.SnapshotSchema(), Data: data, TakenAt: r.opts.Clock()}
-		if err = r.opts.Snapshots.SaveSnapshot(ctx, snap); err == nil {
-			r.cache.put(newCachedStream(snap.StreamID, &snap))
-			return
-		}
-	}
-	r.opts.Logger.WarnContext(ctx, "snapshot not saved", "stream", a.Root().ID(), "error", err)
 }

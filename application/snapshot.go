@@ -10,6 +10,10 @@ type Snapshot struct {
 	StreamID string
 	// Version is the stream version the state includes.
 	Version uint64
+	// EventHash is the hash of the stream's event at Version. A snapshot
+	// whose stream has another event there (a restored older copy of the
+	// events, say) is discarded, and one without a hash is never used.
+	EventHash string
 	// Schema is the aggregate's SnapshotSchema when it was taken.
 	Schema  int
 	Data    []byte

@@ -7,79 +7,85 @@ import (
 	"github.com/webos-engine/webos/domain"
 )
 
-// streamCache keeps recently used streams in decoded form (an optional
-// snapshot plus the events after it), so that loading an aggregate reads
-// only what was appended since. Entries are immutable: every update
-// stores a new one. It is bounded by the number of events held, evicting
-// the least recently used streams.
+// streamCache holds one entry per stream in use or recently used: the
+// lock that serialises commands on the stream, and the best state known
+// of it. It is bounded by the number of streams, each holding at most one
+// aggregate or one snapshot, evicting the least recently used entries
+// that nobody holds.
 type streamCache struct {
-	mu        sync.Mutex
-	maxEvents int
-	held      int
-	lru       *list.List // of *cachedStream, most recent first
-	byID      map[string]*list.Element
+	mu   sync.Mutex
+	max  int        // entries kept when idle; <= 0 keeps none
+	lru  *list.List // of *streamEntry, most recent first
+	byID map[string]*list.Element
 }
 
-// cachedStream is a stream up to version: the snapshot (if any), then
-// events, the decoded events after the snapshot's version (or from 1).
-type cachedStream struct {
-	id       string
+// streamEntry is one stream's lock and state. refs is guarded by the
+// cache's mu; everything else by the entry's own mu, which a holder keeps
+// from acquire to release.
+type streamEntry struct {
+	id   string
+	refs int
+	mu   sync.Mutex
+	streamState
+}
+
+// streamState is the best state known of a stream. live is the aggregate
+// the last command left behind, owned by the entry and handed only to the
+// holder of its lock; liveHash is the hash of the event at its version.
+// snapshot is encoded state, copied into every aggregate restored from
+// it. saved is the version of the newest snapshot known to be stored.
+type streamState struct {
+	live     domain.Aggregate
+	liveHash string
 	snapshot *Snapshot
-	events   []domain.Event
-	version  uint64
+	saved    uint64
 }
 
-// base is the version the events start after.
-func (s cachedStream) base() uint64 { return s.version - uint64(len(s.events)) }
-
-func newStreamCache(maxEvents int) *streamCache {
-	return &streamCache{maxEvents: maxEvents, lru: list.New(), byID: map[string]*list.Element{}}
+func newStreamCache(maxStreams int) *streamCache {
+	return &streamCache{max: maxStreams, lru: list.New(), byID: map[string]*list.Element{}}
 }
 
-// get returns the cached form of stream id, if any.
-func (c *streamCache) get(id string) (cachedStream, bool) {
+// acquire returns the entry of stream id with its lock held; the caller
+// must release it.
+func (c *streamCache) acquire(id string) *streamEntry {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	el, ok := c.byID[id]
-	if !ok {
-		return cachedStream{}, false
+	if ok {
+		c.lru.MoveToFront(el)
+	} else {
+		el = c.lru.PushFront(&streamEntry{id: id})
+		c.byID[id] = el
 	}
-	c.lru.MoveToFront(el)
-	return *el.Value.(*cachedStream), true
+	e := el.Value.(*streamEntry)
+	e.refs++
+	c.mu.Unlock()
+	e.mu.Lock()
+	return e
 }
 
-// extend stores from followed by more, the events after from.version up
-// to version to, unless the cache already holds a newer version.
-func (c *streamCache) extend(from cachedStream, more []domain.Event, to uint64) {
-	events := make([]domain.Event, 0, len(from.events)+len(more))
-	from.events = append(append(events, from.events...), more...)
-	from.version = to
-	c.put(from)
-}
-
-// put stores s unless the cache holds a newer version of the stream.
-func (c *streamCache) put(s cachedStream) {
-	if c.maxEvents <= 0 {
-		return
-	}
+// release unlocks e and returns the entries evicted to keep the bound.
+// Nobody holds an evicted entry, so the caller may read its state freely.
+func (c *streamCache) release(e *streamEntry) []*streamEntry {
+	e.mu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.byID[s.id]; ok {
-		if el.Value.(*cachedStream).version > s.version {
-			return
+	e.refs--
+	var evicted []*streamEntry
+	for el := c.lru.Back(); el != nil && c.lru.Len() > max(c.max, 0); {
+		prev := el.Prev()
+		if v := el.Value.(*streamEntry); v.refs == 0 {
+			c.lru.Remove(el)
+			delete(c.byID, v.id)
+			evicted = append(evicted, v)
 		}
-		c.remove(el)
+		el = prev
 	}
-	c.byID[s.id] = c.lru.PushFront(&s)
-	c.held += len(s.events)
-	for c.held > c.maxEvents && c.lru.Len() > 0 {
-		c.remove(c.lru.Back())
-	}
+	return evicted
 }
 
-func (c *streamCache) remove(el *list.Element) {
-	s := el.Value.(*cachedStream)
-	c.lru.Remove(el)
-	delete(c.byID, s.id)
-	c.held -= len(s.events)
+// len is the number of entries held.
+func (c *streamCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len()
 }

@@ -1,45 +1,84 @@
 package application
 
 import (
+	"context"
+	"fmt"
 	"testing"
 
 	"github.com/webos-engine/webos/domain"
 )
 
-type tick struct{}
+func TestStreamCacheEvictsIdleEntriesOnly(t *testing.T) {
+	t.Parallel()
+	c := newStreamCache(2)
+	held := c.acquire("held")
+	want := map[string]string{"a": "", "b": "a", "c": "b"} // held is in use, never evicted
+	for _, id := range []string{"a", "b", "c"} {
+		if evicted := ids(c.release(c.acquire(id))); fmt.Sprint(evicted) != fmt.Sprint([]string{want[id]}) && (want[id] != "" || len(evicted) > 0) {
+			t.Fatalf("releasing %s evicted %v, want %q", id, evicted, want[id])
+		}
+	}
+	if n := c.len(); n != 2 {
+		t.Fatalf("%d entries, want held and c", n)
+	}
+	if evicted := c.release(held); len(evicted) != 0 {
+		t.Fatalf("held was used last, yet %v was evicted", ids(evicted))
+	}
+	off := newStreamCache(-1)
+	if evicted := off.release(off.acquire("x")); len(evicted) != 1 || off.len() != 0 {
+		t.Fatal("a disabled cache keeps no idle entry")
+	}
+}
 
-func (tick) EventType() string { return "t.Tick" }
-
-func ticks(n int) []domain.Event {
-	out := make([]domain.Event, n)
-	for i := range out {
-		out[i] = tick{}
+func ids(es []*streamEntry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.id
 	}
 	return out
 }
 
-func TestStreamCache(t *testing.T) {
+// TestCacheBoundCountsSnapshots: loads that leave only an encoded
+// snapshot behind count against the bound like aggregates do.
+func TestCacheBoundCountsSnapshots(t *testing.T) {
 	t.Parallel()
-	c := newStreamCache(10)
-	c.extend(cachedStream{id: "a"}, ticks(4), 4)
-	c.extend(cachedStream{id: "a"}, ticks(3), 3) // older than what is held: ignored
-	if s, ok := c.get("a"); !ok || len(s.events) != 4 || s.version != 4 || s.base() != 0 {
-		t.Fatalf("a: %+v", s)
+	store := &oneEventStore{}
+	reg := domain.NewEventRegistry()
+	if err := domain.RegisterEvent[noted](reg, 1); err != nil {
+		t.Fatal(err)
 	}
-	c.extend(cachedStream{id: "b"}, ticks(5), 5)
-	c.get("a")                                   // a is now the most recent
-	c.extend(cachedStream{id: "c"}, ticks(3), 3) // 12 > 10: evicts b, the least recent
-	if _, ok := c.get("b"); ok {
-		t.Fatal("b should have been evicted")
+	r := NewRepository(store, reg, RepositoryOptions{NewID: func() string { return "x" }, CachedStreams: 5})
+	for i := range 50 {
+		if err := r.Load(context.Background(), &notes{Base: domain.NewBase(fmt.Sprint("s-", i))}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	snap := &Snapshot{StreamID: "a", Version: 4}
-	c.put(cachedStream{id: "a", snapshot: snap, version: 4}) // a snapshot replaces the events
-	s, _ := c.get("a")
-	c.extend(s, ticks(2), 6)
-	if s, _ := c.get("a"); s.snapshot != snap || len(s.events) != 2 || s.base() != 4 {
-		t.Fatalf("a after snapshot: %+v", s)
-	}
-	if c.held != 5 {
-		t.Fatalf("held %d events, want 5", c.held)
+	if n := r.cache.len(); n != 5 {
+		t.Fatalf("the cache holds %d streams, want its bound, 5", n)
 	}
 }
+
+// oneEventStore holds one event in every stream; only ReadStream works.
+type oneEventStore struct{ EventStore }
+
+func (oneEventStore) ReadStream(_ context.Context, stream string, from uint64, _ Direction, _ int) ([]domain.Envelope, error) {
+	if from > 1 {
+		return nil, nil
+	}
+	return []domain.Envelope{{ID: stream, Type: "t.Noted", SchemaVersion: 1, StreamID: stream, StreamVersion: 1, Data: []byte(`{}`), Hash: "h"}}, nil
+}
+
+type noted struct{}
+
+func (noted) EventType() string { return "t.Noted" }
+
+// notes is a Snapshotter counting its events.
+type notes struct {
+	domain.Base
+	n int
+}
+
+func (a *notes) Apply(domain.Event)               { a.n++ }
+func (a *notes) SnapshotSchema() int              { return 1 }
+func (a *notes) MarshalSnapshot() ([]byte, error) { return fmt.Appendf(nil, "%d", a.n), nil }
+func (a *notes) UnmarshalSnapshot(b []byte) error { _, err := fmt.Sscan(string(b), &a.n); return err }

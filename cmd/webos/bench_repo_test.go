@@ -16,6 +16,7 @@ import (
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 	"github.com/webos-engine/webos/modules/warehouse"
+	"github.com/webos-engine/webos/modules/warehouse/contract"
 )
 
 // commandBench is a kernel on SQLite event and snapshot stores (NORMAL
@@ -40,7 +41,7 @@ func newCommandBench(b *testing.B, cachedStreams int) *commandBench {
 	b.Cleanup(func() { _ = events.Close(); _ = snaps.Close() })
 	app := application.New(application.Deps{
 		Events: events, ReadModels: rmmemory.New(), Snapshots: snaps, Validator: jsonschema.NewValidator(),
-		NewID: newID, Logger: logging.New(io.Discard, 8), CachedEvents: cachedStreams,
+		NewID: newID, Logger: logging.New(io.Discard, 8), CachedStreams: cachedStreams,
 	})
 	app.Load(warehouse.Module{})
 	return &commandBench{app: app, events: events}
@@ -55,9 +56,9 @@ func (cb *commandBench) seed(b *testing.B, prefix string, items, length int) []s
 		skus[i] = fmt.Sprintf("%s-%d", prefix, i)
 		evs := make([]domain.Envelope, 0, length)
 		for v := range length {
-			var ev domain.Event = warehouse.StockReceived{SKU: skus[i], Quantity: 1}
+			var ev domain.Event = contract.StockReceived{SKU: skus[i], Quantity: 1}
 			if v == 0 {
-				ev = warehouse.ItemRegistered{SKU: skus[i], Name: "Bench", Unit: "pcs"}
+				ev = contract.ItemRegistered{SKU: skus[i], Name: "Bench", Unit: "pcs"}
 			}
 			typ, ver, data, err := cb.app.Events().Encode(ev)
 			if err != nil {
@@ -115,7 +116,7 @@ func BenchmarkCommandHotSet(b *testing.B) {
 		items int
 	}{{"all-cached", cached}, {"twice-the-cache", 2 * cached}} {
 		b.Run(c.name, func(b *testing.B) {
-			cb := newCommandBench(b, cached*(length+20))
+			cb := newCommandBench(b, cached)
 			skus := cb.seed(b, "H", c.items, length)
 			for _, sku := range skus {
 				cb.receive(b, sku)

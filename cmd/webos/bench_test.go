@@ -320,7 +320,7 @@ func BenchmarkLoadAggregate(b *testing.B) {
 	ctx := context.Background()
 	const sku = "BIG"
 	appendItem(b, e, sku, 0, 9_501)
-	snapshotter := application.NewRepository(e.events, e.app.Events(), application.RepositoryOptions{NewID: newID, CachedEvents: -1})
+	snapshotter := application.NewRepository(e.events, e.app.Events(), application.RepositoryOptions{NewID: newID, CachedStreams: -1})
 	it := warehouse.NewItem(sku)
 	if err := snapshotter.Load(ctx, it); err != nil {
 		b.Fatal(err)
@@ -329,7 +329,12 @@ func BenchmarkLoadAggregate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := e.snapshots.SaveSnapshot(ctx, application.Snapshot{StreamID: it.ID(), Version: it.Version(), Schema: it.SnapshotSchema(), Data: data}); err != nil {
+	at, err := e.events.ReadStream(ctx, it.ID(), it.Version(), application.Forward, 1)
+	if err != nil || len(at) != 1 {
+		b.Fatal(err)
+	}
+	snap := application.Snapshot{StreamID: it.ID(), Version: it.Version(), EventHash: at[0].Hash, Schema: it.SnapshotSchema(), Data: data}
+	if err := e.snapshots.SaveSnapshot(ctx, snap); err != nil {
 		b.Fatal(err)
 	}
 	appendItem(b, e, sku, 9_501, 10_000)
@@ -341,9 +346,9 @@ func BenchmarkLoadAggregate(b *testing.B) {
 		}
 	})
 	repos := map[string]*application.Repository{
-		"load-item-cold": application.NewRepository(e.events, e.app.Events(), application.RepositoryOptions{NewID: newID, CachedEvents: -1}),
+		"load-item-cold": application.NewRepository(e.events, e.app.Events(), application.RepositoryOptions{NewID: newID, CachedStreams: -1}),
 		"load-item-snapshot": application.NewRepository(e.events, e.app.Events(), application.RepositoryOptions{
-			NewID: newID, CachedEvents: -1, Snapshots: e.snapshots}),
+			NewID: newID, CachedStreams: -1, Snapshots: e.snapshots}),
 		"load-item-cached": application.NewRepository(e.events, e.app.Events(), application.RepositoryOptions{NewID: newID}),
 	}
 	for name, repo := range repos {

@@ -28,12 +28,12 @@ func Run(t *testing.T, open func(t *testing.T) application.SnapshotStore) {
 	t.Run("round trip", func(t *testing.T) {
 		s := store(t)
 		at := time.Date(2026, 3, 4, 5, 6, 7, 8, time.UTC)
-		want := application.Snapshot{StreamID: "s-1", Version: 7, Schema: 2, Data: []byte(`{"a":1}`), TakenAt: at}
+		want := application.Snapshot{StreamID: "s-1", Version: 7, EventHash: "ab12", Schema: 2, Data: []byte(`{"a":1}`), TakenAt: at}
 		if err := s.SaveSnapshot(ctx, want); err != nil {
 			t.Fatal(err)
 		}
 		got, ok, err := s.LoadSnapshot(ctx, "s-1")
-		if err != nil || !ok || got.Version != 7 || got.Schema != 2 || string(got.Data) != `{"a":1}` || !got.TakenAt.Equal(at) {
+		if err != nil || !ok || got.Version != 7 || got.EventHash != "ab12" || got.Schema != 2 || string(got.Data) != `{"a":1}` || !got.TakenAt.Equal(at) {
 			t.Fatalf("got %+v ok %v err %v", got, ok, err)
 		}
 	})

@@ -23,6 +23,11 @@ const schema = `CREATE TABLE IF NOT EXISTS snapshots (
 	taken_at  TEXT NOT NULL
 )`
 
+// addEventHash migrates a file written before snapshots recorded the
+// hash of their event: its rows read with an empty hash, which the
+// repository never trusts, so they are replaced as streams are used.
+const addEventHash = `ALTER TABLE snapshots ADD COLUMN event_hash TEXT NOT NULL DEFAULT ''`
+
 // Store is a SQLite-backed snapshot store.
 type Store struct {
 	db         *sql.DB
@@ -47,22 +52,31 @@ func (s *Store) init() error {
 	if _, err := s.db.ExecContext(ctx, schema+";"+ownerSchema); err != nil {
 		return err
 	}
+	var hasHash bool
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM pragma_table_info('snapshots') WHERE name = 'event_hash'`).Scan(&hasHash); err != nil {
+		return err
+	}
+	if !hasHash {
+		if _, err := s.db.ExecContext(ctx, addEventHash); err != nil {
+			return err
+		}
+	}
 	var err error
 	// The WHERE keeps the newest snapshot when writers race.
-	if s.save, err = s.db.PrepareContext(ctx, `INSERT INTO snapshots (stream_id, version, schema, data, taken_at)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, schema = excluded.schema,
-			data = excluded.data, taken_at = excluded.taken_at
+	if s.save, err = s.db.PrepareContext(ctx, `INSERT INTO snapshots (stream_id, version, event_hash, schema, data, taken_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, event_hash = excluded.event_hash,
+			schema = excluded.schema, data = excluded.data, taken_at = excluded.taken_at
 		WHERE excluded.version >= snapshots.version`); err != nil {
 		return err
 	}
-	s.load, err = s.db.PrepareContext(ctx, `SELECT version, schema, data, taken_at FROM snapshots WHERE stream_id = ?`)
+	s.load, err = s.db.PrepareContext(ctx, `SELECT version, event_hash, schema, data, taken_at FROM snapshots WHERE stream_id = ?`)
 	return err
 }
 
 // SaveSnapshot stores snap unless a newer one is stored.
 func (s *Store) SaveSnapshot(ctx context.Context, snap application.Snapshot) error {
-	_, err := s.save.ExecContext(ctx, snap.StreamID, int64(snap.Version), snap.Schema, snap.Data,
+	_, err := s.save.ExecContext(ctx, snap.StreamID, int64(snap.Version), snap.EventHash, snap.Schema, snap.Data,
 		snap.TakenAt.UTC().Format(time.RFC3339Nano))
 	return err
 }
@@ -72,7 +86,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, stream string) (application.Sn
 	snap := application.Snapshot{StreamID: stream}
 	var version int64
 	var taken string
-	err := s.load.QueryRowContext(ctx, stream).Scan(&version, &snap.Schema, &snap.Data, &taken)
+	err := s.load.QueryRowContext(ctx, stream).Scan(&version, &snap.EventHash, &snap.Schema, &snap.Data, &taken)
 	if errors.Is(err, sql.ErrNoRows) {
 		return application.Snapshot{}, false, nil
 	}
