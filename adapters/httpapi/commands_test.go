@@ -121,6 +121,8 @@ func TestCommandMetaReachesEvents(t *testing.T) {
 			domain.Envelope{CorrelationID: "r2", CausationID: "r2"}},
 		{"malformed traceparent dropped with its state", []string{"X-Request-ID", "r3", "traceparent", "nonsense", "tracestate", "vendor=x"},
 			domain.Envelope{CorrelationID: "r3", CausationID: "r3"}},
+		{"tracestate that is not printable ASCII dropped", []string{"X-Request-ID", "r4", "traceparent", parent, "tracestate", "vendor=\xff"},
+			domain.Envelope{CorrelationID: "r4", CausationID: "r4", TraceContext: map[string]string{"traceparent": parent}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

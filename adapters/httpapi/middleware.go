@@ -32,6 +32,12 @@ var traceparent = regexp.MustCompile(`^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-
 // dropped rather than stored in every event of the request.
 const maxTracestate = 512
 
+// tracestate accepts what W3C Trace Context allows in the header: printable
+// ASCII. Anything else (net/http passes bytes such as 0xff through) is
+// dropped, as the recommendation permits, instead of failing the command:
+// the event store refuses text that is not UTF-8.
+var tracestate = regexp.MustCompile(`^[\x20-\x7e]*$`)
+
 // requestMeta puts the request's application.Meta in its context, so the
 // pipeline, repository and logger all see the same ids, and echoes the
 // request id to the client.
@@ -61,7 +67,7 @@ func traceContext(h http.Header) map[string]string {
 		return nil
 	}
 	tc := map[string]string{"traceparent": parent}
-	if state := h.Get("tracestate"); state != "" && len(state) <= maxTracestate {
+	if state := h.Get("tracestate"); state != "" && len(state) <= maxTracestate && tracestate.MatchString(state) {
 		tc["tracestate"] = state
 	}
 	return tc
