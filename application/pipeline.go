@@ -133,11 +133,7 @@ func decodeError(err error) error {
 	field := domain.FieldError{Pointer: "", Detail: "does not fit the command"}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		var b strings.Builder
-		for tok := range strings.SplitSeq(te.Field, ".") {
-			b.WriteString("/" + pointerEscaper.Replace(tok))
-		}
-		field = domain.FieldError{Pointer: b.String(), Detail: "has a value this field cannot hold"}
+		field = domain.FieldError{Pointer: domain.Pointer(strings.Split(te.Field, ".")...), Detail: "has a value this field cannot hold"}
 	}
 	return &domain.Error{Kind: domain.KindInvalid, Code: "invalid",
 		Message: "the body does not fit the command", Fields: []domain.FieldError{field}, Err: err}

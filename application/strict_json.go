@@ -92,10 +92,10 @@ func (s *scanner) container(ptr string, depth int) {
 			s.i++
 			s.skipSpace()
 		}
-		at := ptr + "/" + strconv.Itoa(n)
+		at := ptr + domain.Pointer(strconv.Itoa(n))
 		if object {
 			key, ok := s.str(ptr)
-			at = ptr + "/" + pointerEscaper.Replace(key)
+			at = ptr + domain.Pointer(key)
 			if seen == nil {
 				seen = map[string]bool{}
 			}
@@ -180,5 +180,3 @@ func hex4(h []byte) rune {
 	}
 	return r
 }
-
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")

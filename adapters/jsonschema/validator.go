@@ -83,8 +83,10 @@ func (v *Validator) Validate(name string, body []byte) error {
 	// a maximum exactly instead of overflowing a float or an int.
 	inst, err := sjs.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
-		return domain.Invalid("the body is not valid JSON",
-			domain.FieldError{Pointer: "", Detail: err.Error()})
+		// The parser's text is for programmers; the cause rides along
+		// for the log.
+		return &domain.Error{Kind: domain.KindInvalid, Code: "invalid", Message: "the body is not valid JSON",
+			Fields: []domain.FieldError{{Pointer: "", Detail: "is not valid JSON"}}, Err: err}
 	}
 	err = sch.Validate(inst)
 	if err == nil {

@@ -147,3 +147,15 @@ func BenchmarkValidateInvalid(b *testing.B) {
 		}
 	}
 }
+
+func TestValidatorHidesTheParsersText(t *testing.T) {
+	err := newTestValidator(t).Validate("warehouse.ReceiveStock", []byte(`{"sku":`))
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Kind != domain.KindInvalid {
+		t.Fatalf("want a KindInvalid *domain.Error, got %v", err)
+	}
+	want := []domain.FieldError{{Pointer: "", Detail: "is not valid JSON"}}
+	if !reflect.DeepEqual(de.Fields, want) || de.Err == nil {
+		t.Errorf("fields %v (cause %v), want %v with the parser's text as the cause only", de.Fields, de.Err, want)
+	}
+}
