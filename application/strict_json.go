@@ -1,8 +1,9 @@
 package application
 
 import (
+	"bytes"
 	"strconv"
-	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/webos-engine/webos/domain"
@@ -13,6 +14,10 @@ import (
 // here keeps the validator's and decoder's recursion short.
 const maxNesting = 32
 
+// smallObject is how many keys an object may have before duplicates are
+// found with a map instead of by comparing with every earlier key.
+const smallObject = 16
+
 // strictJSON checks a syntactically valid JSON document (json.Valid has
 // passed) for what encoding/json accepts silently but an immutable log
 // must not: duplicate keys (the last one wins, so a validator and a
@@ -20,9 +25,15 @@ const maxNesting = 32
 // escapes (both become U+FFFD for ever), and absurd nesting. It returns
 // the body with integral numbers written as integers (see integral), or
 // every fault found, each with a JSON pointer.
+//
+// It runs on every command, so a clean body costs no allocation: keys are
+// slices of the body unless they hold escapes, and pointers are built
+// only for faults.
 func strictJSON(body []byte) ([]byte, []domain.FieldError) {
-	s := scanner{in: body}
-	s.value("", 0)
+	s := scanners.Get().(*scanner)
+	defer s.release()
+	s.in = body
+	s.value(0)
 	if len(s.errs) > 0 {
 		return nil, s.errs
 	}
@@ -32,39 +43,71 @@ func strictJSON(body []byte) ([]byte, []domain.FieldError) {
 	return append(s.out, body[s.copied:]...), nil
 }
 
+// scanners recycles the path and key buffers, so that scanning a clean
+// body allocates nothing.
+var scanners = sync.Pool{New: func() any { return &scanner{} }}
+
+// release clears s, keeping its buffers, and returns it to the pool. out
+// and errs are handed to the caller, so they are dropped, not reused.
+func (s *scanner) release() {
+	clear(s.keys[:cap(s.keys)]) // drop references to the body
+	clear(s.path[:cap(s.path)])
+	*s = scanner{path: s.path[:0], keys: s.keys[:0]}
+	scanners.Put(s)
+}
+
 // scanner is one pass of strictJSON. out stays nil until a number is
-// rewritten, so a body that needs no change is not copied.
+// rewritten, so a body that needs no change is not copied. path holds the
+// reference tokens of the value being scanned; keys, the keys seen in the
+// objects being scanned, innermost last.
 type scanner struct {
 	in     []byte
 	i      int
 	out    []byte
 	copied int
 	errs   []domain.FieldError
+	path   []token
+	keys   [][]byte
 }
 
-func (s *scanner) fault(ptr, detail string) {
-	s.errs = append(s.errs, domain.FieldError{Pointer: ptr, Detail: detail})
+// token is one step of a path: an object key, or an array index when key
+// is nil.
+type token struct {
+	key   []byte
+	index int
+}
+
+// fault records a problem at the current path.
+func (s *scanner) fault(detail string) {
+	tokens := make([]string, len(s.path))
+	for i, t := range s.path {
+		tokens[i] = string(t.key)
+		if t.key == nil {
+			tokens[i] = strconv.Itoa(t.index)
+		}
+	}
+	s.errs = append(s.errs, domain.FieldError{Pointer: domain.Pointer(tokens...), Detail: detail})
 }
 
 func (s *scanner) skipSpace() {
-	for s.i < len(s.in) && strings.IndexByte(" \t\r\n", s.in[s.i]) >= 0 {
+	for s.i < len(s.in) && (s.in[s.i] == ' ' || s.in[s.i] == '\t' || s.in[s.i] == '\r' || s.in[s.i] == '\n') {
 		s.i++
 	}
 }
 
-// value scans the value at s.i, found at pointer ptr.
-func (s *scanner) value(ptr string, depth int) {
+// value scans the value at s.i.
+func (s *scanner) value(depth int) {
 	s.skipSpace()
 	switch s.in[s.i] {
 	case '{', '[':
 		if depth >= maxNesting {
-			s.fault(ptr, "nests deeper than the limit of 32 levels")
+			s.fault("nests deeper than the limit of 32 levels")
 			s.i = len(s.in) // nothing after this point is worth reporting
 			return
 		}
-		s.container(ptr, depth)
+		s.container(depth)
 	case '"':
-		s.str(ptr)
+		s.str(false)
 	case 't', 'n':
 		s.i += 4
 	case 'f':
@@ -75,10 +118,12 @@ func (s *scanner) value(ptr string, depth int) {
 }
 
 // container scans an object or an array, refusing duplicate keys.
-func (s *scanner) container(ptr string, depth int) {
+func (s *scanner) container(depth int) {
 	object := s.in[s.i] == '{'
 	s.i++
-	var seen map[string]bool
+	first := len(s.keys)
+	var many map[string]bool
+	defer func() { s.keys = s.keys[:first] }()
 	for n := 0; ; n++ {
 		s.skipSpace()
 		if s.i >= len(s.in) {
@@ -92,73 +137,116 @@ func (s *scanner) container(ptr string, depth int) {
 			s.i++
 			s.skipSpace()
 		}
-		at := ptr + domain.Pointer(strconv.Itoa(n))
 		if object {
-			key, ok := s.str(ptr)
-			at = ptr + domain.Pointer(key)
-			if seen == nil {
-				seen = map[string]bool{}
+			key, ok := s.str(true)
+			s.path = append(s.path, token{key: key})
+			if ok && s.seen(key, first, &many) {
+				s.fault("is a duplicate key")
 			}
-			if ok && seen[key] {
-				s.fault(at, "is a duplicate key")
-			}
-			seen[key] = true
 			s.skipSpace()
 			s.i++ // the colon
+		} else {
+			s.path = append(s.path, token{index: n})
 		}
-		s.value(at, depth+1)
+		s.value(depth + 1)
+		s.path = s.path[:len(s.path)-1]
 	}
 }
 
-// str scans a string, decoding it (keys are compared decoded, so "a" and
-// "\u0061" are duplicates). It reports invalid UTF-8 and unpaired
-// surrogates at ptr and answers ok=false for them.
-func (s *scanner) str(ptr string) (string, bool) {
+// seen tells whether key was already seen in the object whose keys start
+// at s.keys[first], and records it.
+func (s *scanner) seen(key []byte, first int, many *map[string]bool) bool {
+	if *many != nil {
+		dup := (*many)[string(key)]
+		(*many)[string(key)] = true
+		return dup
+	}
+	for _, k := range s.keys[first:] {
+		if bytes.Equal(k, key) {
+			return true
+		}
+	}
+	s.keys = append(s.keys, key)
+	if len(s.keys)-first > smallObject {
+		*many = make(map[string]bool, 2*smallObject)
+		for _, k := range s.keys[first:] {
+			(*many)[string(k)] = true
+		}
+	}
+	return false
+}
+
+// str scans a string, reporting invalid UTF-8 and unpaired surrogates.
+// With decode it returns the decoded text (keys are compared decoded, so
+// "a" and "\u0061" are duplicates): a slice of the body when it holds no
+// escapes.
+func (s *scanner) str(decode bool) ([]byte, bool) {
 	s.i++ // the opening quote
-	var b strings.Builder
+	start := s.i
+	var dec []byte // set at the first escape, when decoding
 	ok := true
 	for s.in[s.i] != '"' {
 		c := s.in[s.i]
 		if c != '\\' {
-			r, size := utf8.DecodeRune(s.in[s.i:])
-			if r == utf8.RuneError && size == 1 {
-				ok = false
+			size := 1
+			if c >= utf8.RuneSelf {
+				var r rune
+				r, size = utf8.DecodeRune(s.in[s.i:])
+				ok = ok && !(r == utf8.RuneError && size == 1)
 			}
-			b.Write(s.in[s.i : s.i+size])
+			if dec != nil {
+				dec = append(dec, s.in[s.i:s.i+size]...)
+			}
 			s.i += size
 			continue
 		}
+		if decode && dec == nil {
+			dec = append([]byte{}, s.in[start:s.i]...)
+		}
 		if s.in[s.i+1] != 'u' {
-			b.WriteByte(unescape[s.in[s.i+1]])
+			if dec != nil {
+				dec = append(dec, unescape[s.in[s.i+1]])
+			}
 			s.i += 2
 			continue
 		}
-		r := hex4(s.in[s.i+2 : s.i+6])
-		s.i += 6
-		if r >= 0xDC00 && r <= 0xDFFF {
-			ok = false
-			continue
+		r, valid := s.escapedRune()
+		ok = ok && valid
+		if dec != nil && valid {
+			dec = utf8.AppendRune(dec, r)
 		}
-		if r >= 0xD800 && r <= 0xDBFF {
-			if s.i+6 > len(s.in) || s.in[s.i] != '\\' || s.in[s.i+1] != 'u' {
-				ok = false
-				continue
-			}
-			lo := hex4(s.in[s.i+2 : s.i+6])
-			if lo < 0xDC00 || lo > 0xDFFF {
-				ok = false
-				continue
-			}
-			s.i += 6
-			r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
-		}
-		b.WriteRune(r)
+	}
+	key := s.in[start:s.i]
+	if dec != nil {
+		key = dec
 	}
 	s.i++ // the closing quote
 	if !ok {
-		s.fault(ptr, "is not valid UTF-8 text (raw bytes or an unpaired surrogate escape)")
+		s.fault("is not valid UTF-8 text (raw bytes or an unpaired surrogate escape)")
 	}
-	return b.String(), ok
+	return key, ok
+}
+
+// escapedRune reads a \uXXXX escape at s.i, and its low half when it is a
+// high surrogate; valid is false for an unpaired surrogate.
+func (s *scanner) escapedRune() (r rune, valid bool) {
+	r = hex4(s.in[s.i+2 : s.i+6])
+	s.i += 6
+	switch {
+	case r >= 0xDC00 && r <= 0xDFFF:
+		return r, false
+	case r < 0xD800 || r > 0xDBFF:
+		return r, true
+	}
+	if s.i+6 > len(s.in) || s.in[s.i] != '\\' || s.in[s.i+1] != 'u' {
+		return r, false
+	}
+	lo := hex4(s.in[s.i+2 : s.i+6])
+	if lo < 0xDC00 || lo > 0xDFFF {
+		return r, false
+	}
+	s.i += 6
+	return 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00), true
 }
 
 // unescape maps the one-letter escapes of JSON to their bytes.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -30,6 +31,7 @@ func TestStrictJSONRefusesWhatEncodingJSONAccepts(t *testing.T) {
 		{"{\"\xc3\":1}", []string{""}},
 		{strings.Repeat(`{"a":`, 40) + "1" + strings.Repeat("}", 40), []string{strings.Repeat("/a", 32)}},
 		{`{"a":1,"b":"\ud800","a":3,"b":4}`, []string{"/a", "/b", "/b"}},
+		{`{"k0":0` + manyKeys(1, 40) + `,"k3":3,"k39":{"x":1,"x":2}` + manyKeys(40, 45) + `,"k44":1}`, []string{"/k3", "/k39", "/k39/x", "/k44"}},
 	}
 	for _, c := range cases {
 		if !json.Valid([]byte(c.body)) { // json.Valid lets bad UTF-8 through
@@ -45,6 +47,16 @@ func TestStrictJSONRefusesWhatEncodingJSONAccepts(t *testing.T) {
 			t.Errorf("%q: faults at %q, want %q (%v)", c.body, got, c.pointers, faults)
 		}
 	}
+}
+
+// manyKeys writes ,"k<from>":<from> up to to-1, past the small-object
+// limit where duplicates are found with a map.
+func manyKeys(from, to int) string {
+	var b strings.Builder
+	for i := from; i < to; i++ {
+		b.WriteString(`,"k` + strconv.Itoa(i) + `":` + strconv.Itoa(i))
+	}
+	return b.String()
 }
 
 func TestStrictJSONKeepsGoodBodiesAndWritesIntegralNumbersAsIntegers(t *testing.T) {
@@ -118,4 +130,22 @@ func TestDecodeErrorsPointAtTheFieldAndHideGoTypes(t *testing.T) {
 	if !strings.Contains(err.Error(), "int8") {
 		t.Errorf("the cause is lost for the log: %v", err)
 	}
+}
+
+// BenchmarkStrictJSON measures the strict scan beside json.Valid, the
+// check every command body already paid for, on a typical command body.
+func BenchmarkStrictJSON(b *testing.B) {
+	body := []byte(`{"sku":"LAMP-BRASS","quantity":10,"reference":"PO-2026-0042","source":"delivery"}`)
+	b.Run("json.Valid", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			json.Valid(body)
+		}
+	})
+	b.Run("strictJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			strictJSON(body)
+		}
+	})
 }
