@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/webos-engine/webos/domain"
 )
@@ -47,15 +46,6 @@ func strictJSON(body []byte) ([]byte, []domain.FieldError) {
 // body allocates nothing.
 var scanners = sync.Pool{New: func() any { return &scanner{} }}
 
-// release clears s, keeping its buffers, and returns it to the pool. out
-// and errs are handed to the caller, so they are dropped, not reused.
-func (s *scanner) release() {
-	clear(s.keys[:cap(s.keys)]) // drop references to the body
-	clear(s.path[:cap(s.path)])
-	*s = scanner{path: s.path[:0], keys: s.keys[:0]}
-	scanners.Put(s)
-}
-
 // scanner is one pass of strictJSON. out stays nil until a number is
 // rewritten, so a body that needs no change is not copied. path holds the
 // reference tokens of the value being scanned; keys, the keys seen in the
@@ -68,6 +58,15 @@ type scanner struct {
 	errs   []domain.FieldError
 	path   []token
 	keys   [][]byte
+}
+
+// release clears s, keeping its buffers, and returns it to the pool. out
+// and errs are handed to the caller, so they are dropped, not reused.
+func (s *scanner) release() {
+	clear(s.keys[:cap(s.keys)]) // drop references to the body
+	clear(s.path[:cap(s.path)])
+	*s = scanner{path: s.path[:0], keys: s.keys[:0]}
+	scanners.Put(s)
 }
 
 // token is one step of a path: an object key, or an array index when key
@@ -140,8 +139,11 @@ func (s *scanner) container(depth int) {
 		if object {
 			key, ok := s.str(true)
 			s.path = append(s.path, token{key: key})
-			if ok && s.seen(key, first, &many) {
-				s.fault("is a duplicate key")
+			if ok {
+				var dup bool
+				if many, dup = s.seen(key, first, many); dup {
+					s.fault("is a duplicate key")
+				}
 			}
 			s.skipSpace()
 			s.i++ // the colon
@@ -154,117 +156,25 @@ func (s *scanner) container(depth int) {
 }
 
 // seen tells whether key was already seen in the object whose keys start
-// at s.keys[first], and records it.
-func (s *scanner) seen(key []byte, first int, many *map[string]bool) bool {
-	if *many != nil {
-		dup := (*many)[string(key)]
-		(*many)[string(key)] = true
-		return dup
+// at s.keys[first], and records it. Past smallObject keys it moves them
+// to a map, which it returns, to be passed on with the next key.
+func (s *scanner) seen(key []byte, first int, many map[string]bool) (map[string]bool, bool) {
+	if many != nil {
+		dup := many[string(key)]
+		many[string(key)] = true
+		return many, dup
 	}
 	for _, k := range s.keys[first:] {
 		if bytes.Equal(k, key) {
-			return true
+			return nil, true
 		}
 	}
 	s.keys = append(s.keys, key)
 	if len(s.keys)-first > smallObject {
-		*many = make(map[string]bool, 2*smallObject)
+		many = make(map[string]bool, 2*smallObject)
 		for _, k := range s.keys[first:] {
-			(*many)[string(k)] = true
+			many[string(k)] = true
 		}
 	}
-	return false
-}
-
-// str scans a string, reporting invalid UTF-8 and unpaired surrogates.
-// With decode it returns the decoded text (keys are compared decoded, so
-// "a" and "\u0061" are duplicates): a slice of the body when it holds no
-// escapes.
-func (s *scanner) str(decode bool) ([]byte, bool) {
-	s.i++ // the opening quote
-	start := s.i
-	var dec []byte // set at the first escape, when decoding
-	ok := true
-	for s.in[s.i] != '"' {
-		c := s.in[s.i]
-		if c != '\\' {
-			size := 1
-			if c >= utf8.RuneSelf {
-				var r rune
-				r, size = utf8.DecodeRune(s.in[s.i:])
-				ok = ok && !(r == utf8.RuneError && size == 1)
-			}
-			if dec != nil {
-				dec = append(dec, s.in[s.i:s.i+size]...)
-			}
-			s.i += size
-			continue
-		}
-		if decode && dec == nil {
-			dec = append([]byte{}, s.in[start:s.i]...)
-		}
-		if s.in[s.i+1] != 'u' {
-			if dec != nil {
-				dec = append(dec, unescape[s.in[s.i+1]])
-			}
-			s.i += 2
-			continue
-		}
-		r, valid := s.escapedRune()
-		ok = ok && valid
-		if dec != nil && valid {
-			dec = utf8.AppendRune(dec, r)
-		}
-	}
-	key := s.in[start:s.i]
-	if dec != nil {
-		key = dec
-	}
-	s.i++ // the closing quote
-	if !ok {
-		s.fault("is not valid UTF-8 text (raw bytes or an unpaired surrogate escape)")
-	}
-	return key, ok
-}
-
-// escapedRune reads a \uXXXX escape at s.i, and its low half when it is a
-// high surrogate; valid is false for an unpaired surrogate.
-func (s *scanner) escapedRune() (r rune, valid bool) {
-	r = hex4(s.in[s.i+2 : s.i+6])
-	s.i += 6
-	switch {
-	case r >= 0xDC00 && r <= 0xDFFF:
-		return r, false
-	case r < 0xD800 || r > 0xDBFF:
-		return r, true
-	}
-	if s.i+6 > len(s.in) || s.in[s.i] != '\\' || s.in[s.i+1] != 'u' {
-		return r, false
-	}
-	lo := hex4(s.in[s.i+2 : s.i+6])
-	if lo < 0xDC00 || lo > 0xDFFF {
-		return r, false
-	}
-	s.i += 6
-	return 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00), true
-}
-
-// unescape maps the one-letter escapes of JSON to their bytes.
-var unescape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
-
-// hex4 reads four hex digits, already checked by json.Valid.
-func hex4(h []byte) rune {
-	var r rune
-	for _, c := range h {
-		r <<= 4
-		switch {
-		case c <= '9':
-			r |= rune(c - '0')
-		case c >= 'a':
-			r |= rune(c - 'a' + 10)
-		default:
-			r |= rune(c - 'A' + 10)
-		}
-	}
-	return r
+	return many, false
 }
