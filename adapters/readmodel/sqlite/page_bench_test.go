@@ -11,8 +11,8 @@ import (
 )
 
 // BenchmarkPageDepth pages the warehouse movements view newest-first, its
-// default sort, over WEBOS_BENCH_EVENTS documents (default 100,000; make
-// bench uses 1,000,000): page 1 against page 20 reached by cursor, 50
+// default sort, over WEBOS_BENCH_EVENTS documents (default 100,000; the
+// issue's figure is at 1,000,000): page 1 against page 20 reached by cursor, 50
 // rows a page. Keyset paging served from an index costs the same at any
 // depth, so the ratio of the two is the figure to watch
 // (docs/benchmarks.md); an op is one of each.
