@@ -75,8 +75,8 @@ func storeQueryError(err error, keys []string) error {
 		if field, ok := strings.CutPrefix(param, "filter/"); ok {
 			param = "filter[" + field + "]" // a declared name: nothing escaped
 			// The parameter that named the field, with its operator if any.
-			if i := slices.IndexFunc(keys, func(k string) bool { return strings.HasPrefix(k, param) }); i >= 0 {
-				param = keys[i]
+			if at := slices.IndexFunc(keys, func(k string) bool { return strings.HasPrefix(k, param) }); at >= 0 {
+				param = keys[at]
 			}
 		}
 		bad[i] = fieldError(param, errors.New(f.Detail))
