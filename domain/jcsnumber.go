@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -11,20 +12,28 @@ const maxSafeInteger = 1 << 53
 
 // number reads a JSON number and writes its canonical form. Two kinds of
 // number are refused, so the canonical form always means exactly what the
-// writer wrote: an integer literal (no fraction, no exponent) beyond ±2^53,
-// which JavaScript and most JSON libraries would round (use a string for
-// big identifiers and amounts), and a number with more significant digits
-// than a double keeps, such as 0.1000000000000000000001.
+// writer wrote: an integer beyond ±2^53 however written (9007199254740993,
+// 1e17), which JavaScript and most JSON libraries would round, and which a
+// store such as PostgreSQL's jsonb would rewrite from 1e17 to all its
+// digits (use a string for big identifiers and amounts); and a number with
+// more significant digits than a double keeps, such as
+// 0.1000000000000000000001.
 func (p *jcsParser) number(dst []byte) ([]byte, error) {
 	start := p.i
-	p.i++ // the '-' or first digit, checked by the caller
-	if p.src[start] == '-' && !p.digits() {
+	if p.src[p.i] == '-' {
+		p.i++
+	}
+	switch {
+	case p.i >= len(p.src) || !isDigit(p.src[p.i]):
 		return dst, p.fail("invalid number")
+	case p.src[p.i] == '0':
+		p.i++
+		if p.i < len(p.src) && isDigit(p.src[p.i]) {
+			return dst, p.fail("number with a leading zero")
+		}
+	default:
+		p.digits()
 	}
-	if p.src[p.i-1] == '0' && p.i-start <= 2 && p.i < len(p.src) && isDigit(p.src[p.i]) {
-		return dst, p.fail("number with a leading zero")
-	}
-	p.digits()
 	if p.i < len(p.src) && p.src[p.i] == '.' {
 		p.i++
 		if !p.digits() {
@@ -45,29 +54,20 @@ func (p *jcsParser) number(dst []byte) ([]byte, error) {
 	if err != nil {
 		return dst, p.fail("number %s is out of range", lit)
 	}
-	if unsafeInteger(lit) {
-		return dst, p.fail("integer %s is beyond ±2^53; write it as a string", lit)
-	}
 	n := len(dst)
 	dst = appendES6Number(dst, f)
-	if canon := string(dst[n:]); canon != lit && !sameDecimal(lit, canon) {
+	canon := string(dst[n:])
+	exact := canon == lit || sameDecimal(lit, canon)
+	if big := math.Abs(f); f == math.Trunc(f) && (big > maxSafeInteger || (big == maxSafeInteger && !exact)) {
+		return dst[:n], p.fail("number %s is an integer beyond ±2^53; write it as a string", lit)
+	}
+	if !exact {
 		return dst[:n], p.fail("number %s has more digits than a double holds; write it as a string", lit)
 	}
 	return dst, nil
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// unsafeInteger reports whether lit is an integer literal (no fraction, no
-// exponent) beyond ±2^53, comparing digits so that no rounding hides it.
-func unsafeInteger(lit string) bool {
-	const limit = "9007199254740992" // 2^53
-	digits := strings.TrimPrefix(lit, "-")
-	if strings.ContainsAny(digits, ".eE") {
-		return false
-	}
-	return len(digits) > len(limit) || (len(digits) == len(limit) && digits > limit)
-}
 
 // digits consumes a run of decimal digits and reports whether there was one.
 func (p *jcsParser) digits() bool {

@@ -213,10 +213,12 @@ def es6_number(f):
 
 
 def jcs_number(lit):
-    if re.fullmatch(r'-?[0-9]+', lit) and abs(int(lit)) > _SAFE_INT:
-        raise Broken('integer %s is beyond 2^53' % lit)
-    s = es6_number(float(lit))
-    if decimal.Decimal(s) != decimal.Decimal(lit):
+    f = float(lit)
+    s = es6_number(f)
+    exact = decimal.Decimal(s) == decimal.Decimal(lit)
+    if f == math.trunc(f) and (abs(f) > _SAFE_INT or (abs(f) == _SAFE_INT and not exact)):
+        raise Broken('number %s is an integer beyond 2^53' % lit)
+    if not exact:
         raise Broken('number %s has more digits than a double holds' % lit)
     return s
 
