@@ -66,7 +66,9 @@ func alreadyExists(stream string) error {
 	return domain.Errorf(domain.KindConflict, "already_exists", "%s already exists", stream)
 }
 
-func isVersionConflict(err error) bool {
+func isVersionConflict(err error) bool { return hasCode(err, "version_conflict") }
+
+func hasCode(err error, code string) bool {
 	var de *domain.Error
-	return errors.As(err, &de) && de.Code == "version_conflict"
+	return errors.As(err, &de) && de.Code == code
 }

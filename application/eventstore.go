@@ -27,7 +27,10 @@ const (
 //   - Append assigns StreamVersion, Position, PrevHash and Hash (via
 //     domain.Chain) and returns the stored envelopes; ID, Type,
 //     SchemaVersion, RecordedAt, Data and the metadata are kept as given.
-//     An event ID already stored is a KindConflict error.
+//     An event ID already stored is a KindConflict error
+//     ("duplicate_event"), so ids derived from an idempotency key make a
+//     retried append fail instead of writing twice; EventByID finds the
+//     event that holds an id.
 //   - Positions are strictly increasing in commit order, start at 1, and a
 //     reader never sees position p+k before every committed position up to
 //     p+k is visible.
@@ -47,6 +50,9 @@ type EventStore interface {
 	// Backward starts at version from (0: the last event) and goes down.
 	// A stream that does not exist reads as empty, not as an error.
 	ReadStream(ctx context.Context, stream string, from uint64, dir Direction, limit int) ([]domain.Envelope, error)
+	// EventByID returns the stored event with the given id; ok is false
+	// when there is none.
+	EventByID(ctx context.Context, id string) (e domain.Envelope, ok bool, err error)
 	// StreamVersion returns the version of the stream's last event, 0 if none.
 	StreamVersion(ctx context.Context, stream string) (uint64, error)
 	// ReadAll returns up to limit events of the global feed with a position

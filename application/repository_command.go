@@ -21,15 +21,28 @@ const (
 // throughout. The aggregate is kept for the next command when nothing
 // went wrong. With retry, a version conflict (another process appended
 // meanwhile) is retried on fresh state after a jittered backoff, for at
-// most conflictBudget.
+// most conflictBudget. With a command id in ctx's Meta, a command whose
+// events are stored already is answered with its first result (see
+// idempotency.go).
 func (r *Repository) command(ctx context.Context, fresh func() domain.Aggregate, decide func(domain.Aggregate) error, retry bool) (Result, error) {
 	a := fresh()
 	e := r.cache.acquire(a.Root().ID())
 	defer r.release(ctx, e)
+	key := MetaFrom(ctx).CommandID
 	deadline := time.Now().Add(conflictBudget)
 	for attempt := 0; ; attempt++ {
+		if key != "" {
+			if res, found, err := r.answered(ctx, e, fresh, decide, key); found || err != nil {
+				return res, err
+			}
+		}
 		res, err := r.attempt(ctx, e, a, decide)
-		if err == nil || !retry || !isVersionConflict(err) || !backoff(ctx, attempt, deadline) {
+		// With a command id, a duplicate event id or a lost race may mean
+		// another process appended this very command meanwhile: one more
+		// round answers its result.
+		raced := isVersionConflict(err) || hasCode(err, "duplicate_event")
+		again := retry && isVersionConflict(err) || key != "" && attempt == 0 && raced
+		if err == nil || !again || !backoff(ctx, attempt, deadline) {
 			return res, err
 		}
 		a = fresh()

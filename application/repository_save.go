@@ -52,8 +52,14 @@ func (r *Repository) envelopes(ctx context.Context, stream string, events []doma
 		if err != nil {
 			return nil, err
 		}
+		var id string
+		if meta.CommandID != "" {
+			id = commandEventID(meta.Tenant, meta.CommandID, i)
+		} else {
+			id = r.opts.NewID()
+		}
 		envs[i] = domain.Envelope{
-			ID: r.opts.NewID(), Type: typ, SchemaVersion: ver, StreamID: stream,
+			ID: id, Type: typ, SchemaVersion: ver, StreamID: stream,
 			RecordedAt: now, Actor: meta.Actor, Tenant: meta.Tenant,
 			CorrelationID: meta.CorrelationID, CausationID: causation,
 			TraceContext: meta.TraceContext, Data: data,

@@ -18,8 +18,9 @@ import (
 const maxCommandBody = 1 << 20
 
 // command handles POST /api/commands/{module}.{Command}: it checks
-// If-Match (requireJSON has checked the media type), reads the body, dispatches and answers the
-// result with the new stream version as ETag.
+// If-Match and Idempotency-Key (requireJSON has checked the media type),
+// reads the body, dispatches and answers the result with the new stream
+// version as ETag.
 func (s *server) command(c *gin.Context) {
 	ctx := c.Request.Context()
 	meta := application.MetaFrom(ctx)
@@ -32,6 +33,12 @@ func (s *server) command(c *gin.Context) {
 		}
 		meta.ExpectedVersion = &v
 	}
+	key, err := idempotencyKey(c.Request.Header)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	meta.CommandID = key
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxCommandBody))
 	var tooLarge *http.MaxBytesError
 	switch {

@@ -22,6 +22,7 @@ var problemTitles = map[string]string{
 	"version_conflict":             "Version conflict",
 	"already_exists":               "Already exists",
 	"duplicate_event":              "Duplicate event",
+	"idempotency_key_reused":       "Idempotency key reused",
 	"unknown_command":              "Unknown command",
 	"unknown_view":                 "Unknown view",
 	"unknown_stream":               "Unknown stream",

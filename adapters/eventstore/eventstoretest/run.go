@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) application.EventStore) {
 		{"ExpectedVersion", testExpectedVersion},
 		{"AtomicAppend", testAtomicAppend},
 		{"DuplicateEventID", testDuplicateEventID},
+		{"EventByID", testEventByID},
 		{"InvalidInput", testInvalidInput},
 		{"InvalidText", testInvalidText},
 		{"CanonicalText", testCanonicalText},

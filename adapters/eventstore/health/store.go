@@ -70,6 +70,13 @@ func (s *Store) ReadStream(ctx context.Context, stream string, from uint64, dir 
 	return out, err
 }
 
+// EventByID reads through the wrapped store and records the outcome.
+func (s *Store) EventByID(ctx context.Context, id string) (domain.Envelope, bool, error) {
+	e, ok, err := s.EventStore.EventByID(ctx, id)
+	s.note(&s.reads, err)
+	return e, ok, err
+}
+
 // StreamVersion reads through the wrapped store and records the outcome.
 func (s *Store) StreamVersion(ctx context.Context, stream string) (uint64, error) {
 	v, err := s.EventStore.StreamVersion(ctx, stream)

@@ -53,7 +53,7 @@ func (s *Store) appendLocked(ctx context.Context, stream string, expected domain
 	}
 	for i := range out {
 		out[i].Position = uint64(len(s.log) + 1)
-		s.ids[out[i].ID] = struct{}{}
+		s.ids[out[i].ID] = len(s.log)
 		s.streams[stream] = append(s.streams[stream], len(s.log))
 		s.log = append(s.log, clone(out[i]))
 	}

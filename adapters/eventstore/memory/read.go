@@ -39,6 +39,21 @@ func (s *Store) ReadStream(ctx context.Context, stream string, from uint64, dir 
 	return out, nil
 }
 
+// EventByID returns the event with the given id; see
+// application.EventStore.
+func (s *Store) EventByID(ctx context.Context, id string) (domain.Envelope, bool, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.usable(ctx); err != nil {
+		return domain.Envelope{}, false, err
+	}
+	i, ok := s.ids[id]
+	if !ok {
+		return domain.Envelope{}, false, nil
+	}
+	return clone(s.log[i]), true, nil
+}
+
 // StreamVersion returns the version of the stream's last event, 0 if none.
 func (s *Store) StreamVersion(ctx context.Context, stream string) (uint64, error) {
 	s.mu.RLock()

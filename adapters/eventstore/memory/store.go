@@ -22,7 +22,7 @@ type Store struct {
 	mu      sync.RWMutex
 	log     []domain.Envelope // the global feed: log[p-1] has position p
 	streams map[string][]int  // stream id -> indexes into log, by version
-	ids     map[string]struct{}
+	ids     map[string]int    // event id -> index into log
 	closed  bool
 	notify  catchup.Notifier
 	id      string
@@ -32,7 +32,7 @@ var _ application.EventStore = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{streams: map[string][]int{}, ids: map[string]struct{}{}, id: rand.Text()}
+	return &Store{streams: map[string][]int{}, ids: map[string]int{}, id: rand.Text()}
 }
 
 // StoreID returns the random id the store was made with; see

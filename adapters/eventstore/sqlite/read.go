@@ -13,7 +13,7 @@ import (
 // readStmts are prepared once; database/sql re-prepares them lazily on
 // each pooled connection.
 type readStmts struct {
-	forward, backward, all, version, head *sql.Stmt
+	forward, backward, all, version, head, byID *sql.Stmt
 }
 
 func (r *readStmts) prepare(ctx context.Context, db *sql.DB) error {
@@ -26,6 +26,7 @@ func (r *readStmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&r.all, `SELECT ` + columns + ` FROM events WHERE position > ? ORDER BY position LIMIT ?`},
 		{&r.version, `SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = ?`},
 		{&r.head, `SELECT COALESCE(MAX(position), 0) FROM events`},
+		{&r.byID, `SELECT ` + columns + ` FROM events WHERE id = ?`},
 	} {
 		var err error
 		if *p.stmt, err = db.PrepareContext(ctx, p.sql); err != nil {
@@ -37,7 +38,7 @@ func (r *readStmts) prepare(ctx context.Context, db *sql.DB) error {
 
 func (r *readStmts) close() error {
 	var errs []error
-	for _, s := range []*sql.Stmt{r.forward, r.backward, r.all, r.version, r.head} {
+	for _, s := range []*sql.Stmt{r.forward, r.backward, r.all, r.version, r.head, r.byID} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -83,6 +84,23 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]domain.
 		return nil, err
 	}
 	return scanEnvelopes(rows, limit)
+}
+
+// EventByID returns the event with the given id (UNIQUE, so indexed); see
+// application.EventStore.
+func (s *Store) EventByID(ctx context.Context, id string) (domain.Envelope, bool, error) {
+	if s.closed.Load() {
+		return domain.Envelope{}, false, ErrClosed
+	}
+	rows, err := s.reads.byID.QueryContext(ctx, id)
+	if err != nil {
+		return domain.Envelope{}, false, err
+	}
+	found, err := scanEnvelopes(rows, 1)
+	if err != nil || len(found) == 0 {
+		return domain.Envelope{}, false, err
+	}
+	return found[0], true, nil
 }
 
 // StreamVersion returns the version of the stream's last event, 0 if none.
