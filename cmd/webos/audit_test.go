@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -78,6 +79,20 @@ func TestAuditOfARealRun(t *testing.T) {
 	if status, out, _ := p.do("POST", "/api/commands/warehouse.ReceiveStock", `{"sku":"AUD-1","quantity":1}`, badState); status != http.StatusOK {
 		t.Fatalf("a command with a bad tracestate: %d %v", status, out)
 	}
+	// The stream as GET /api/streams shows it verifies too.
+	res, err := http.Get(p.url + "/api/streams/warehouse.item-AUD-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := io.ReadAll(res.Body)
+	_ = res.Body.Close()
+	pageFile := filepath.Join(t.TempDir(), "stream.json")
+	if err != nil || os.WriteFile(pageFile, page, 0o600) != nil {
+		t.Fatalf("GET /api/streams: %v", err)
+	}
+	if code, out := runCmd(t, py, verifyPy, pageFile); code != 0 || !strings.Contains(out, "verified 4 events in 1 streams") {
+		t.Fatalf("verify.py on GET /api/streams: %d %s", code, out)
+	}
 	if code, out := runCmd(t, binary(t), "audit", "verify", "--data-dir", dir); code == 0 || !strings.Contains(out, "in use") {
 		t.Fatalf("audit verify while serving: %d %s", code, out)
 	}
@@ -117,8 +132,8 @@ func TestAuditOfARealRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := db.Exec(`UPDATE events SET data = replace(data, '"quantity":3', '"quantity":4') WHERE position = 2`)
-	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+	upd, err := db.Exec(`UPDATE events SET data = replace(data, '"quantity":3', '"quantity":4') WHERE position = 2`)
+	if n, _ := upd.RowsAffected(); err != nil || n != 1 {
 		t.Fatalf("tamper: %v (%d rows)", err, n)
 	}
 	if err := db.Close(); err != nil {
