@@ -58,10 +58,11 @@ func (a *App) commit(r *Registrar) (err error) {
 	for _, c := range r.commands {
 		a.commands[c.info.Name] = c
 	}
+	a.projections = append(a.projections, r.projections...)
 	for _, v := range r.views {
+		v.Projections = feeders(v.Collection.Name, a.projections)
 		a.views[v.Name] = v
 	}
-	a.projections = append(a.projections, r.projections...)
 	return nil
 }
 

@@ -12,4 +12,22 @@ type View struct {
 	DefaultSort []SortKey
 	// Permission is the permission an actor needs to read the view.
 	Permission string
+	// Projections names the projections that write Collection, set at
+	// registration: a reader that asks for its own write (a minimum
+	// position) waits for these.
+	Projections []string
+}
+
+// feeders names the projections among ps that write collection.
+func feeders(collection string, ps []*Projection) []string {
+	var out []string
+	for _, p := range ps {
+		for _, c := range p.Collections() {
+			if c.Name == collection {
+				out = append(out, p.Name())
+				break
+			}
+		}
+	}
+	return out
 }

@@ -20,6 +20,9 @@ type runner struct {
 
 	mu     sync.Mutex
 	status Status
+	// moved, when someone waits (progress), is closed at the next change
+	// of status.
+	moved chan struct{}
 
 	// flushes counts committed batches; run compares it across attempts to
 	// tell whether the last one made progress.
@@ -35,7 +38,22 @@ func (r *runner) snapshot() Status {
 func (r *runner) set(fn func(*Status)) {
 	r.mu.Lock()
 	fn(&r.status)
+	if r.moved != nil {
+		close(r.moved)
+		r.moved = nil
+	}
 	r.mu.Unlock()
+}
+
+// progress returns the checkpoint and a channel closed when the status
+// changes next.
+func (r *runner) progress() (uint64, <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.moved == nil {
+		r.moved = make(chan struct{})
+	}
+	return r.status.Checkpoint, r.moved
 }
 
 // run follows the feed until ctx ends. After a failure it retries with

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/webos-engine/webos/adapters/eventstore/memory"
 	"github.com/webos-engine/webos/adapters/httpapi"
@@ -87,6 +88,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	h.handler = httpapi.New(httpapi.Config{
 		App: app, Events: h.events, Projections: h.runtime.Status, Logger: log, Version: "test",
+		AwaitPosition: h.runtime.WaitFor, MinPositionWait: 200 * time.Millisecond,
 		AllowedHosts: []string{"example.com"}, // httptest.NewRequest's Host
 		Ready: func(context.Context) error {
 			if h.ready.Load() {

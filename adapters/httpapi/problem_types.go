@@ -34,6 +34,7 @@ var problemTitles = map[string]string{
 	"cross_origin":                 "Cross-origin request refused",
 	"unknown_host":                 "Unknown host",
 	"not_ready":                    "Not ready",
+	"not_caught_up":                "View not caught up",
 	"event_store_unavailable":      "Event store unavailable",
 	"read_model_store_unavailable": "Read-model store unavailable",
 }

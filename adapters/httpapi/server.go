@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -26,6 +27,13 @@ type Config struct {
 	// Projections reports projection progress for /api/modules; nil
 	// reports none.
 	Projections func(ctx context.Context) []projections.Status
+	// AwaitPosition waits until the named projections have applied the
+	// event feed up to position, or ctx ends (projections.Runtime.WaitFor).
+	// A view query with a minimum position (X-Min-Position or
+	// ?minPosition=) calls it; nil answers such queries 503.
+	AwaitPosition func(ctx context.Context, projections []string, position uint64) error
+	// MinPositionWait bounds that wait; 0 means DefaultMinPositionWait.
+	MinPositionWait time.Duration
 	// Ready tells /readyz whether the service can take traffic; nil means
 	// always ready.
 	Ready func(ctx context.Context) error
@@ -62,6 +70,9 @@ func New(cfg Config) http.Handler {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.MinPositionWait <= 0 {
+		cfg.MinPositionWait = DefaultMinPositionWait
 	}
 	if cfg.ProblemBase == "" {
 		cfg.ProblemBase = DefaultProblemBase

@@ -38,6 +38,8 @@ func parseViewQuery(rawQuery string, spec application.CollectionSpec) (applicati
 			if q.Limit, ok = boundedInt(val, 1, maxViewLimit); !ok {
 				err = fmt.Errorf("must be a whole number from 1 to %d", maxViewLimit)
 			}
+		case key == minPositionParam: // waited for by view()
+			_, err = parsePosition(val)
 		case key == "cursor":
 			// Opaque to us: the store that issued it judges it.
 			q.Cursor = val
@@ -47,7 +49,7 @@ func parseViewQuery(rawQuery string, spec application.CollectionSpec) (applicati
 				q.Filters = append(q.Filters, f)
 			}
 		default:
-			err = errors.New("unknown query parameter; use filter[field], filter[field][op], sort, limit or cursor")
+			err = errors.New("unknown query parameter; use filter[field], filter[field][op], sort, limit, cursor or minPosition")
 		}
 		if err != nil {
 			bad = append(bad, fieldError(key, err))

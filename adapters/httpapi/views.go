@@ -38,6 +38,14 @@ func (s *server) view(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	pos, err := minPosition(c.Request)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.awaitPosition(c, v.Projections, pos) {
+		return
+	}
 	page, err := s.cfg.App.QueryView(c.Request.Context(), name, q)
 	if err != nil {
 		s.fail(c, storeQueryError(err, keys))

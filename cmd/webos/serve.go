@@ -80,7 +80,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 
 func listen(ctx context.Context, ln net.Listener, e *engine, f serveFlags, log *slog.Logger) error {
 	srv := f.http.server(httpapi.New(httpapi.Config{
-		App: e.app, Events: e.events, Projections: e.projections.Status,
+		App: e.app, Events: e.events, Projections: e.projections.Status, AwaitPosition: e.projections.WaitFor,
 		Ready: e.ready, Logger: log, Version: engineVersion(), NewID: newID,
 		AllowedHosts: f.http.hosts(f.addr, ln.Addr()),
 	}))
