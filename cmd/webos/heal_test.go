@@ -194,3 +194,31 @@ func TestDamagedEventStoreIsRefused(t *testing.T) {
 		t.Errorf("events.db was touched: %v", err)
 	}
 }
+
+// A snapshot taken after the backup describes a version the restored
+// stream does not have: it must not be used, or every command on the item
+// conflicts for ever.
+func TestRestoringAnOlderEventStoreDropsNewerSnapshots(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	events := filepath.Join(dir, "events.db")
+	p := serve(t, dir)
+	p.register("A")
+	p.register("B")
+	p.receive("A", 5)
+	p.receive("B", 7)
+	p.stop()
+	copyFile(t, events, filepath.Join(dir, "backup.db"))
+
+	p = serve(t, dir)
+	for range 500 { // crosses the snapshot interval
+		p.receive("A", 1)
+	}
+	p.stop()
+
+	copyFile(t, filepath.Join(dir, "backup.db"), events)
+	removeAll(t, events+"-wal", events+"-shm")
+	p = serve(t, dir)
+	afterTheFact(p)
+	p.stop()
+}
