@@ -60,8 +60,11 @@ func TestUndecodableEventFailsOnlyItsProjection(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := waitState(t, rt, "test.tally", projections.Failed)
-	if st.Position != bad[0].Position || st.Code != projections.CodeUndecodable || st.Checkpoint >= bad[0].Position {
+	if st.Position != bad[0].Position || st.Code != projections.CodeUndecodable || st.Checkpoint != bad[0].Position-1 {
 		t.Fatalf("failed status %+v, want position %d, code %s", st, bad[0].Position, projections.CodeUndecodable)
+	}
+	if got := f.count(t); got != 5 {
+		t.Fatalf("count %d, want the 5 ticks before the bad event applied", got)
 	}
 	waitState(t, rt, "test.other", projections.Live)
 	if recs := logs.records("projection failed"); len(recs) != 2 {

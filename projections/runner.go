@@ -82,6 +82,12 @@ func (r *runner) run(ctx context.Context) {
 			attempts = 0
 		}
 		lastPos, attempts = pos, attempts+1
+		if pos > 1 && attempts == 1 {
+			// The failed batch rolled back the events before pos too:
+			// apply those now, so one bad event holds back nothing before
+			// it. A failure here shows again in the next attempt.
+			_ = r.catchUp(ctx, pos-1)
+		}
 		state, retryIn := Retrying, wait.next()
 		if pos > 0 && attempts >= r.rt.opts.MaxAttempts {
 			state = Failed
