@@ -116,7 +116,11 @@ func logStep(log *slog.Logger) Middleware {
 			case err == nil:
 				log.DebugContext(ctx, "command handled", append(attrs, "stream", res.Stream, "version", res.Version)...)
 			case domain.KindOf(err) != 0:
-				log.InfoContext(ctx, "command refused", append(attrs, "error", err)...)
+				level := slog.LevelInfo
+				if seeding(ctx) {
+					level = slog.LevelDebug
+				}
+				log.Log(ctx, level, "command refused", append(attrs, "error", err)...)
 			default:
 				log.ErrorContext(ctx, "command failed", append(attrs, "error", err)...)
 			}

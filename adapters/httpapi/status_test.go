@@ -90,7 +90,7 @@ func TestRequestIDAndAccessLog(t *testing.T) {
 					t.Errorf("access log %s = %v, want %v (line %v)", k, line[k], v, line)
 				}
 			}
-			if _, ok := line["duration"]; !ok {
+			if _, ok := line["duration_ms"].(float64); !ok {
 				t.Errorf("access log has no duration: %v", line)
 			}
 		})

@@ -15,13 +15,13 @@ import (
 
 // New returns a logger writing to w at level and above. When w is a
 // terminal the output is tinted text for people; otherwise it is JSON, one
-// object per line, for log collectors.
+// object per line, for log collectors, with durations in milliseconds.
 func New(w io.Writer, level slog.Level) *slog.Logger {
 	var h slog.Handler
 	if isTerminal(w) {
 		h = tint.NewHandler(w, &tint.Options{Level: level, TimeFormat: time.TimeOnly})
 	} else {
-		h = slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
+		h = slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: durationsInMillis})
 	}
 	return slog.New(contextHandler{next: h})
 }

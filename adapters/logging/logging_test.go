@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/webos-engine/webos/application"
 )
@@ -77,5 +78,27 @@ func TestPipeIsJSON(t *testing.T) {
 	var rec map[string]any
 	if err := json.NewDecoder(r).Decode(&rec); err != nil || rec["msg"] != "hello" {
 		t.Fatalf("pipe output is not JSON: %v %v", rec, err)
+	}
+}
+
+// TestDurationsInMillis: JSON lines carry durations as KEY_ms floats, also
+// inside groups and in attributes added with With, never as nanoseconds.
+func TestDurationsInMillis(t *testing.T) {
+	var buf bytes.Buffer
+	l := New(&buf, slog.LevelInfo)
+	l.With("setup", 2*time.Second).Info("x", "duration", 1234567*time.Nanosecond, slog.Group("g", "took", 1500*time.Microsecond), "count", 7)
+	var rec map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := rec["g"].(map[string]any)
+	for name, got := range map[string]any{"duration_ms": rec["duration_ms"], "setup_ms": rec["setup_ms"], "g.took_ms": g["took_ms"], "count": rec["count"]} {
+		want := map[string]float64{"duration_ms": 1.235, "setup_ms": 2000, "g.took_ms": 1.5, "count": 7}[name]
+		if got != want {
+			t.Errorf("%s = %v, want %v (line %s)", name, got, want, buf.String())
+		}
+	}
+	if _, ok := rec["duration"]; ok {
+		t.Errorf("raw duration still logged: %s", buf.String())
 	}
 }

@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// TestDemoRebuildAndLock: --demo seeds once and only once; a rebuild is
+// TestDemoRebuildAndLock: --demo seeds once and only once (the second run
+// says so, with no refused-command lines); a rebuild is
 // refused while a server holds the data dir and, once it is stopped,
 // rebuilds the view to the same contents.
 func TestDemoRebuildAndLock(t *testing.T) {
@@ -37,6 +38,12 @@ func TestDemoRebuildAndLock(t *testing.T) {
 	p.caughtUp()
 	if again := p.head(); again != head {
 		t.Fatalf("a second --demo appended events: head %v, was %v", again, head)
+	}
+	if logs := p.logs.String(); !strings.Contains(logs, "demo data already loaded") || strings.Contains(logs, "command refused") {
+		t.Fatalf("a second --demo must log that the data is there, without refusals:\n%s", logs)
+	}
+	if logs := p.logs.String(); !strings.Contains(logs, `"duration_ms":`) || strings.Contains(logs, `"duration":`) {
+		t.Fatalf("JSON logs must show durations in milliseconds:\n%s", logs)
 	}
 	rebuilt := p.items("warehouse.stock", "")
 	if len(rebuilt) != len(stock) {

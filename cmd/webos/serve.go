@@ -62,7 +62,11 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
-		log.Info("demo data loaded", "batches", n)
+		if n == 0 {
+			log.Info("demo data already loaded")
+		} else {
+			log.Info("demo data loaded", "batches", n)
+		}
 	}
 	err = listen(ctx, ln, e, f, log)
 	stopProjections()
