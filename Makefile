@@ -9,12 +9,18 @@ GO ?= go
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 GOLANGCI_VERSION := v2.6.2
 GOLANGCI := $(shell $(GO) env GOPATH)/bin/golangci-lint
+GOVULNCHECK_VERSION := v1.9.0
+# Set to 1 where the vulnerability database must be checked (a release
+# pipeline): then an unreachable vuln.go.dev fails instead of skipping.
+VULNCHECK_REQUIRED ?=
+# The systems cmd/webos must build on; `make cross` builds and vets each.
+CROSS_OS := linux darwin windows
 PKGS ?= ./...
 TEST_TIMEOUT ?= 12m
 BENCHTIME ?= 1s
 BENCH_OUT ?= bench.out
 
-.PHONY: run build test lint generate check-schemas bench
+.PHONY: run build test lint generate check-schemas bench tidy-check cross vulncheck
 
 # The binary reads WEBOS_DATA_DIR, WEBOS_ADDR and the other WEBOS_* twins
 # of its flags itself; make passes the environment through unchanged.
@@ -47,6 +53,32 @@ check-schemas: generate
 	@untracked="$$(git ls-files --others --exclude-standard -- schemas/)"; \
 	if [ -n "$$untracked" ]; then \
 		echo "schemas/ has files not in git (run make generate and commit):"; echo "$$untracked"; exit 1; \
+	fi
+
+# go.mod and go.sum must be what `go mod tidy` makes of the imports.
+tidy-check:
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy and commit"; exit 1; }
+
+# Cross-builds and vets for every supported system, so a unix-only call
+# (syscall.Flock) cannot slip in unnoticed.
+cross:
+	@for os in $(CROSS_OS); do \
+		echo "GOOS=$$os go build ./cmd/webos && go vet ./..."; \
+		GOOS=$$os $(GO) build -o /dev/null ./cmd/webos; \
+		GOOS=$$os $(GO) vet ./...; \
+	done
+
+# Known vulnerabilities in the code paths we call (pinned govulncheck). It
+# needs the database at vuln.go.dev; where that is unreachable it says so
+# loudly and skips, unless VULNCHECK_REQUIRED=1.
+vulncheck:
+	@if timeout 10 bash -c '</dev/tcp/vuln.go.dev/443' 2>/dev/null; then \
+		$(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) ./...; \
+	elif [ "$(VULNCHECK_REQUIRED)" = 1 ]; then \
+		echo "govulncheck: vuln.go.dev is not reachable and VULNCHECK_REQUIRED=1"; exit 1; \
+	else \
+		echo "!!!!!!!! govulncheck SKIPPED: vuln.go.dev is not reachable from this machine."; \
+		echo "!!!!!!!! No vulnerability check was done. Run make vulncheck where it is."; \
 	fi
 
 # Results go to $(BENCH_OUT) for docs/benchmarks.md.

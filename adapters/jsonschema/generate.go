@@ -32,7 +32,6 @@ func Generate(t reflect.Type) ([]byte, error) {
 	if err := catchPanic(func() { s = r.ReflectFromType(t) }); err != nil {
 		return nil, fmt.Errorf("jsonschema: %s: %w", t, err)
 	}
-	honourOmitZero(s, t)
 	out, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("jsonschema: %s: %w", t, err)

@@ -19,7 +19,7 @@ import (
 func New(w io.Writer, level slog.Level) *slog.Logger {
 	var h slog.Handler
 	if isTerminal(w) {
-		h = tint.NewHandler(w, &tint.Options{Level: level, TimeFormat: time.TimeOnly})
+		h = tint.NewTextHandler(w, &tint.Options{Level: level, TimeFormat: time.TimeOnly})
 	} else {
 		h = slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: durationsInMillis})
 	}

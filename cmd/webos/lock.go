@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
-// lockDataDir takes an exclusive advisory lock on the data directory, so
-// that a server and a rebuild (or two servers) never work on the same
-// files at once. The kernel drops the lock when the process dies, even by
-// SIGKILL.
+// lockDataDir takes an exclusive lock on the data directory, so that a
+// server and a rebuild (or two servers) never work on the same files at
+// once. The lock is the operating system's (flock on unix, LockFileEx on
+// windows), held on an open file: it goes when the process dies, even by
+// SIGKILL, so a crash never leaves a stale lock behind.
 func lockDataDir(dir string) (unlock func(), err error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
@@ -19,7 +19,7 @@ func lockDataDir(dir string) (unlock func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockFile(f); err != nil {
 		_ = f.Close()
 		return nil, fmt.Errorf("data dir %s is in use by another webos process (stop it first): %w", dir, err)
 	}
