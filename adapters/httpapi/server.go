@@ -52,6 +52,9 @@ type Config struct {
 	// NewID makes request ids for requests that bring none; nil means
 	// 26-character random strings (crypto/rand.Text).
 	NewID func() string
+	// Home answers GET / for browsers (the ui package's page); nil
+	// leaves / a 404 problem like any unknown path.
+	Home http.Handler
 }
 
 // server holds the configuration the route handlers share.
@@ -105,5 +108,8 @@ func New(cfg Config) http.Handler {
 	r.GET("/api/modules", s.modules)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+	if cfg.Home != nil {
+		r.GET("/", gin.WrapH(cfg.Home))
+	}
 	return r
 }

@@ -3,7 +3,9 @@ package main_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,4 +152,26 @@ func TestVersionFlag(t *testing.T) {
 	if ca != 0 || cb != 0 || a != b || !strings.HasPrefix(a, "webos ") {
 		t.Fatalf("--version: %d %q; version: %d %q", ca, a, cb, b)
 	}
+}
+
+// TestRootPage: a browser opening / gets an HTML page naming the engine,
+// its modules and their views, with links into the API.
+func TestRootPage(t *testing.T) {
+	t.Parallel()
+	p := serve(t, t.TempDir())
+	res, err := http.Get(p.url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{"Web OS Engine", "warehouse.ReceiveStock", `href="/api/views/warehouse.stock"`, `href="/api/modules"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("GET / lacks %q", want)
+		}
+	}
+	p.stop()
 }

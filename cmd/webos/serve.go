@@ -12,6 +12,7 @@ import (
 
 	"github.com/webos-engine/webos/adapters/httpapi"
 	"github.com/webos-engine/webos/adapters/logging"
+	"github.com/webos-engine/webos/ui"
 )
 
 type serveFlags struct {
@@ -86,7 +87,7 @@ func listen(ctx context.Context, ln net.Listener, e *engine, f serveFlags, log *
 	srv := f.http.server(httpapi.New(httpapi.Config{
 		App: e.app, Events: e.events, Projections: e.projections.Status, AwaitPosition: e.projections.WaitFor,
 		Ready: e.ready, Logger: log, Version: engineVersion(), NewID: newID,
-		AllowedHosts: f.http.hosts(f.addr, ln.Addr()),
+		AllowedHosts: f.http.hosts(f.addr, ln.Addr()), Home: ui.Home(e.homePage),
 	}))
 	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	log.Info("webos listening", "addr", "http://"+ln.Addr().String(), "data_dir", f.dataDir, "version", engineVersion())
