@@ -16,7 +16,7 @@ func TestHomeListsModulesAndLinks(t *testing.T) {
 		}}
 	})
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", http.NoBody))
 	body := rec.Body.String()
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("%d %s", rec.Code, rec.Header().Get("Content-Type"))
