@@ -59,8 +59,10 @@ func schemeSummary(counts map[domain.HashScheme]int) string {
 }
 
 // openAuditStore parses the flags, locks the data dir as every data-dir
-// command does (so no server writes meanwhile) and opens its event store,
-// refusing a data dir that has none rather than creating an empty one.
+// command does (so no server writes meanwhile) and opens its event store
+// read-only, refusing a data dir that has none: an auditor's tool never
+// changes the evidence, so it neither migrates an older file nor
+// checkpoints a WAL left by a killed server into it.
 func openAuditStore(fs *flag.FlagSet, args []string, out streams, common *commonFlags) (application.EventStore, func(), error) {
 	rest, err := parse(fs, args, out)
 	if err != nil {
@@ -77,7 +79,7 @@ func openAuditStore(fs *flag.FlagSet, args []string, out streams, common *common
 	if err != nil {
 		return nil, nil, err
 	}
-	events, err := sqlite.Open(path)
+	events, err := sqlite.OpenReadOnly(path)
 	if err != nil {
 		unlock()
 		return nil, nil, fmt.Errorf("%s: %w", path, err)

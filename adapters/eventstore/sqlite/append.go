@@ -18,6 +18,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected domain.Expec
 	if s.closed.Load() {
 		return nil, ErrClosed
 	}
+	if s.w == nil {
+		return nil, ErrReadOnly
+	}
 	r := &request{ctx: ctx, stream: stream, expected: expected, events: slices.Clone(events), done: make(chan error, 1)}
 	for i := range r.events {
 		r.events[i].StreamID = stream

@@ -62,11 +62,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		s.id, err = storeID(ctx, s.write)
 	}
 	if err == nil {
-		// Readers map the file: modernc builds SQLite with one page cache
-		// for the whole process, and a long feed read (a projection
-		// rebuild) otherwise evicts the pages of every other database
-		// in the process, the read-model writer's included.
-		s.read, err = openDB(path+busy+"&_pragma=query_only(1)&_pragma=mmap_size(1073741824)", cfg.readConns)
+		s.read, err = openDB(path+"?"+readPragmas(cfg), cfg.readConns)
 	}
 	if err == nil {
 		err = s.reads.prepare(ctx, s.read)
@@ -122,6 +118,9 @@ func (s *Store) closeDBs() error {
 func (s *Store) StoreID(context.Context) (string, error) {
 	if s.closed.Load() {
 		return "", ErrClosed
+	}
+	if s.id == "" {
+		return "", errNoStoreID
 	}
 	return s.id, nil
 }

@@ -98,8 +98,11 @@ func (w *writer) run() {
 
 // close stops accepting requests, lets the writer finish those already
 // queued, waits for it to exit and returns the error of releasing its
-// connection.
+// connection. A read-only Store has no writer: closing it does nothing.
 func (w *writer) close() error {
+	if w == nil {
+		return nil
+	}
 	w.mu.Lock()
 	if !w.closed {
 		w.closed = true
