@@ -87,9 +87,16 @@ func (r *Repository) Load(ctx context.Context, a domain.Aggregate) error {
 	return nil
 }
 
-// release lets go of e and snapshots what the release evicted.
+// release unlocks and lets go of e, and snapshots what that evicted.
 func (r *Repository) release(ctx context.Context, e *streamEntry) {
-	for _, v := range r.cache.release(e) {
+	e.mu.Unlock()
+	r.drop(ctx, e)
+}
+
+// drop lets go of e, held without its lock, and snapshots what that
+// evicted.
+func (r *Repository) drop(ctx context.Context, e *streamEntry) {
+	for _, v := range r.cache.drop(e) {
 		r.snapshotEvicted(ctx, v)
 	}
 }

@@ -16,55 +16,100 @@ const (
 	conflictBackoffCap  = 100 * time.Millisecond
 )
 
+// queuedCommand is a command waiting for its stream: what to run, and
+// where its outcome goes.
+type queuedCommand struct {
+	ctx    context.Context
+	agg    domain.Aggregate // a fresh aggregate of the stream
+	fresh  func() domain.Aggregate
+	decide func(domain.Aggregate) error
+	retry  bool
+	res    Result
+	err    error
+	done   chan struct{}
+}
+
+// finish records the outcome and wakes the command's caller.
+func (q *queuedCommand) finish(res Result, err error) {
+	q.res, q.err = res, err
+	close(q.done)
+}
+
 // command runs decide on the latest state of the stream of fresh()'s
-// aggregate and appends what it raised, holding the stream's lock
-// throughout. The aggregate is kept for the next command when nothing
-// went wrong. With retry, a version conflict (another process appended
-// meanwhile) is retried on fresh state after a jittered backoff, for at
-// most conflictBudget. With a command id in ctx's Meta, a command whose
-// events are stored already is answered with its first result (see
+// aggregate and appends what it raised. Commands on one stream are
+// queued: the first becomes the stream's leader and, holding its lock,
+// runs what queued up meanwhile as one batch (see batch.go) until the
+// queue is empty, so a hot stream appends several commands per commit
+// instead of one. With retry, a version conflict (another process
+// appended meanwhile) is retried on fresh state after a jittered backoff,
+// for at most conflictBudget. With a command id in ctx's Meta, a command
+// whose events are stored already is answered with its first result (see
 // idempotency.go).
 func (r *Repository) command(ctx context.Context, fresh func() domain.Aggregate, decide func(domain.Aggregate) error, retry bool) (Result, error) {
-	a := fresh()
-	e := r.cache.acquire(a.Root().ID())
-	defer r.release(ctx, e)
+	q := &queuedCommand{ctx: ctx, agg: fresh(), fresh: fresh, decide: decide, retry: retry, done: make(chan struct{})}
+	e := r.cache.hold(q.agg.Root().ID())
+	defer r.drop(ctx, e)
+	e.qmu.Lock()
+	e.queue = append(e.queue, q)
+	lead := !e.leading
+	e.leading = true
+	e.qmu.Unlock()
+	if lead {
+		e.mu.Lock()
+		for batch := e.next(); batch != nil; batch = e.next() {
+			for _, alone := range r.batch(e, batch) {
+				alone.finish(r.single(e, alone))
+			}
+		}
+		e.mu.Unlock()
+	}
+	<-q.done
+	return q.res, q.err
+}
+
+// next takes the queued commands, or ends the leadership when there are
+// none.
+func (e *streamEntry) next() []*queuedCommand {
+	e.qmu.Lock()
+	defer e.qmu.Unlock()
+	batch := e.queue
+	e.queue = nil
+	e.leading = len(batch) > 0
+	return batch
+}
+
+// single runs q by itself, retrying as command describes. e's lock must
+// be held.
+func (r *Repository) single(e *streamEntry, q *queuedCommand) (Result, error) {
+	ctx, a := q.ctx, q.agg
 	key := MetaFrom(ctx).CommandID
 	deadline := time.Now().Add(conflictBudget)
 	for attempt := 0; ; attempt++ {
 		if key != "" {
-			if res, found, err := r.answered(ctx, e, fresh, decide, key); found || err != nil {
+			if res, found, err := r.answered(ctx, e, q.fresh, q.decide, key); found || err != nil {
 				return res, err
 			}
 		}
-		res, err := r.attempt(ctx, e, a, decide)
+		res, err := r.attempt(ctx, e, a, q.decide)
 		// With a command id, a duplicate event id or a lost race may mean
 		// another process appended this very command meanwhile: one more
 		// round answers its result.
 		raced := isVersionConflict(err) || hasCode(err, "duplicate_event")
-		again := retry && isVersionConflict(err) || key != "" && attempt == 0 && raced
+		again := q.retry && isVersionConflict(err) || key != "" && attempt == 0 && raced
 		if err == nil || !again || !backoff(ctx, attempt, deadline) {
 			return res, err
 		}
-		a = fresh()
+		a = q.fresh()
 	}
 }
 
 // attempt is one load-decide-append on the stream of a, a new aggregate,
 // or on the live aggregate e holds when it has a's type.
 func (r *Repository) attempt(ctx context.Context, e *streamEntry, a domain.Aggregate, decide func(domain.Aggregate) error) (Result, error) {
-	var hash string
-	var err error
-	if e.live != nil && sameType(e.live, a) {
-		a = e.live
-		hash, err = r.readFrom(ctx, e.id, a, a.Root().Version()+1, e.liveHash)
-	} else {
-		hash, err = r.current(ctx, e, a)
-	}
+	a, err := r.prepared(ctx, e, a)
 	if err != nil {
-		e.live = nil
 		return Result{}, err
 	}
-	e.live, e.liveHash, e.snapshot = a, hash, nil
 	if err := decide(a); err != nil {
 		if len(a.Root().Pending()) > 0 { // decided half-way: state is dirty
 			e.live = nil
@@ -76,6 +121,26 @@ func (r *Repository) attempt(ctx context.Context, e *streamEntry, a domain.Aggre
 		e.live = nil
 	}
 	return res, err
+}
+
+// prepared returns the aggregate to decide on, brought to the stream's
+// latest version: e's live one when it has a's type, else a, which then
+// becomes e's live aggregate.
+func (r *Repository) prepared(ctx context.Context, e *streamEntry, a domain.Aggregate) (domain.Aggregate, error) {
+	var hash string
+	var err error
+	if e.live != nil && sameType(e.live, a) {
+		a = e.live
+		hash, err = r.readFrom(ctx, e.id, a, a.Root().Version()+1, e.liveHash)
+	} else {
+		hash, err = r.current(ctx, e, a)
+	}
+	if err != nil {
+		e.live = nil
+		return nil, err
+	}
+	e.live, e.liveHash, e.snapshot = a, hash, nil
+	return a, nil
 }
 
 // backoff sleeps before retry attempt+1: exponential, jittered so racing

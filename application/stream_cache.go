@@ -20,13 +20,17 @@ type streamCache struct {
 }
 
 // streamEntry is one stream's lock and state. refs is guarded by the
-// cache's mu; everything else by the entry's own mu, which a holder keeps
-// from acquire to release.
+// cache's mu; queue and leading by qmu; everything else by mu, the
+// stream's lock.
 type streamEntry struct {
 	id   string
 	refs int
 	mu   sync.Mutex
 	streamState
+
+	qmu     sync.Mutex
+	queue   []*queuedCommand
+	leading bool
 }
 
 // streamState is the best state known of a stream. live is the aggregate
@@ -48,6 +52,14 @@ func newStreamCache(maxStreams int) *streamCache {
 // acquire returns the entry of stream id with its lock held; the caller
 // must release it.
 func (c *streamCache) acquire(id string) *streamEntry {
+	e := c.hold(id)
+	e.mu.Lock()
+	return e
+}
+
+// hold returns the entry of stream id, kept in the cache until the
+// caller drops it.
+func (c *streamCache) hold(id string) *streamEntry {
 	c.mu.Lock()
 	el, ok := c.byID[id]
 	if ok {
@@ -59,14 +71,19 @@ func (c *streamCache) acquire(id string) *streamEntry {
 	e := el.Value.(*streamEntry)
 	e.refs++
 	c.mu.Unlock()
-	e.mu.Lock()
 	return e
 }
 
-// release unlocks e and returns the entries evicted to keep the bound.
-// Nobody holds an evicted entry, so the caller may read its state freely.
+// release unlocks e and drops it.
 func (c *streamCache) release(e *streamEntry) []*streamEntry {
 	e.mu.Unlock()
+	return c.drop(e)
+}
+
+// drop lets go of a held e and returns the entries evicted to keep the
+// bound. Nobody holds an evicted entry, so the caller may read its state
+// freely.
+func (c *streamCache) drop(e *streamEntry) []*streamEntry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e.refs--

@@ -1,0 +1,106 @@
+package application
+
+import (
+	"context"
+
+	"github.com/webos-engine/webos/domain"
+)
+
+// batch runs the commands that queued up on a stream as one: each is
+// decided in turn on the state the ones before it left, and their events
+// are appended together, in one commit, each stamped with its own
+// command's Meta. It returns the commands to run alone instead, in order:
+// all of them when there is only one, those that name a version
+// (If-Match: in a batch the loaded version is not the one before each
+// command) or carry a command id, those of another aggregate type, and
+// every command of the batch whose append failed or that came after a
+// command that failed half-way. e's lock must be held.
+func (r *Repository) batch(e *streamEntry, queued []*queuedCommand) []*queuedCommand {
+	var together, alone []*queuedCommand
+	for _, q := range queued {
+		m := MetaFrom(q.ctx)
+		if m.ExpectedVersion != nil || m.CommandID != "" || !sameType(q.agg, queued[0].agg) {
+			alone = append(alone, q)
+		} else {
+			together = append(together, q)
+		}
+	}
+	if len(together) < 2 {
+		return queued
+	}
+	// The append must not fail half-way because one caller went away.
+	ctx := context.WithoutCancel(together[0].ctx)
+	a, err := r.prepared(ctx, e, together[0].agg)
+	if err != nil {
+		return queued
+	}
+	base := a.Root().Version()
+	var decided, refused []*queuedCommand
+	var ends []int // ends[i]: the pending events up to decided[i]'s
+	var reasons []error
+	for i, q := range together {
+		from := len(a.Root().Pending())
+		err := q.decide(a)
+		if to := len(a.Root().Pending()); err == nil {
+			decided, ends = append(decided, q), append(ends, to)
+			continue
+		} else if to > from { // decided half-way: q and the rest start over
+			e.live = nil
+			alone = append(together[i:], alone...)
+			break
+		}
+		// Refused on state the batch has not stored yet: answered only
+		// once it is.
+		refused, reasons = append(refused, q), append(reasons, err)
+	}
+	stored, err := r.appendBatch(ctx, e, a, decided, ends, base)
+	if err != nil {
+		e.live = nil
+		return append(append(decided, refused...), alone...)
+	}
+	for i, q := range refused {
+		q.finish(Result{}, reasons[i])
+	}
+	for i, q := range decided {
+		from := 0
+		if i > 0 {
+			from = ends[i-1]
+		}
+		res := Result{Stream: e.id, Version: base + uint64(ends[i]), Events: []string{}}
+		for _, s := range stored[from:ends[i]] {
+			res.Events = append(res.Events, s.ID)
+			res.Position = s.Position
+		}
+		q.finish(res, nil)
+	}
+	return alone
+}
+
+// appendBatch appends a's pending events, those of decided[i] ending at
+// ends[i], expecting the stream at version base.
+func (r *Repository) appendBatch(ctx context.Context, e *streamEntry, a domain.Aggregate, decided []*queuedCommand, ends []int, base uint64) ([]domain.Envelope, error) {
+	pending := a.Root().Pending()
+	if len(decided) == 0 || ends[len(ends)-1] == 0 {
+		return nil, nil
+	}
+	envs := make([]domain.Envelope, 0, ends[len(ends)-1])
+	from := 0
+	for i, q := range decided {
+		more, err := r.envelopes(q.ctx, e.id, pending[from:ends[i]])
+		if err != nil {
+			return nil, err
+		}
+		envs, from = append(envs, more...), ends[i]
+	}
+	stored, err := r.store.Append(ctx, e.id, domain.ExpectedVersion(base), envs)
+	if err != nil {
+		return nil, err
+	}
+	last := stored[len(stored)-1]
+	a.Root().Committed(last.StreamVersion)
+	if e.live == a {
+		e.liveHash = last.Hash
+		r.maybeSnapshot(ctx, e, a, base, last.Hash)
+	}
+	return stored, nil
+}
