@@ -11,11 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +19,7 @@ import (
 	"github.com/webos-engine/webos/adapters/logging"
 	rmsqlite "github.com/webos-engine/webos/adapters/readmodel/sqlite"
 	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/cmd/internal/loadgen"
 	"github.com/webos-engine/webos/domain"
 	"github.com/webos-engine/webos/modules/warehouse"
 	"github.com/webos-engine/webos/modules/warehouse/contract"
@@ -79,50 +76,24 @@ func BenchmarkHTTP(b *testing.B) {
 // the latency percentiles and the number of 409 answers; any other answer
 // than 200 or 409 fails the benchmark, and so does a 409 at the end.
 func load(b *testing.B, req func(i int) (url, body string)) {
-	const clients = 32
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
-	lat := make([]time.Duration, b.N)
-	var next, conflicts atomic.Int64
-	var wg sync.WaitGroup
 	b.ResetTimer()
-	start := time.Now()
-	for range clients {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < b.N; i = int(next.Add(1)) - 1 {
-				url, body := req(i)
-				t0 := time.Now()
-				var res *http.Response
-				var err error
-				if body == "" {
-					res, err = client.Get(url)
-				} else {
-					res, err = client.Post(url, "application/json", strings.NewReader(body))
-				}
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				_, _ = io.Copy(io.Discard, res.Body)
-				_ = res.Body.Close()
-				if res.StatusCode == http.StatusConflict {
-					conflicts.Add(1)
-				} else if res.StatusCode != http.StatusOK {
-					b.Errorf("status %d", res.StatusCode)
-					return
-				}
-				lat[i] = time.Since(t0)
-			}
-		})
+	res, err := loadgen.Run(context.Background(), 32, b.N, func(i int) loadgen.Request {
+		url, body := req(i)
+		return loadgen.Request{URL: url, Body: body}
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	slices.Sort(lat)
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
-	b.ReportMetric(float64(lat[b.N*50/100].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(lat[b.N*99/100].Microseconds())/1000, "p99-ms")
-	b.ReportMetric(float64(conflicts.Load()), "409s")
-	if conflicts.Load() > 0 {
-		b.Errorf("%d of %d commands answered 409", conflicts.Load(), b.N)
+	conflicts := res.Status[http.StatusConflict]
+	if other := b.N - res.Status[http.StatusOK] - conflicts; other > 0 {
+		b.Errorf("%d answers neither 200 nor 409: %v", other, res.Status)
+	}
+	b.ReportMetric(res.PerSecond(), "req/s")
+	b.ReportMetric(float64(res.P50.Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(res.P99.Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(conflicts), "409s")
+	if conflicts > 0 {
+		b.Errorf("%d of %d commands answered 409", conflicts, b.N)
 	}
 }
 
