@@ -104,7 +104,10 @@ type ReadModelReader interface {
 }
 
 // ReadModelTx is one atomic batch of writes by one projection. Reads in a
-// batch see the batch's own earlier writes.
+// batch see the batch's own earlier writes. A document or patch holding a
+// number no float64 can hold (1e400, or a Go infinity or NaN) is refused
+// with a domain.KindInvalid error, pointing at the number, and nothing of
+// that write is stored.
 type ReadModelTx interface {
 	ReadModelReader
 	// Upsert stores doc (a JSON object) under id, replacing any document.

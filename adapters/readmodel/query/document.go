@@ -8,8 +8,9 @@ import (
 )
 
 // MarshalDoc encodes a document for storage: compact JSON that must be an
-// object, since fields are addressed by member name. A json.RawMessage is
-// validated and compacted rather than re-encoded as a string.
+// object, since fields are addressed by member name, and may hold no
+// number beyond the float64 range. A json.RawMessage is validated and
+// compacted rather than re-encoded as a string.
 func MarshalDoc(doc any) (json.RawMessage, error) {
 	b, err := json.Marshal(doc)
 	if err != nil {
@@ -19,6 +20,9 @@ func MarshalDoc(doc any) (json.RawMessage, error) {
 	if len(b) == 0 || b[0] != '{' {
 		return nil, domain.Invalid("document must be a JSON object",
 			domain.FieldError{Pointer: "/doc", Detail: "got " + string(b[:min(len(b), 20)])})
+	}
+	if err := checkRange(b, "/doc", "document"); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -33,13 +37,17 @@ func CheckDoc(doc any) (json.RawMessage, error) {
 	if raw, ok := doc.(json.RawMessage); ok && json.Valid(raw) {
 		// Valid JSON starting with '{' is an object.
 		if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) > 0 && t[0] == '{' {
+			if err := checkRange(raw, "/doc", "document"); err != nil {
+				return nil, err
+			}
 			return raw, nil
 		}
 	}
 	return MarshalDoc(doc)
 }
 
-// MarshalPatch encodes the fields of a Patch as an RFC 7396 merge patch.
+// MarshalPatch encodes the fields of a Patch as an RFC 7396 merge patch,
+// refusing a number beyond the float64 range as MarshalDoc does.
 // A nil map is the empty patch, not JSON null, which as a merge patch
 // would replace the whole document.
 func MarshalPatch(fields map[string]any) (json.RawMessage, error) {
@@ -50,6 +58,9 @@ func MarshalPatch(fields map[string]any) (json.RawMessage, error) {
 	if err != nil {
 		return nil, domain.Invalid("patch is not valid JSON",
 			domain.FieldError{Pointer: "/fields", Detail: err.Error()})
+	}
+	if err := checkRange(b, "/fields", "patch"); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) application.ReadModelStore) {
 		{"Paging", testPaging},
 		{"PagingUnderWrites", testPagingUnderWrites},
 		{"ExactNumbers", testExactNumbers},
+		{"OverflowingNumbers", testOverflowingNumbers},
 		{"PagingTies", testPagingTies},
 		{"Limits", testLimits},
 		{"MalformedCursor", testMalformedCursor},
