@@ -14,8 +14,7 @@ import (
 func MarshalDoc(doc any) (json.RawMessage, error) {
 	b, err := json.Marshal(doc)
 	if err != nil {
-		return nil, domain.Invalid("document is not valid JSON",
-			domain.FieldError{Pointer: "/doc", Detail: err.Error()})
+		return nil, unencodable(doc, "/doc", "document", err)
 	}
 	if len(b) == 0 || b[0] != '{' {
 		return nil, domain.Invalid("document must be a JSON object",
@@ -56,8 +55,7 @@ func MarshalPatch(fields map[string]any) (json.RawMessage, error) {
 	}
 	b, err := json.Marshal(fields)
 	if err != nil {
-		return nil, domain.Invalid("patch is not valid JSON",
-			domain.FieldError{Pointer: "/fields", Detail: err.Error()})
+		return nil, unencodable(fields, "/fields", "patch", err)
 	}
 	if err := checkRange(b, "/fields", "patch"); err != nil {
 		return nil, err

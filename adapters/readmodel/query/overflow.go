@@ -3,7 +3,10 @@ package query
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/webos-engine/webos/domain"
@@ -25,6 +28,27 @@ func checkRange(raw []byte, root, what string) error {
 	}
 	return domain.Invalid(what+" holds a number beyond the range of a 64-bit float",
 		domain.FieldError{Pointer: ptr, Detail: lit + " is beyond ±1.7976931348623157e308"})
+}
+
+// unencodable is the refusal of a value encoding/json cannot encode, such
+// as a Go infinity or NaN. In a map (a patch's fields, or a document built
+// as one) it points at the first member, in key order, that fails; the
+// error is only built on a refusal, so encoding members again costs
+// nothing on the write path.
+func unencodable(v any, root, what string, err error) error {
+	ptr, detail := root, err.Error()
+	if m, ok := v.(map[string]any); ok {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if _, err := json.Marshal(m[k]); err != nil {
+				ptr = root + domain.Pointer(k)
+				break
+			}
+		}
+	}
+	if uv := (*json.UnsupportedValueError)(nil); errors.As(err, &uv) && (uv.Str == "NaN" || uv.Str == "+Inf" || uv.Str == "-Inf") {
+		detail = uv.Str + " is not a JSON number"
+	}
+	return domain.Invalid(what+" is not valid JSON", domain.FieldError{Pointer: ptr, Detail: detail})
 }
 
 // overflows is the fast pass, allocation-free for a clean document: it
