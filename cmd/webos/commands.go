@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"text/tabwriter"
 )
 
 // command is one subcommand of webos. Adding one to commands() is all it
@@ -104,12 +105,14 @@ func isHelp(arg string) bool {
 // overview writes the list of commands, or of one group's commands.
 func overview(w io.Writer, group string) {
 	fmt.Fprintln(w, "usage:")
+	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
 	for _, c := range commands() {
 		if group == "" || strings.HasPrefix(c.name, group+" ") {
-			fmt.Fprintf(w, "  %-34s %s\n", strings.TrimSpace("webos "+c.name+" "+c.args), c.summary)
+			fmt.Fprintf(tw, "  %s\t%s\n", strings.TrimSpace("webos "+c.name+" "+c.args), c.summary)
 		}
 	}
 	if group == "" {
-		fmt.Fprintf(w, "  %-34s %s\n", "webos help COMMAND", "show a command's flags")
+		fmt.Fprintf(tw, "  %s\t%s\n", "webos help COMMAND", "show a command's flags")
 	}
+	_ = tw.Flush() // w is stdout or stderr: nowhere to report to
 }
