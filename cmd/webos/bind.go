@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"syscall"
 )
 
 // bind listens on addr. Its errors tell an operator what to change: the
@@ -14,7 +13,7 @@ func bind(addr string) (net.Listener, error) {
 	switch {
 	case err == nil:
 		return ln, nil
-	case errors.Is(err, syscall.EADDRINUSE):
+	case errors.Is(err, addrInUse):
 		return nil, fmt.Errorf("address %s is already in use by another process: stop it, or choose another address with --addr or WEBOS_ADDR: %w", addr, err)
 	default:
 		return nil, fmt.Errorf("cannot listen on %s (set the address with --addr or WEBOS_ADDR): %w", addr, err)
