@@ -50,7 +50,27 @@ type proc struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	url  string
-	logs *bytes.Buffer
+	logs *logBuffer
+}
+
+// logBuffer collects a running process's output. exec copies into it from
+// its own goroutine while a test reads it, hence the lock.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// String returns everything written so far.
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 func freeAddr(t testing.TB) string {
@@ -67,7 +87,7 @@ func freeAddr(t testing.TB) string {
 func serve(t *testing.T, dataDir string, extra ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
-	p := &proc{t: t, url: "http://" + addr, logs: &bytes.Buffer{}}
+	p := &proc{t: t, url: "http://" + addr, logs: &logBuffer{}}
 	p.cmd = exec.Command(binary(t), append([]string{"serve", "--data-dir", dataDir, "--addr", addr}, extra...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
