@@ -94,3 +94,26 @@ func TestDivergedCheckpointsAreRebuilt(t *testing.T) {
 		})
 	}
 }
+
+// A diverged projection is reset before Start returns, so a server that
+// starts serving views right after it never shows the stale read model,
+// however late the projection's goroutine gets to run.
+func TestStartResetsADivergedProjectionBeforeReturning(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	f := newFixture(t, tallyProjection(nil), projections.Options{})
+	f.appendTicks(t, 3)
+	f.plant(t, application.Checkpoint{StoreID: "another", Position: 1, Hash: "h"})
+	if err := f.rt.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := f.models.Get(ctx, "tally", "t") // not found is fine: reset, not yet applied
+	cancel()
+	f.rt.Wait()
+	if strings.Contains(string(raw), "999") {
+		t.Fatalf("right after Start the read model still holds %s: the diverged projection was not reset", raw)
+	}
+	if w := f.logs.records("projection does not match the event store; rebuilding it"); len(w) != 1 {
+		t.Fatalf("warnings %v, want exactly one", w)
+	}
+}

@@ -86,11 +86,21 @@ func (rt *Runtime) Declare(ctx context.Context) error {
 	return nil
 }
 
-// Start declares the collections and runs every projection until ctx
-// ends. Wait returns once they have flushed and stopped.
+// Start declares the collections, resets every projection whose
+// checkpoint no longer matches the event store (see resume), and runs
+// every projection until ctx ends. Wait returns once they have flushed and stopped.
 func (rt *Runtime) Start(ctx context.Context) error {
 	if err := rt.Declare(ctx); err != nil {
 		return err
+	}
+	// Check every checkpoint against the event store before returning,
+	// so a projection that no longer matches it is reset before the
+	// caller serves views or takes commands. A failure here is retried by
+	// the runner, which checks again before it applies anything.
+	for _, r := range rt.runners {
+		if _, err := r.resume(ctx); err != nil {
+			rt.log.Warn("projection checkpoint not checked at start; the projection will retry", "projection", r.p.Name(), "error", err)
+		}
 	}
 	for _, r := range rt.runners {
 		rt.wg.Add(1)
