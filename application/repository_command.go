@@ -27,6 +27,8 @@ type queuedCommand struct {
 	res    Result
 	err    error
 	done   chan struct{}
+	// promoted is closed when the command is to lead the stream's queue.
+	promoted chan struct{}
 }
 
 // finish records the outcome and wakes the command's caller.
@@ -37,16 +39,16 @@ func (q *queuedCommand) finish(res Result, err error) {
 
 // command runs decide on the latest state of the stream of fresh()'s
 // aggregate and appends what it raised. Commands on one stream are
-// queued: the first becomes the stream's leader and, holding its lock,
-// runs what queued up meanwhile as one batch (see batch.go) until the
-// queue is empty, so a hot stream appends several commands per commit
-// instead of one. With retry, a version conflict (another process
+// queued: the first leads, running what queued up meanwhile as one batch
+// (see repository_batch.go), so a hot stream appends several commands per
+// commit instead of one. With retry, a version conflict (another process
 // appended meanwhile) is retried on fresh state after a jittered backoff,
 // for at most conflictBudget. With a command id in ctx's Meta, a command
 // whose events are stored already is answered with its first result (see
 // idempotency.go).
 func (r *Repository) command(ctx context.Context, fresh func() domain.Aggregate, decide func(domain.Aggregate) error, retry bool) (Result, error) {
-	q := &queuedCommand{ctx: ctx, agg: fresh(), fresh: fresh, decide: decide, retry: retry, done: make(chan struct{})}
+	q := &queuedCommand{ctx: ctx, agg: fresh(), fresh: fresh, decide: decide, retry: retry,
+		done: make(chan struct{}), promoted: make(chan struct{})}
 	e := r.cache.hold(q.agg.Root().ID())
 	defer r.drop(ctx, e)
 	e.qmu.Lock()
@@ -54,28 +56,39 @@ func (r *Repository) command(ctx context.Context, fresh func() domain.Aggregate,
 	lead := !e.leading
 	e.leading = true
 	e.qmu.Unlock()
-	if lead {
-		e.mu.Lock()
-		for batch := e.next(); batch != nil; batch = e.next() {
-			for _, alone := range r.batch(e, batch) {
-				alone.finish(r.single(e, alone))
-			}
+	if !lead {
+		select {
+		case <-q.done:
+			return q.res, q.err
+		case <-q.promoted:
 		}
-		e.mu.Unlock()
 	}
+	r.lead(e)
 	<-q.done
 	return q.res, q.err
 }
 
-// next takes the queued commands, or ends the leadership when there are
-// none.
-func (e *streamEntry) next() []*queuedCommand {
+// lead runs the queued commands, its own among them, as one batch while
+// holding the stream's lock, then hands the lead to the first command
+// queued meanwhile: no caller waits for more than the batch before its
+// own.
+func (r *Repository) lead(e *streamEntry) {
+	e.mu.Lock()
 	e.qmu.Lock()
-	defer e.qmu.Unlock()
 	batch := e.queue
 	e.queue = nil
-	e.leading = len(batch) > 0
-	return batch
+	e.qmu.Unlock()
+	for _, alone := range r.batch(e, batch) {
+		alone.finish(r.single(e, alone))
+	}
+	e.mu.Unlock()
+	e.qmu.Lock()
+	if len(e.queue) > 0 {
+		close(e.queue[0].promoted)
+	} else {
+		e.leading = false
+	}
+	e.qmu.Unlock()
 }
 
 // single runs q by itself, retrying as command describes. e's lock must

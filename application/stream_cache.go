@@ -74,12 +74,6 @@ func (c *streamCache) hold(id string) *streamEntry {
 	return e
 }
 
-// release unlocks e and drops it.
-func (c *streamCache) release(e *streamEntry) []*streamEntry {
-	e.mu.Unlock()
-	return c.drop(e)
-}
-
 // drop lets go of a held e and returns the entries evicted to keep the
 // bound. Nobody holds an evicted entry, so the caller may read its state
 // freely.

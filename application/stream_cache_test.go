@@ -11,21 +11,21 @@ import (
 func TestStreamCacheEvictsIdleEntriesOnly(t *testing.T) {
 	t.Parallel()
 	c := newStreamCache(2)
-	held := c.acquire("held")
+	held := c.hold("held")
 	want := map[string]string{"a": "", "b": "a", "c": "b"} // held is in use, never evicted
 	for _, id := range []string{"a", "b", "c"} {
-		if evicted := ids(c.release(c.acquire(id))); fmt.Sprint(evicted) != fmt.Sprint([]string{want[id]}) && (want[id] != "" || len(evicted) > 0) {
+		if evicted := ids(c.drop(c.hold(id))); fmt.Sprint(evicted) != fmt.Sprint([]string{want[id]}) && (want[id] != "" || len(evicted) > 0) {
 			t.Fatalf("releasing %s evicted %v, want %q", id, evicted, want[id])
 		}
 	}
 	if n := c.len(); n != 2 {
 		t.Fatalf("%d entries, want held and c", n)
 	}
-	if evicted := c.release(held); len(evicted) != 0 {
+	if evicted := c.drop(held); len(evicted) != 0 {
 		t.Fatalf("held was used last, yet %v was evicted", ids(evicted))
 	}
 	off := newStreamCache(-1)
-	if evicted := off.release(off.acquire("x")); len(evicted) != 1 || off.len() != 0 {
+	if evicted := off.drop(off.hold("x")); len(evicted) != 1 || off.len() != 0 {
 		t.Fatal("a disabled cache keeps no idle entry")
 	}
 }
