@@ -102,3 +102,21 @@ func TestConcurrentRetriesAppendOnce(t *testing.T) {
 	}
 	finalCount(t, events, 3)
 }
+
+// TestSendWithACommandIDIsIdempotent: the command id given from Go code
+// (WithCommandID) works like the HTTP Idempotency-Key.
+func TestSendWithACommandIDIsIdempotent(t *testing.T) {
+	t.Parallel()
+	app, events := newApp(t, nil, counterModule{name: "counter"})
+	seed(t, events, "a")
+	ctx := context.Background()
+	first, err := application.Send(ctx, app, increment{ID: "a", By: 3}, application.WithCommandID("job-7/step-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := application.Send(ctx, app, increment{ID: "a", By: 3}, application.WithCommandID("job-7/step-1"))
+	if err != nil || !reflect.DeepEqual(again, first) {
+		t.Fatalf("sent again: %+v (%v), want %+v", again, err, first)
+	}
+	finalCount(t, events, 4)
+}

@@ -68,10 +68,18 @@ func NewRepository(store EventStore, events *domain.EventRegistry, opts Reposito
 }
 
 // Load brings a, which the caller owns, up to the latest version of its
-// stream.
+// stream. It never waits for a command on that stream: a command may load
+// other aggregates while it decides, and two commands that load each
+// other's must not wait for each other. While the stream is busy, Load
+// reads the stored snapshot and events and leaves the cache alone.
 func (r *Repository) Load(ctx context.Context, a domain.Aggregate) error {
-	e := r.cache.acquire(a.Root().ID())
-	defer r.release(ctx, e)
+	e := r.cache.hold(a.Root().ID())
+	defer r.drop(ctx, e)
+	if !e.mu.TryLock() {
+		_, err := r.current(ctx, &streamEntry{id: e.id}, a)
+		return err
+	}
+	defer e.mu.Unlock()
 	hash, err := r.current(ctx, e, a)
 	if err != nil {
 		return err
@@ -87,12 +95,6 @@ func (r *Repository) Load(ctx context.Context, a domain.Aggregate) error {
 	return nil
 }
 
-// release unlocks and lets go of e, and snapshots what that evicted.
-func (r *Repository) release(ctx context.Context, e *streamEntry) {
-	e.mu.Unlock()
-	r.drop(ctx, e)
-}
-
 // drop lets go of e, held without its lock, and snapshots what that
 // evicted.
 func (r *Repository) drop(ctx context.Context, e *streamEntry) {
@@ -102,10 +104,10 @@ func (r *Repository) drop(ctx context.Context, e *streamEntry) {
 }
 
 // Save appends a's pending events, expecting the stream to be at the
-// version a was loaded at. With nothing pending it appends nothing and
-// reports the current version.
+// version a was loaded at: the event store refuses them when another
+// writer came first. Like Load it takes no stream lock; commands that
+// follow read what it appended. With nothing pending it appends nothing
+// and reports the current version.
 func (r *Repository) Save(ctx context.Context, a domain.Aggregate) (Result, error) {
-	e := r.cache.acquire(a.Root().ID())
-	defer r.release(ctx, e)
-	return r.append(ctx, e, a)
+	return r.append(ctx, &streamEntry{id: a.Root().ID()}, a)
 }

@@ -49,14 +49,6 @@ func newStreamCache(maxStreams int) *streamCache {
 	return &streamCache{max: maxStreams, lru: list.New(), byID: map[string]*list.Element{}}
 }
 
-// acquire returns the entry of stream id with its lock held; the caller
-// must release it.
-func (c *streamCache) acquire(id string) *streamEntry {
-	e := c.hold(id)
-	e.mu.Lock()
-	return e
-}
-
 // hold returns the entry of stream id, kept in the cache until the
 // caller drops it.
 func (c *streamCache) hold(id string) *streamEntry {
