@@ -16,7 +16,11 @@ type Meta struct {
 	// while handling it (Send) name it as their cause.
 	MessageID string
 	// CommandID, when set, makes the command idempotent: a command sent
-	// again with the same id returns the first result and appends nothing.
+	// again with the same id returns the first result and appends nothing,
+	// in any process and after restarts (see idempotency.go). It is set
+	// from the HTTP Idempotency-Key header or from Go code (WithCommandID),
+	// and is unique per tenant: an id reused for another command is refused
+	// (idempotency_key_reused).
 	CommandID    string
 	TraceContext map[string]string
 	// ExpectedVersion, when set (HTTP If-Match), is the stream version the
