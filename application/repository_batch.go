@@ -30,7 +30,10 @@ func (r *Repository) batch(e *streamEntry, queued []*queuedCommand) []*queuedCom
 	}
 	// The append must not fail half-way because one caller went away.
 	ctx := context.WithoutCancel(together[0].ctx)
-	a, err := r.prepared(ctx, e, together[0].agg)
+	// A new aggregate, not together[0].agg: when e has no live one, the
+	// batch decides on the aggregate given here, and if its append fails
+	// that one holds the batch's events while together[0] runs alone.
+	a, err := r.prepared(ctx, e, together[0].fresh())
 	if err != nil {
 		return queued
 	}

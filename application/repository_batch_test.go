@@ -157,3 +157,60 @@ func TestABatchThatLosesARaceIsRunAlone(t *testing.T) {
 		t.Fatalf("counter at %d, version %d (%v); want 107 at 9: seed, 7 commands once each, the foreign event", c.n, c.Version(), err)
 	}
 }
+
+// failFirstStore fails the first append after gate closes, as a disk
+// error would, and then lets racedStore's foreign writer in.
+type failFirstStore struct {
+	*racedStore
+	failed sync.Once
+}
+
+func (s *failFirstStore) Append(ctx context.Context, stream string, expected domain.ExpectedVersion, evs []domain.Envelope) ([]domain.Envelope, error) {
+	fail := false
+	s.failed.Do(func() { close(s.entered); <-s.gate; fail = true })
+	if fail {
+		return nil, errors.New("disk I/O error")
+	}
+	return s.racedStore.Append(ctx, stream, expected, evs)
+}
+
+// TestABatchOnAColdStreamThatLosesARaceStartsOver: a batch decided on an
+// aggregate that was not the stream's live one (the command before it
+// failed) and then lost a race is decided again one by one on clean
+// state: no event of the failed batch is appended with a later command.
+func TestABatchOnAColdStreamThatLosesARaceStartsOver(t *testing.T) {
+	t.Parallel()
+	store := &failFirstStore{racedStore: &racedStore{Store: memory.New(), entered: make(chan struct{}), gate: make(chan struct{})}}
+	store.once.Do(func() {}) // racedStore's own gate is not used here
+	ctx := context.Background()
+	if _, err := store.Store.Append(ctx, "picky.c-a", domain.NoStream, []domain.Envelope{{ID: "seed", Type: "picky.Added", SchemaVersion: 1, Data: []byte(`{"by":0}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	app := newAppOn(store, nil, pickyModule{})
+	add := func() error {
+		_, err := app.Dispatch(ctx, "picky.Add", []byte(`{"id":"a","by":1}`))
+		return err
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if add() == nil {
+			t.Error("the first command succeeded; its append was to fail")
+		}
+	})
+	<-store.entered
+	for range 6 {
+		wg.Go(func() {
+			if err := add(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	time.Sleep(100 * time.Millisecond)
+	close(store.gate)
+	wg.Wait()
+	c := &tallied{Base: domain.NewBase("picky.c-a")}
+	cold := application.NewRepository(store, app.Events(), application.RepositoryOptions{NewID: func() string { return "" }, CachedStreams: -1})
+	if err := cold.Load(ctx, c); err != nil || c.n != 106 || c.Version() != 8 {
+		t.Fatalf("counter at %d, version %d (%v); want 106 at 8: seed, the foreign event, 6 commands once each", c.n, c.Version(), err)
+	}
+}
