@@ -47,7 +47,7 @@ func (r *Repository) batch(e *streamEntry, queued []*queuedCommand) []*queuedCom
 		if to := len(a.Root().Pending()); err == nil {
 			decided, ends = append(decided, q), append(ends, to)
 			continue
-		} else if to > from { // decided half-way: q and the rest start over
+		} else if to > from || isPanic(err) { // decided half-way: q and the rest start over
 			e.live = nil
 			alone = append(together[i:], alone...)
 			break

@@ -25,11 +25,18 @@ type tallied struct {
 	n int
 }
 
-func (a *tallied) Apply(e domain.Event) { a.n += e.(added).By }
+// Apply panics on 77, as a bug in an aggregate would, whether the event
+// is raised or replayed.
+func (a *tallied) Apply(e domain.Event) {
+	if e.(added).By == 77 {
+		panic("77 cannot be applied")
+	}
+	a.n += e.(added).By
+}
 
 // pickyModule registers picky.Add on counters: by 13 is refused before
 // anything is raised, by 66 is refused after raising (a decision that
-// fails half-way), anything else is added.
+// fails half-way), by 99 panics after raising, anything else is added.
 type pickyModule struct{}
 
 func (pickyModule) Manifest() application.Manifest {
@@ -45,6 +52,9 @@ func (pickyModule) Register(r *application.Registrar) error {
 				return domain.Errorf(domain.KindRejected, "unlucky", "13 is refused")
 			}
 			domain.Raise(a, added{By: c.By})
+			if c.By == 99 {
+				panic("99 panics after raising")
+			}
 			if c.By == 66 {
 				return domain.Errorf(domain.KindRejected, "half_way", "66 is refused after raising")
 			}

@@ -47,7 +47,7 @@ func (q *queuedCommand) finish(res Result, err error) {
 // whose events are stored already is answered with its first result (see
 // idempotency.go).
 func (r *Repository) command(ctx context.Context, fresh func() domain.Aggregate, decide func(domain.Aggregate) error, retry bool) (Result, error) {
-	q := &queuedCommand{ctx: ctx, agg: fresh(), fresh: fresh, decide: decide, retry: retry,
+	q := &queuedCommand{ctx: ctx, agg: fresh(), fresh: fresh, decide: r.guarded(ctx, decide), retry: retry,
 		done: make(chan struct{}), promoted: make(chan struct{})}
 	e := r.cache.hold(q.agg.Root().ID())
 	defer r.drop(ctx, e)
@@ -59,36 +59,29 @@ func (r *Repository) command(ctx context.Context, fresh func() domain.Aggregate,
 	if !lead {
 		select {
 		case <-q.done:
-			return q.res, q.err
+			return q.outcome()
 		case <-q.promoted:
 		}
 	}
 	r.lead(e)
 	<-q.done
-	return q.res, q.err
+	return q.outcome()
 }
 
 // lead runs the queued commands, its own among them, as one batch while
 // holding the stream's lock, then hands the lead to the first command
-// queued meanwhile: no caller waits for more than the batch before its
-// own.
+// queued meanwhile (see handOff, which also does so after a panic): no
+// caller waits for more than the batch before its own.
 func (r *Repository) lead(e *streamEntry) {
 	e.mu.Lock()
 	e.qmu.Lock()
 	batch := e.queue
 	e.queue = nil
 	e.qmu.Unlock()
+	defer r.handOff(e, batch)
 	for _, alone := range r.batch(e, batch) {
 		alone.finish(r.single(e, alone))
 	}
-	e.mu.Unlock()
-	e.qmu.Lock()
-	if len(e.queue) > 0 {
-		close(e.queue[0].promoted)
-	} else {
-		e.leading = false
-	}
-	e.qmu.Unlock()
 }
 
 // single runs q by itself, retrying as command describes. e's lock must
@@ -124,7 +117,7 @@ func (r *Repository) attempt(ctx context.Context, e *streamEntry, a domain.Aggre
 		return Result{}, err
 	}
 	if err := decide(a); err != nil {
-		if len(a.Root().Pending()) > 0 { // decided half-way: state is dirty
+		if len(a.Root().Pending()) > 0 || isPanic(err) { // decided half-way: state is dirty
 			e.live = nil
 		}
 		return Result{}, err
