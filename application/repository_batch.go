@@ -6,27 +6,36 @@ import (
 	"github.com/webos-engine/webos/domain"
 )
 
-// batch runs the commands that queued up on a stream as one: each is
-// decided in turn on the state the ones before it left, and their events
-// are appended together, in one commit, each stamped with its own
-// command's Meta. It returns the commands to run alone instead, in order:
-// all of them when there is only one, those that name a version
+// batched returns how many commands at the head of queued can run as
+// one batch: 1 when the first must run alone, because it names a version
 // (If-Match: in a batch the loaded version is not the one before each
-// command) or carry a command id, those of another aggregate type, and
-// every command of the batch whose append failed or that came after a
-// command that failed half-way. e's lock must be held.
-func (r *Repository) batch(e *streamEntry, queued []*queuedCommand) []*queuedCommand {
-	var together, alone []*queuedCommand
+// command) or carries a command id; else up to the first command that
+// must run alone or is of another aggregate type. Cutting there, rather
+// than running such commands after the batch, keeps the order they
+// queued in: an If-Match command must not meet a version that commands
+// queued after it made.
+func batched(queued []*queuedCommand) int {
+	n := 0
 	for _, q := range queued {
 		m := MetaFrom(q.ctx)
 		if m.ExpectedVersion != nil || m.CommandID != "" || !sameType(q.agg, queued[0].agg) {
-			alone = append(alone, q)
-		} else {
-			together = append(together, q)
+			break
 		}
+		n++
 	}
+	return max(n, 1)
+}
+
+// batch runs together, commands queued in a row on a stream that batched
+// groups, as one: each is decided in turn on the state the ones before it
+// left, and their events are appended together, in one commit, each
+// stamped with its own command's Meta. It returns the commands to run
+// alone instead, in order: all of them when there is only one or the
+// append failed, and those from a command that failed half-way on. e's
+// lock must be held.
+func (r *Repository) batch(e *streamEntry, together []*queuedCommand) []*queuedCommand {
 	if len(together) < 2 {
-		return queued
+		return together
 	}
 	// The append must not fail half-way because one caller went away.
 	ctx := context.WithoutCancel(together[0].ctx)
@@ -35,10 +44,10 @@ func (r *Repository) batch(e *streamEntry, queued []*queuedCommand) []*queuedCom
 	// that one holds the batch's events while together[0] runs alone.
 	a, err := r.prepared(ctx, e, together[0].fresh())
 	if err != nil {
-		return queued
+		return together
 	}
 	base := a.Root().Version()
-	var decided, refused []*queuedCommand
+	var decided, refused, alone []*queuedCommand
 	var ends []int // ends[i]: the pending events up to decided[i]'s
 	var reasons []error
 	for i, q := range together {
@@ -49,7 +58,7 @@ func (r *Repository) batch(e *streamEntry, queued []*queuedCommand) []*queuedCom
 			continue
 		} else if to > from || isPanic(err) { // decided half-way: q and the rest start over
 			e.live = nil
-			alone = append(together[i:], alone...)
+			alone = together[i:]
 			break
 		}
 		// Refused on state the batch has not stored yet: answered only
@@ -59,7 +68,7 @@ func (r *Repository) batch(e *streamEntry, queued []*queuedCommand) []*queuedCom
 	stored, err := r.appendBatch(ctx, e, a, decided, ends, base)
 	if err != nil {
 		e.live = nil
-		return append(append(decided, refused...), alone...)
+		return together
 	}
 	for i, q := range refused {
 		q.finish(Result{}, reasons[i])

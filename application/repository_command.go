@@ -68,8 +68,9 @@ func (r *Repository) command(ctx context.Context, fresh func() domain.Aggregate,
 	return q.outcome()
 }
 
-// lead runs the queued commands, its own among them, as one batch while
-// holding the stream's lock, then hands the lead to the first command
+// lead runs the queued commands, its own among them, in the order they
+// queued, in batches where they can be (see batched), while holding the
+// stream's lock, then hands the lead to the first command
 // queued meanwhile (see handOff, which also does so after a panic): no
 // caller waits for more than the batch before its own.
 func (r *Repository) lead(e *streamEntry) {
@@ -79,8 +80,12 @@ func (r *Repository) lead(e *streamEntry) {
 	e.queue = nil
 	e.qmu.Unlock()
 	defer r.handOff(e, batch)
-	for _, alone := range r.batch(e, batch) {
-		alone.finish(r.single(e, alone))
+	for rest := batch; len(rest) > 0; {
+		n := batched(rest)
+		for _, alone := range r.batch(e, rest[:n]) {
+			alone.finish(r.single(e, alone))
+		}
+		rest = rest[n:]
 	}
 }
 
