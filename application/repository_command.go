@@ -39,9 +39,9 @@ func (q *queuedCommand) finish(res Result, err error) {
 
 // command runs decide on the latest state of the stream of fresh()'s
 // aggregate and appends what it raised. Commands on one stream are
-// queued: the first leads, running what queued up meanwhile as one batch
-// (see repository_batch.go), so a hot stream appends several commands per
-// commit instead of one. With retry, a version conflict (another process
+// queued: the first leads, running what queued up meanwhile in order, in
+// batches (see repository_batch.go), so a hot stream appends several
+// commands per commit instead of one. With retry, a version conflict (another process
 // appended meanwhile) is retried on fresh state after a jittered backoff,
 // for at most conflictBudget. With a command id in ctx's Meta, a command
 // whose events are stored already is answered with its first result (see
@@ -70,9 +70,9 @@ func (r *Repository) command(ctx context.Context, fresh func() domain.Aggregate,
 
 // lead runs the queued commands, its own among them, in the order they
 // queued, in batches where they can be (see batched), while holding the
-// stream's lock, then hands the lead to the first command
-// queued meanwhile (see handOff, which also does so after a panic): no
-// caller waits for more than the batch before its own.
+// stream's lock, then hands the lead to the first command queued
+// meanwhile (see handOff, which also does so after a panic): no caller
+// waits for more than the commands queued before its own.
 func (r *Repository) lead(e *streamEntry) {
 	e.mu.Lock()
 	e.qmu.Lock()
