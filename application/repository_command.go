@@ -71,8 +71,8 @@ func (r *Repository) command(ctx context.Context, fresh func() domain.Aggregate,
 // lead runs the queued commands, its own among them, in the order they
 // queued, in batches where they can be (see batched), while holding the
 // stream's lock, then hands the lead to the first command queued
-// meanwhile (see handOff, which also does so after a panic): no caller
-// waits for more than the commands queued before its own.
+// meanwhile (see handOff, which also does so after a panic): a command
+// queued behind a round waits for that round only, not for later ones.
 func (r *Repository) lead(e *streamEntry) {
 	e.mu.Lock()
 	e.qmu.Lock()
