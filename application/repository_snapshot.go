@@ -2,6 +2,8 @@ package application
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 
 	"github.com/webos-engine/webos/domain"
 )
@@ -34,12 +36,20 @@ func (r *Repository) snapshotEvicted(ctx context.Context, e *streamEntry) {
 }
 
 // saveSnapshot stores a's state; hash is the hash of the event at its
-// version. Aggregates that are no Snapshotter are skipped.
+// version. Aggregates that are no Snapshotter are skipped. It runs after
+// a command's events are stored, so even a panic (a bug in
+// MarshalSnapshot) is only logged: failing the command would have its
+// caller send it again, and it would be applied twice.
 func (r *Repository) saveSnapshot(ctx context.Context, e *streamEntry, a domain.Aggregate, hash string) {
 	sa, ok := a.(domain.Snapshotter)
 	if !ok || r.opts.Snapshots == nil {
 		return
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.opts.Logger.ErrorContext(ctx, "snapshot panicked; not saved", "stream", e.id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
 	data, err := sa.MarshalSnapshot()
 	if err == nil {
 		snap := Snapshot{StreamID: e.id, Version: a.Root().Version(), EventHash: hash, Schema: sa.SnapshotSchema(), Data: data, TakenAt: r.opts.Clock()}
