@@ -96,7 +96,9 @@ func (r *Repository) sameDecision(ctx context.Context, stream string, fresh func
 			return err
 		}
 	}
-	if err := decide(a); err != nil {
+	if err := decide(a); isPanic(err) {
+		return err // a bug to report as such, not the caller's mistake
+	} else if err != nil {
 		return keyReused(key)
 	}
 	pending := a.Root().Pending()

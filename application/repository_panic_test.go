@@ -102,3 +102,32 @@ func TestAStreamThatPanicsOnReplayDoesNotHang(t *testing.T) {
 	})
 	within(t, &wg, 5*time.Second)
 }
+
+// TestAPanicWhileCheckingARetryIsNoReusedKey: a retried command whose
+// decision panics when decided again is answered with the panic, not
+// told that its command id was used for another command.
+func TestAPanicWhileCheckingARetryIsNoReusedKey(t *testing.T) {
+	t.Parallel()
+	repo := application.NewRepository(memory.New(), registry(t), application.RepositoryOptions{NewID: func() string { return "" }})
+	calls := 0
+	create := application.AggregateHandler(repo, application.MustBeNew,
+		func(increment) *counter { return &counter{Base: domain.NewBase("c")} },
+		func(_ context.Context, a *counter, c increment) error {
+			if calls++; calls > 1 {
+				panic("decided differently the second time")
+			}
+			domain.Raise(a, incremented{By: c.By})
+			return nil
+		})
+	send := func() (panicked bool, err error) {
+		defer func() { panicked = recover() != nil }()
+		_, err = create(withKey("k-1"), increment{ID: "c", By: 1})
+		return false, err
+	}
+	if p, err := send(); p || err != nil {
+		t.Fatalf("first: panicked %v, %v", p, err)
+	}
+	if p, err := send(); !p {
+		t.Fatalf("retry: %v, want the panic", err)
+	}
+}
