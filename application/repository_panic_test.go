@@ -113,7 +113,8 @@ func TestAPanicWhileCheckingARetryIsNoReusedKey(t *testing.T) {
 	create := application.AggregateHandler(repo, application.MustBeNew,
 		func(increment) *counter { return &counter{Base: domain.NewBase("c")} },
 		func(_ context.Context, a *counter, c increment) error {
-			if calls++; calls > 1 {
+			calls++
+			if calls > 1 {
 				panic("decided differently the second time")
 			}
 			domain.Raise(a, incremented{By: c.By})
