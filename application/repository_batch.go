@@ -49,14 +49,22 @@ func (r *Repository) batch(e *streamEntry, together []*queuedCommand) []*queuedC
 	base := a.Root().Version()
 	var decided, refused, alone []*queuedCommand
 	var ends []int // ends[i]: the pending events up to decided[i]'s
+	var envs []domain.Envelope
 	var reasons []error
 	for i, q := range together {
 		from := len(a.Root().Pending())
 		err := q.decide(a)
-		if to := len(a.Root().Pending()); err == nil {
-			decided, ends = append(decided, q), append(ends, to)
-			continue
-		} else if to > from || isPanic(err) { // decided half-way: q and the rest start over
+		to := len(a.Root().Pending())
+		if err == nil {
+			// Encoded at once, as a command alone is: the next command's
+			// Apply may edit state that these events share.
+			var more []domain.Envelope
+			if more, err = r.envelopes(q.ctx, e.id, a.Root().Pending()[from:to]); err == nil {
+				decided, ends, envs = append(decided, q), append(ends, to), append(envs, more...)
+				continue
+			}
+		}
+		if to > from || isPanic(err) { // decided half-way, or unstorable: q and the rest start over
 			e.live = nil
 			alone = together[i:]
 			break
@@ -65,7 +73,7 @@ func (r *Repository) batch(e *streamEntry, together []*queuedCommand) []*queuedC
 		// once it is.
 		refused, reasons = append(refused, q), append(reasons, err)
 	}
-	stored, err := r.appendBatch(ctx, e, a, decided, ends, base)
+	stored, err := r.appendBatch(ctx, e, a, envs, base)
 	if err != nil {
 		e.live = nil
 		return together
@@ -88,21 +96,11 @@ func (r *Repository) batch(e *streamEntry, together []*queuedCommand) []*queuedC
 	return alone
 }
 
-// appendBatch appends a's pending events, those of decided[i] ending at
-// ends[i], expecting the stream at version base.
-func (r *Repository) appendBatch(ctx context.Context, e *streamEntry, a domain.Aggregate, decided []*queuedCommand, ends []int, base uint64) ([]domain.Envelope, error) {
-	pending := a.Root().Pending()
-	if len(decided) == 0 || ends[len(ends)-1] == 0 {
+// appendBatch appends envs, the events a raised, expecting the stream at
+// version base.
+func (r *Repository) appendBatch(ctx context.Context, e *streamEntry, a domain.Aggregate, envs []domain.Envelope, base uint64) ([]domain.Envelope, error) {
+	if len(envs) == 0 {
 		return nil, nil
-	}
-	envs := make([]domain.Envelope, 0, ends[len(ends)-1])
-	from := 0
-	for i, q := range decided {
-		more, err := r.envelopes(q.ctx, e.id, pending[from:ends[i]])
-		if err != nil {
-			return nil, err
-		}
-		envs, from = append(envs, more...), ends[i]
 	}
 	stored, err := r.store.Append(ctx, e.id, domain.ExpectedVersion(base), envs)
 	if err != nil {
