@@ -72,7 +72,9 @@ func TestAPanickingCommandLeavesNoSnapshot(t *testing.T) {
 	opts := application.RepositoryOptions{NewID: func() string { return "e" }, Snapshots: snaps, CachedStreams: -1,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	add := application.AggregateHandler(application.NewRepository(events, registry(t), opts), application.MustExist,
-		func(increment) *snapCounter { return &snapCounter{counter: counter{Base: domain.NewBase("c")}, schema: 1} },
+		func(increment) *snapCounter {
+			return &snapCounter{counter: counter{Base: domain.NewBase("c")}, schema: 1}
+		},
 		func(_ context.Context, a *snapCounter, c increment) error {
 			domain.Raise(a, incremented{By: c.By})
 			panic("after raising")
