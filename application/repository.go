@@ -80,12 +80,16 @@ func (r *Repository) Load(ctx context.Context, a domain.Aggregate) error {
 		return err
 	}
 	defer e.mu.Unlock()
+	// Only an aggregate that came in new holds the stream's state after
+	// the load: one loaded before has the stream replayed onto what it
+	// had, and must not seed every later load and command of the stream.
+	isNew := a.Root().Version() == 0 && len(a.Root().Pending()) == 0
 	hash, err := r.current(ctx, e, a)
 	if err != nil {
 		return err
 	}
 	sa, ok := a.(domain.Snapshotter)
-	if v := a.Root().Version(); ok && e.live == nil && v > 0 && (e.snapshot == nil || v > e.snapshot.Version) {
+	if v := a.Root().Version(); ok && isNew && e.live == nil && v > 0 && (e.snapshot == nil || v > e.snapshot.Version) {
 		// Keep the state encoded, so the next load copies it instead of
 		// replaying the stream.
 		if data, err := sa.MarshalSnapshot(); err == nil {

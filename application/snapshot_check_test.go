@@ -124,3 +124,30 @@ func TestSnapshotsRecordTheirEventHash(t *testing.T) {
 		t.Fatalf("loaded %d (%v) reading from %v, want 2 from the snapshot", c.n, err, events.from)
 	}
 }
+
+// TestLoadingAnAggregateTwiceLeavesTheCacheTrue: a caller that loads the
+// same aggregate again when nothing is cached (here evicted, with no
+// snapshot store), so that the stream is replayed onto state it already
+// has, gets what it asked for; but that state must not become what the
+// next load or command of the stream starts from.
+func TestLoadingAnAggregateTwiceLeavesTheCacheTrue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	events := &readsFrom{Store: memory.New()}
+	snapshotRepo(t, events, nil, 1) // only to seed c
+	repo := application.NewRepository(events, registry(t), application.RepositoryOptions{NewID: func() string { return "" }, CachedStreams: 1})
+	reused := &snapCounter{counter: counter{Base: domain.NewBase("c")}, schema: 1}
+	for _, id := range []string{"c", "d", "c"} { // d evicts c
+		a := &snapCounter{counter: counter{Base: domain.NewBase(id)}, schema: 1}
+		if id == "c" {
+			a = reused
+		}
+		if err := repo.Load(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &snapCounter{counter: counter{Base: domain.NewBase("c")}, schema: 1}
+	if err := repo.Load(ctx, c); err != nil || c.n != 1 {
+		t.Fatalf("a new aggregate loaded %d (%v), want 1: the stream holds one increment", c.n, err)
+	}
+}
