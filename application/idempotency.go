@@ -111,7 +111,7 @@ func (r *Repository) sameDecision(ctx context.Context, stream string, fresh func
 			return fmt.Errorf("load %s: %w", stream, err)
 		}
 		typ, _, old, err1 := r.events.Encode(was)
-		newTyp, _, now, err2 := r.events.Encode(pending[i])
+		newTyp, _, now, err2 := r.events.EncodeRaised(pending[i], a.Root().PendingData()[i])
 		if err1 != nil || err2 != nil || typ != newTyp || !bytes.Equal(old, now) {
 			return keyReused(key)
 		}

@@ -59,7 +59,7 @@ func (r *Repository) batch(e *streamEntry, together []*queuedCommand) []*queuedC
 			// Encoded at once, as a command alone is: the next command's
 			// Apply may edit state that these events share.
 			var more []domain.Envelope
-			if more, err = r.envelopes(q.ctx, e.id, a.Root().Pending()[from:to]); err == nil {
+			if more, err = r.envelopes(q.ctx, e.id, a.Root().Pending()[from:to], a.Root().PendingData()[from:to]); err == nil {
 				decided, ends, envs = append(decided, q), append(ends, to), append(envs, more...)
 				continue
 			}

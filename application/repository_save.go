@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/webos-engine/webos/domain"
 )
@@ -16,7 +17,7 @@ func (r *Repository) append(ctx context.Context, e *streamEntry, a domain.Aggreg
 	if len(pending) == 0 {
 		return res, nil
 	}
-	envs, err := r.envelopes(ctx, root.ID(), pending)
+	envs, err := r.envelopes(ctx, root.ID(), pending, root.PendingData())
 	if err != nil {
 		return Result{}, err
 	}
@@ -38,8 +39,9 @@ func (r *Repository) append(ctx context.Context, e *streamEntry, a domain.Aggreg
 	return res, nil
 }
 
-// envelopes stamps events with ids, the clock and the request's Meta.
-func (r *Repository) envelopes(ctx context.Context, stream string, events []domain.Event) ([]domain.Envelope, error) {
+// envelopes stamps events, stored as data (their JSON as Raise took it),
+// with ids, the clock and the request's Meta.
+func (r *Repository) envelopes(ctx context.Context, stream string, events []domain.Event, data []json.RawMessage) ([]domain.Envelope, error) {
 	meta := MetaFrom(ctx)
 	causation := meta.CausationID
 	if causation == "" {
@@ -48,7 +50,7 @@ func (r *Repository) envelopes(ctx context.Context, stream string, events []doma
 	now := r.opts.Clock()
 	envs := make([]domain.Envelope, len(events))
 	for i, e := range events {
-		typ, ver, data, err := r.events.Encode(e)
+		typ, ver, data, err := r.events.EncodeRaised(e, data[i])
 		if err != nil {
 			return nil, err
 		}

@@ -78,6 +78,22 @@ func (r *EventRegistry) Encode(e Event) (string, int, json.RawMessage, error) {
 	return e.EventType(), t.version, data, err
 }
 
+// EncodeRaised is Encode for a pending event whose JSON Raise took
+// (domain.Base.PendingData): it checks that the event is registered and
+// answers data as its JSON, or encodes e when data is nil.
+func (r *EventRegistry) EncodeRaised(e Event, data json.RawMessage) (string, int, json.RawMessage, error) {
+	if data == nil {
+		return r.Encode(e)
+	}
+	r.mu.RLock()
+	t, ok := r.types[e.EventType()]
+	r.mu.RUnlock()
+	if !ok {
+		return "", 0, nil, fmt.Errorf("event %s is not registered", e.EventType())
+	}
+	return e.EventType(), t.version, data, nil
+}
+
 // Decode turns a stored envelope into its Go event, upcasting older schema
 // versions first.
 func (r *EventRegistry) Decode(env *Envelope) (Event, error) {
