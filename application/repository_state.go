@@ -19,11 +19,20 @@ func (r *Repository) current(ctx context.Context, e *streamEntry, a domain.Aggre
 			return r.readFrom(ctx, e.id, a, a.Root().Version()+1, e.liveHash)
 		}
 	}
-	if snap := r.usableSnapshot(ctx, e, a); snap != nil {
-		// Read from the snapshot's own version, to check that the event
-		// there is the one the snapshot was taken after: a snapshot newer
-		// than the stream, or of another history (a restored backup of
-		// the events), must not be used.
+	snap := r.usableSnapshot(ctx, e, a)
+	if snap != nil && snap == e.snapshot {
+		// The cache's own snapshot was encoded from a state this
+		// repository read and checked, like e.live: read only the
+		// events after it (a warm load of a long stream reads no row).
+		if domain.Restore(a.(domain.Snapshotter), snap.Data, snap.Version) == nil {
+			return r.readFrom(ctx, e.id, a, snap.Version+1, snap.EventHash)
+		}
+	}
+	if snap != nil {
+		// A stored snapshot: read from its own version, to check that
+		// the event there is the one the snapshot was taken after: a
+		// snapshot newer than the stream, or of another history (a
+		// restored backup of the events), must not be used.
 		stored, err := r.readStream(ctx, e.id, snap.Version)
 		if err != nil {
 			return "", err
