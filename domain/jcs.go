@@ -15,7 +15,8 @@ const maxJSONDepth = 10000
 // (see canonicalNumber). The result is what the v2 hash scheme covers, so
 // a store that reorders keys or re-escapes strings cannot change a hash.
 func CanonicalJSON(dst, src []byte) ([]byte, error) {
-	p := jcsParser{src: src, members: make([]member, 0, 16)} // 16: most event data in one allocation
+	p := newParser(src)
+	defer p.release()
 	out, err := p.value(dst)
 	if err == nil {
 		p.skipSpace()
