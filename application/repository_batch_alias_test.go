@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/webos-engine/webos/adapters/eventstore/memory"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 )
@@ -19,12 +18,9 @@ import (
 // commands meant.
 func TestABatchStoresEachCommandsEventsAsDecided(t *testing.T) {
 	t.Parallel()
-	store := &racedStore{Store: memory.New(), entered: make(chan struct{}), gate: make(chan struct{})}
-	store.raced.Do(func() {}) // no foreign writer here
+	store := newRacedStore(false)
 	ctx := context.Background()
-	if _, err := store.Store.Append(ctx, "tally.t-a", domain.NoStream, []domain.Envelope{{ID: "seed", Type: "tally.Listed", SchemaVersion: 1, Data: []byte(`{"items":[]}`)}}); err != nil {
-		t.Fatal(err)
-	}
+	appendFirst(t, store.Store, "tally.t-a", "seed", "tally.Listed", `{"items":[]}`)
 	var repo *application.Repository
 	app := newAppOn(store, nil, tallyModule{newTally: func(id string) domain.Aggregate { return &tally{Base: domain.NewBase("tally.t-" + id)} }, repo: &repo})
 	var wg sync.WaitGroup
@@ -42,9 +38,8 @@ func TestABatchStoresEachCommandsEventsAsDecided(t *testing.T) {
 	send("tally.Bump", `{"id":"a","at":0}`)
 	close(store.gate)
 	within(t, &wg, 5*time.Second)
-	cold := application.NewRepository(store, app.Events(), application.RepositoryOptions{NewID: func() string { return "" }, CachedStreams: -1})
 	got := &tally{Base: domain.NewBase("tally.t-a")}
-	if err := cold.Load(ctx, got); err != nil || !reflect.DeepEqual(got.items, []int{1, 0}) {
+	if err := loadCold(store, app, got); err != nil || !reflect.DeepEqual(got.items, []int{1, 0}) {
 		t.Fatalf("stream replays to %v (%v), want [1 0]: listed [0 0], then bumped at 0", got.items, err)
 	}
 }

@@ -72,9 +72,7 @@ func TestQueuedCommandsAreBatchedFaithfully(t *testing.T) {
 	events := memory.New()
 	app := newAppOn(events, nil, pickyModule{})
 	ctx := context.Background()
-	if _, err := events.Append(ctx, "picky.c-a", domain.NoStream, []domain.Envelope{{ID: "seed", Type: "picky.Added", SchemaVersion: 1, Data: []byte(`{"by":0}`)}}); err != nil {
-		t.Fatal(err)
-	}
+	seedPicky(t, events)
 	var mu sync.Mutex
 	accepted, want := map[uint64]application.Result{}, 0
 	var wg sync.WaitGroup
@@ -111,8 +109,7 @@ func TestQueuedCommandsAreBatchedFaithfully(t *testing.T) {
 		}
 	}
 	c := &tallied{Base: domain.NewBase("picky.c-a")}
-	cold := application.NewRepository(events, app.Events(), application.RepositoryOptions{NewID: func() string { return "" }, CachedStreams: -1})
-	if err := cold.Load(ctx, c); err != nil || c.n != want {
+	if err := loadCold(events, app, c); err != nil || c.n != want {
 		t.Fatalf("counter at %d (%v), want %d", c.n, err, want)
 	}
 }
@@ -141,11 +138,9 @@ func (s *racedStore) Append(ctx context.Context, stream string, expected domain.
 // them succeed once.
 func TestABatchThatLosesARaceIsRunAlone(t *testing.T) {
 	t.Parallel()
-	store := &racedStore{Store: memory.New(), entered: make(chan struct{}), gate: make(chan struct{})}
+	store := newRacedStore(true)
 	ctx := context.Background()
-	if _, err := store.Store.Append(ctx, "picky.c-a", domain.NoStream, []domain.Envelope{{ID: "seed", Type: "picky.Added", SchemaVersion: 1, Data: []byte(`{"by":0}`)}}); err != nil {
-		t.Fatal(err)
-	}
+	seedPicky(t, store.Store)
 	app := newAppOn(store, nil, pickyModule{})
 	add := func() {
 		if _, err := app.Dispatch(ctx, "picky.Add", []byte(`{"id":"a","by":1}`)); err != nil {
@@ -162,8 +157,7 @@ func TestABatchThatLosesARaceIsRunAlone(t *testing.T) {
 	close(store.gate)
 	wg.Wait()
 	c := &tallied{Base: domain.NewBase("picky.c-a")}
-	cold := application.NewRepository(store, app.Events(), application.RepositoryOptions{NewID: func() string { return "" }, CachedStreams: -1})
-	if err := cold.Load(ctx, c); err != nil || c.n != 107 || c.Version() != 9 {
+	if err := loadCold(store, app, c); err != nil || c.n != 107 || c.Version() != 9 {
 		t.Fatalf("counter at %d, version %d (%v); want 107 at 9: seed, 7 commands once each, the foreign event", c.n, c.Version(), err)
 	}
 }
@@ -190,12 +184,10 @@ func (s *failFirstStore) Append(ctx context.Context, stream string, expected dom
 // state: no event of the failed batch is appended with a later command.
 func TestABatchOnAColdStreamThatLosesARaceStartsOver(t *testing.T) {
 	t.Parallel()
-	store := &failFirstStore{racedStore: &racedStore{Store: memory.New(), entered: make(chan struct{}), gate: make(chan struct{})}}
+	store := &failFirstStore{racedStore: newRacedStore(true)}
 	store.once.Do(func() {}) // racedStore's own gate is not used here
 	ctx := context.Background()
-	if _, err := store.Store.Append(ctx, "picky.c-a", domain.NoStream, []domain.Envelope{{ID: "seed", Type: "picky.Added", SchemaVersion: 1, Data: []byte(`{"by":0}`)}}); err != nil {
-		t.Fatal(err)
-	}
+	seedPicky(t, store.Store)
 	app := newAppOn(store, nil, pickyModule{})
 	add := func() error {
 		_, err := app.Dispatch(ctx, "picky.Add", []byte(`{"id":"a","by":1}`))
@@ -219,8 +211,7 @@ func TestABatchOnAColdStreamThatLosesARaceStartsOver(t *testing.T) {
 	close(store.gate)
 	wg.Wait()
 	c := &tallied{Base: domain.NewBase("picky.c-a")}
-	cold := application.NewRepository(store, app.Events(), application.RepositoryOptions{NewID: func() string { return "" }, CachedStreams: -1})
-	if err := cold.Load(ctx, c); err != nil || c.n != 106 || c.Version() != 8 {
+	if err := loadCold(store, app, c); err != nil || c.n != 106 || c.Version() != 8 {
 		t.Fatalf("counter at %d, version %d (%v); want 106 at 8: seed, the foreign event, 6 commands once each", c.n, c.Version(), err)
 	}
 }

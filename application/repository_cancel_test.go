@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/webos-engine/webos/adapters/eventstore/memory"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 )
@@ -20,12 +19,9 @@ import (
 // the stream's lead still passes on.
 func TestCancelledQueuedCallersAreAnsweredTruly(t *testing.T) {
 	t.Parallel()
-	store := &racedStore{Store: memory.New(), entered: make(chan struct{}), gate: make(chan struct{})}
-	store.raced.Do(func() {}) // no foreign writer here
+	store := newRacedStore(false)
 	ctx := context.Background()
-	if _, err := store.Store.Append(ctx, "picky.c-a", domain.NoStream, []domain.Envelope{{ID: "seed", Type: "picky.Added", SchemaVersion: 1, Data: []byte(`{"by":0}`)}}); err != nil {
-		t.Fatal(err)
-	}
+	seedPicky(t, store.Store)
 	app := newAppOn(store, nil, pickyModule{})
 	var wg sync.WaitGroup
 	var succeeded atomic.Int64
@@ -56,8 +52,7 @@ func TestCancelledQueuedCallersAreAnsweredTruly(t *testing.T) {
 		t.Fatalf("callers told %d succeeded; the first and the last cannot have failed", succeeded.Load())
 	}
 	c := &tallied{Base: domain.NewBase("picky.c-a")}
-	cold := application.NewRepository(store, app.Events(), application.RepositoryOptions{NewID: func() string { return "" }, CachedStreams: -1})
-	if err := cold.Load(ctx, c); err != nil || int64(c.n) != succeeded.Load() {
+	if err := loadCold(store, app, c); err != nil || int64(c.n) != succeeded.Load() {
 		t.Fatalf("stored %d (%v), callers told %d succeeded", c.n, err, succeeded.Load())
 	}
 }

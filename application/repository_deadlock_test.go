@@ -62,9 +62,7 @@ func TestCommandsLoadingEachOthersAggregatesDoNotDeadlock(t *testing.T) {
 	app := newAppOn(events, nil, crossModule{})
 	ctx := context.Background()
 	for _, id := range []string{"a", "b"} {
-		if _, err := events.Append(ctx, "cross.t-"+id, domain.NoStream, []domain.Envelope{{ID: "seed-" + id, Type: "cross.Touched", SchemaVersion: 1, Data: []byte(`{"seen":0}`)}}); err != nil {
-			t.Fatal(err)
-		}
+		appendFirst(t, events, "cross.t-"+id, "seed-"+id, "cross.Touched", `{"seen":0}`)
 	}
 	done := make(chan struct{})
 	go func() {

@@ -33,9 +33,7 @@ func TestQueuedCommandsRunInArrivalOrder(t *testing.T) {
 	t.Parallel()
 	store := &heldAfterCommitStore{Store: memory.New(), entered: make(chan struct{}), gate: make(chan struct{})}
 	ctx := context.Background()
-	if _, err := store.Store.Append(ctx, "picky.c-a", domain.NoStream, []domain.Envelope{{ID: "seed", Type: "picky.Added", SchemaVersion: 1, Data: []byte(`{"by":0}`)}}); err != nil {
-		t.Fatal(err)
-	}
+	seedPicky(t, store.Store)
 	app := newAppOn(store, nil, pickyModule{})
 	var wg sync.WaitGroup
 	send := func(ctx context.Context) {

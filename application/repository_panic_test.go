@@ -43,12 +43,8 @@ func within(t *testing.T, wg *sync.WaitGroup, d time.Duration) {
 // in the state the next command decides on.
 func TestAPanickingCommandDoesNotBlockItsStream(t *testing.T) {
 	t.Parallel()
-	store := &racedStore{Store: memory.New(), entered: make(chan struct{}), gate: make(chan struct{})}
-	store.raced.Do(func() {}) // no foreign writer here
-	ctx := context.Background()
-	if _, err := store.Store.Append(ctx, "picky.c-a", domain.NoStream, []domain.Envelope{{ID: "seed", Type: "picky.Added", SchemaVersion: 1, Data: []byte(`{"by":0}`)}}); err != nil {
-		t.Fatal(err)
-	}
+	store := newRacedStore(false)
+	seedPicky(t, store.Store)
 	app := newAppOn(store, nil, pickyModule{})
 	var wg sync.WaitGroup
 	run := func(by int, want bool) {
@@ -71,8 +67,7 @@ func TestAPanickingCommandDoesNotBlockItsStream(t *testing.T) {
 	run(16, true)
 	within(t, &wg, 5*time.Second)
 	c := &tallied{Base: domain.NewBase("picky.c-a")}
-	cold := application.NewRepository(store, app.Events(), application.RepositoryOptions{NewID: func() string { return "" }, CachedStreams: -1})
-	if err := cold.Load(ctx, c); err != nil || c.n != 31 || c.Version() != 6 {
+	if err := loadCold(store, app, c); err != nil || c.n != 31 || c.Version() != 6 {
 		t.Fatalf("counter at %d, version %d (%v); want 31 at 6: seed, 1, 2, 4, 8, 16", c.n, c.Version(), err)
 	}
 }
@@ -83,9 +78,7 @@ func TestAPanickingCommandDoesNotBlockItsStream(t *testing.T) {
 func TestAStreamThatPanicsOnReplayDoesNotHang(t *testing.T) {
 	t.Parallel()
 	app, events := newApp(t, nil, pickyModule{})
-	if _, err := events.Append(context.Background(), "picky.c-a", domain.NoStream, []domain.Envelope{{ID: "poison", Type: "picky.Added", SchemaVersion: 1, Data: []byte(`{"by":77}`)}}); err != nil {
-		t.Fatal(err)
-	}
+	appendFirst(t, events, "picky.c-a", "poison", "picky.Added", `{"by":77}`)
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
