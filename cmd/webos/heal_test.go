@@ -86,64 +86,71 @@ func afterTheFact(p *proc) {
 	p.wantStock(map[string]float64{"A": 6, "B": 7, "D": 2})
 }
 
-func TestRestoringAnOlderEventStoreRebuildsDerivedStores(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	events := filepath.Join(dir, "events.db")
+// seeded starts a server on a fresh data dir,
+// registers A and B, receives 5 of A and 7 of B and stops it cleanly, so
+// everything is in events.db itself; it returns the dir and events.db's path.
+func seeded(t *testing.T) (dir, events string) {
+	t.Helper()
+	dir = t.TempDir()
+	events = filepath.Join(dir, "events.db")
 	p := serve(t, dir)
 	p.register("A")
 	p.register("B")
 	p.receive("A", 5)
 	p.receive("B", 7)
-	p.stop() // a clean stop leaves everything in events.db itself
+	p.stop()
+	return dir, events
+}
+
+// restoreBackup puts backup.db back as events.db (dropping its WAL), starts
+// a server on it and checks it with afterTheFact.
+func restoreBackup(t *testing.T, dir, events string) {
+	t.Helper()
+	copyFile(t, filepath.Join(dir, "backup.db"), events)
+	afterLosing(t, dir, events)
+}
+
+// afterLosing removes events.db's WAL, as a restore or a lost disk does,
+// starts a server on the data dir and checks it with afterTheFact.
+func afterLosing(t *testing.T, dir, events string) {
+	t.Helper()
+	removeAll(t, events+"-wal", events+"-shm")
+	p := serve(t, dir)
+	afterTheFact(p)
+	p.stop()
+}
+
+func TestRestoringAnOlderEventStoreRebuildsDerivedStores(t *testing.T) {
+	t.Parallel()
+	dir, events := seeded(t)
 	copyFile(t, events, filepath.Join(dir, "backup.db"))
 
-	p = serve(t, dir)
+	p := serve(t, dir)
 	p.register("C")
 	p.receive("A", 100)
 	p.receive("C", 3)
 	p.wantStock(map[string]float64{"A": 105, "B": 7, "C": 3})
 	p.stop()
 
-	copyFile(t, filepath.Join(dir, "backup.db"), events)
-	removeAll(t, events+"-wal", events+"-shm")
-	p = serve(t, dir)
-	afterTheFact(p)
-	p.stop()
+	restoreBackup(t, dir, events)
 }
 
 func TestLosingTheWALRebuildsDerivedStores(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	events := filepath.Join(dir, "events.db")
-	p := serve(t, dir)
-	p.register("A")
-	p.register("B")
-	p.receive("A", 5)
-	p.receive("B", 7)
-	p.stop()
+	dir, events := seeded(t)
 
-	p = serve(t, dir)
+	p := serve(t, dir)
 	p.register("C")
 	p.receive("A", 100)
 	p.wantStock(map[string]float64{"A": 105, "B": 7, "C": 0})
 	p.kill()
 	// The commits since the last start live only in the WAL: lose it.
-	removeAll(t, events+"-wal", events+"-shm")
-	p = serve(t, dir)
-	afterTheFact(p)
-	p.stop()
+	afterLosing(t, dir, events)
 }
 
 func TestDamagedDerivedStoresAreMovedAsideAndRebuilt(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	p := serve(t, dir)
-	p.register("A")
-	p.register("B")
-	p.receive("A", 5)
-	p.receive("B", 7)
-	p.stop()
+	dir, _ := seeded(t)
 	garbage := []byte(strings.Repeat("not a database; ", 512))
 	for _, name := range []string{"readmodels.db", "snapshots.db"} {
 		path := filepath.Join(dir, name)
@@ -152,7 +159,7 @@ func TestDamagedDerivedStoresAreMovedAsideAndRebuilt(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p = serve(t, dir)
+	p := serve(t, dir)
 	p.wantLog("a derived database was damaged; moved it aside")
 	p.wantStock(map[string]float64{"A": 5, "B": 7})
 	p.receive("A", 1)
@@ -200,25 +207,14 @@ func TestDamagedEventStoreIsRefused(t *testing.T) {
 // conflicts for ever.
 func TestRestoringAnOlderEventStoreDropsNewerSnapshots(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	events := filepath.Join(dir, "events.db")
-	p := serve(t, dir)
-	p.register("A")
-	p.register("B")
-	p.receive("A", 5)
-	p.receive("B", 7)
-	p.stop()
+	dir, events := seeded(t)
 	copyFile(t, events, filepath.Join(dir, "backup.db"))
 
-	p = serve(t, dir)
+	p := serve(t, dir)
 	for range 500 { // crosses the snapshot interval
 		p.receive("A", 1)
 	}
 	p.stop()
 
-	copyFile(t, filepath.Join(dir, "backup.db"), events)
-	removeAll(t, events+"-wal", events+"-shm")
-	p = serve(t, dir)
-	afterTheFact(p)
-	p.stop()
+	restoreBackup(t, dir, events)
 }
