@@ -33,6 +33,25 @@ func python3(t *testing.T) string {
 	return path
 }
 
+// verifyAndExport checks the stopped server's data dir three ways:
+// `audit verify` must succeed saying wantVerify, `audit export` must
+// succeed, and verify.py must accept the export saying wantPy. It returns
+// the export's path.
+func verifyAndExport(t *testing.T, py, dir, wantVerify, wantPy string) string {
+	t.Helper()
+	if code, out := runCmd(t, binary(t), "audit", "verify", "--data-dir", dir); code != 0 || !strings.Contains(out, wantVerify) {
+		t.Fatalf("audit verify: %d %s", code, out)
+	}
+	export := filepath.Join(t.TempDir(), "export.json")
+	if code, out := runCmd(t, binary(t), "audit", "export", "--data-dir", dir, "--out", export); code != 0 {
+		t.Fatalf("audit export: %d %s", code, out)
+	}
+	if code, out := runCmd(t, py, verifyPy, export); code != 0 || !strings.Contains(out, wantPy) {
+		t.Fatalf("verify.py on the export: %d %s", code, out)
+	}
+	return export
+}
+
 // runCmd runs the binary or python3 and returns its exit code and output.
 func runCmd(t *testing.T, name string, args ...string) (int, string) {
 	t.Helper()
@@ -98,17 +117,7 @@ func TestAuditOfARealRun(t *testing.T) {
 	}
 	p.stop()
 
-	code, out := runCmd(t, binary(t), "audit", "verify", "--data-dir", dir)
-	if code != 0 || !strings.Contains(out, "verified 5 events in 2 streams up to position 5; hash schemes: v2 5") {
-		t.Fatalf("audit verify: %d %s", code, out)
-	}
-	export := filepath.Join(t.TempDir(), "export.json")
-	if code, out := runCmd(t, binary(t), "audit", "export", "--data-dir", dir, "--out", export); code != 0 {
-		t.Fatalf("audit export: %d %s", code, out)
-	}
-	if code, out := runCmd(t, py, verifyPy, export); code != 0 || !strings.Contains(out, "verified 5 events in 2 streams") {
-		t.Fatalf("verify.py on the export: %d %s", code, out)
-	}
+	export := verifyAndExport(t, py, dir, "verified 5 events in 2 streams up to position 5; hash schemes: v2 5", "verified 5 events in 2 streams")
 	if code, out := runCmd(t, py, verifyPy, "--vectors", "../../domain/testdata/hash-vectors.json"); code != 0 {
 		t.Fatalf("verify.py on the golden vectors: %d %s", code, out)
 	}
@@ -122,7 +131,7 @@ func TestAuditOfARealRun(t *testing.T) {
 	if err := os.WriteFile(forged, bytes.Replace(raw, []byte(`"quantity":3`), []byte(`"quantity":4`), 1), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, out = runCmd(t, py, verifyPy, forged)
+	code, out := runCmd(t, py, verifyPy, forged)
 	if code != 1 || !strings.Contains(out, "stream warehouse.item-AUD-1 version 2 position 2: hash mismatch") {
 		t.Fatalf("verify.py on a forged export: %d %s", code, out)
 	}
