@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
+	"github.com/webos-engine/webos/adapters/eventstore/sqlite/sqlitetest"
 	"github.com/webos-engine/webos/domain"
 )
 
@@ -30,7 +30,7 @@ func TestReadOnlyLeavesTheFileAlone(t *testing.T) {
 		{"killed, WAL left without shm", func(t *testing.T, path string) { killedStore(t, path, false) }, true},
 		{"schema version 1", func(t *testing.T, path string) {
 			closedStore(t, path)
-			rawExec(t, path, "DROP TABLE meta", "PRAGMA user_version = 1")
+			sqlitetest.Exec(t, path, "DROP TABLE meta", "PRAGMA user_version = 1")
 		}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -38,7 +38,7 @@ func TestReadOnlyLeavesTheFileAlone(t *testing.T) {
 			ctx := context.Background()
 			path := filepath.Join(t.TempDir(), "events.db")
 			c.prepare(t, path)
-			before := evidence(t, path)
+			before := sqlitetest.Evidence(t, path)
 			s, err := sqlite.OpenReadOnly(path)
 			if err != nil {
 				t.Fatal(err)
@@ -54,8 +54,8 @@ func TestReadOnlyLeavesTheFileAlone(t *testing.T) {
 				t.Fatalf("StoreID: %q, %v", id, err)
 			}
 			mustClose(t, s)
-			if after := evidence(t, path); !reflect.DeepEqual(after, before) {
-				t.Fatalf("the read-only store changed the files:\nbefore %v\nafter  %v", names(before), names(after))
+			if after := sqlitetest.Evidence(t, path); !reflect.DeepEqual(after, before) {
+				t.Fatalf("the read-only store changed the files:\nbefore %v\nafter  %v", sqlitetest.Sizes(before), sqlitetest.Sizes(after))
 			}
 		})
 	}
@@ -114,53 +114,6 @@ func write(t *testing.T, s *sqlite.Store) {
 	}
 }
 
-// evidence maps the database file and its WAL, where present, to their
-// bytes. The -shm file is left out: it is an index SQLite rebuilds from
-// the WAL, not a record. An empty WAL holds no record either: SQLite
-// creates one beside a WAL database that has none when it opens it, even
-// read-only, since its locking needs the file.
-func evidence(t *testing.T, path string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	for _, name := range []string{path, path + "-wal"} {
-		b, err := os.ReadFile(name)
-		if errors.Is(err, os.ErrNotExist) || (err == nil && len(b) == 0 && name != path) {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[filepath.Base(name)] = b
-	}
-	return files
-}
-
-func names(files map[string][]byte) map[string]int {
-	sizes := map[string]int{}
-	for name, b := range files {
-		sizes[name] = len(b)
-	}
-	return sizes
-}
-
-// rawExec runs statements on the file directly, as an older program or an
-// attacker would.
-func rawExec(t *testing.T, path string, stmts ...string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range stmts {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // OpenReadOnly creates nothing and refuses what it cannot read faithfully.
 func TestReadOnlyRefusals(t *testing.T) {
 	t.Parallel()
@@ -179,7 +132,7 @@ func TestReadOnlyRefusals(t *testing.T) {
 	}
 	newer := filepath.Join(dir, "newer.db")
 	closedStore(t, newer)
-	rawExec(t, newer, "PRAGMA user_version = 99")
+	sqlitetest.Exec(t, newer, "PRAGMA user_version = 99")
 	for _, path := range []string{empty, newer, filepath.Join(dir, "what?.db")} {
 		if s, err := sqlite.OpenReadOnly(path); err == nil {
 			mustClose(t, s)

@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
+	"github.com/webos-engine/webos/adapters/eventstore/sqlite/sqlitetest"
 	"github.com/webos-engine/webos/domain"
 )
 
@@ -68,16 +68,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustClose(t, s)
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec("PRAGMA user_version = 99"); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
+	sqlitetest.Exec(t, path, "PRAGMA user_version = 99")
 	if s, err := sqlite.Open(path); err == nil {
 		mustClose(t, s)
 		t.Fatal("opened a database with a newer schema")
