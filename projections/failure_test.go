@@ -9,6 +9,7 @@ import (
 	"time"
 
 	rmmemory "github.com/webos-engine/webos/adapters/readmodel/memory"
+	"github.com/webos-engine/webos/adapters/testkit"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 	"github.com/webos-engine/webos/projections"
@@ -43,7 +44,7 @@ func TestUndecodableEventFailsOnlyItsProjection(t *testing.T) {
 	}
 	other := application.NewProjection("test.other", application.CollectionSpec{Name: "other"})
 	application.On(other, func(context.Context, application.ReadModelTx, domain.Envelope, otherHappened) error { return nil })
-	logs := &logBuffer{}
+	logs := &testkit.LogBuffer{}
 	rt := projections.New(f.events, f.models, reg, []*application.Projection{tallyProjection(nil), other},
 		slog.New(slog.NewJSONHandler(logs, nil)),
 		projections.Options{FlushInterval: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxAttempts: 3})
@@ -67,10 +68,10 @@ func TestUndecodableEventFailsOnlyItsProjection(t *testing.T) {
 		t.Fatalf("count %d, want the 5 ticks before the bad event applied", got)
 	}
 	waitState(t, rt, "test.other", projections.Live)
-	if recs := logs.records("projection failed"); len(recs) != 2 {
+	if recs := logs.Records("projection failed"); len(recs) != 2 {
 		t.Fatalf("%d retries logged, want MaxAttempts-1 = 2: %v", len(recs), recs)
 	}
-	stopped := logs.records("projection stopped at an event it cannot apply; fix the code, or skip the event with " +
+	stopped := logs.Records("projection stopped at an event it cannot apply; fix the code, or skip the event with " +
 		"`webos projections skip NAME --position P` and restart")
 	if len(stopped) != 1 || stopped[0]["position"] != float64(bad[0].Position) {
 		t.Fatalf("stop logged as %v", stopped)
@@ -108,7 +109,7 @@ func TestBackoffResetsAfterProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.waitLive(t)
-	recs := f.logs.records("projection failed")
+	recs := f.logs.Records("projection failed")
 	if len(recs) < 4 {
 		t.Fatalf("%d failures logged, want at least 4", len(recs))
 	}

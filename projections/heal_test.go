@@ -73,7 +73,7 @@ func TestDivergedCheckpointsAreRebuilt(t *testing.T) {
 			if err := f.rt.CatchUp(ctx); err != nil {
 				t.Fatal(err)
 			}
-			warnings := f.logs.records("projection does not match the event store; rebuilding it")
+			warnings := f.logs.Records("projection does not match the event store; rebuilding it")
 			if tc.reason == "" {
 				if got := f.count(t); got != 999+26 || len(warnings) != 0 {
 					t.Fatalf("count %d, warnings %v; want the projection resumed (1025, none)", got, warnings)
@@ -113,7 +113,7 @@ func TestStartResetsADivergedProjectionBeforeReturning(t *testing.T) {
 	if strings.Contains(string(raw), "999") {
 		t.Fatalf("right after Start the read model still holds %s: the diverged projection was not reset", raw)
 	}
-	if w := f.logs.records("projection does not match the event store; rebuilding it"); len(w) != 1 {
+	if w := f.logs.Records("projection does not match the event store; rebuilding it"); len(w) != 1 {
 		t.Fatalf("warnings %v, want exactly one", w)
 	}
 }

@@ -1,19 +1,18 @@
 package projections_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/webos-engine/webos/adapters/eventstore/memory"
 	rmmemory "github.com/webos-engine/webos/adapters/readmodel/memory"
+	"github.com/webos-engine/webos/adapters/testkit"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 	"github.com/webos-engine/webos/projections"
@@ -53,34 +52,7 @@ type fixture struct {
 	events *memory.Store
 	models *rmmemory.Store
 	rt     *projections.Runtime
-	logs   *logBuffer
-}
-
-// logBuffer collects a runtime's JSON log lines, safely for concurrent
-// writers.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// records returns the decoded log records with the given message.
-func (b *logBuffer) records(msg string) []map[string]any {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	for _, line := range bytes.Split(b.buf.Bytes(), []byte("\n")) {
-		var rec map[string]any
-		if json.Unmarshal(line, &rec) == nil && rec["msg"] == msg {
-			out = append(out, rec)
-		}
-	}
-	return out
+	logs   *testkit.LogBuffer
 }
 
 func newFixture(t *testing.T, p *application.Projection, opts projections.Options) *fixture {
@@ -97,7 +69,7 @@ func newWrappedFixture(t *testing.T, p *application.Projection, opts projections
 	if err := domain.RegisterEvent[ticked](reg, 1); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{events: memory.New(), models: rmmemory.New(), logs: &logBuffer{}}
+	f := &fixture{events: memory.New(), models: rmmemory.New(), logs: &testkit.LogBuffer{}}
 	f.rt = projections.New(f.events, wrap(f.models), reg, []*application.Projection{p}, slog.New(slog.NewJSONHandler(f.logs, nil)), opts)
 	return f
 }

@@ -67,7 +67,7 @@ func TestSkipResumesAFailedProjection(t *testing.T) {
 	if st.Lag != 0 || st.Checkpoint != rec.Position || f.count(t) != 10 {
 		t.Fatalf("after the skip: %+v, count %d; want every other tick applied, up to the skip record", st, f.count(t))
 	}
-	if n := len(f.logs.records("projection skips an event, as an operator recorded")); n != 1 {
+	if n := len(f.logs.Records("projection skips an event, as an operator recorded")); n != 1 {
 		t.Fatalf("%d skips logged, want 1", n)
 	}
 	if _, err := rt.Skip(ctx, "test.tally", pos, "operator", "", "skip-2"); domain.KindOf(err) != domain.KindRejected {

@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 	"github.com/webos-engine/webos/adapters/jsonschema"
 	"github.com/webos-engine/webos/adapters/logging"
 	rmmemory "github.com/webos-engine/webos/adapters/readmodel/memory"
+	"github.com/webos-engine/webos/adapters/testkit"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/projections"
 )
@@ -41,24 +41,6 @@ func (s *recordingStore) Find(ctx context.Context, collection string, q applicat
 	return s.Store.Find(ctx, collection, q)
 }
 
-// syncBuffer is a log sink safe for the handler's and the test's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // harness is the API over a whole in-memory engine with the stock module.
 type harness struct {
 	t       *testing.T
@@ -66,13 +48,13 @@ type harness struct {
 	events  *memory.Store
 	reads   *recordingStore
 	runtime *projections.Runtime
-	logs    *syncBuffer
+	logs    *testkit.LogBuffer
 	ready   atomic.Bool
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{t: t, events: memory.New(), reads: &recordingStore{Store: rmmemory.New()}, logs: &syncBuffer{}}
+	h := &harness{t: t, events: memory.New(), reads: &recordingStore{Store: rmmemory.New()}, logs: &testkit.LogBuffer{}}
 	h.ready.Store(true)
 	log := logging.New(h.logs, slog.LevelDebug)
 	var ids atomic.Int64

@@ -13,13 +13,14 @@ import (
 	"github.com/webos-engine/webos/adapters/httpapi"
 	"github.com/webos-engine/webos/adapters/logging"
 	rmmemory "github.com/webos-engine/webos/adapters/readmodel/memory"
+	"github.com/webos-engine/webos/adapters/testkit"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/projections"
 )
 
 // statusServer is the API with the given projection statuses and
 // readiness, logging into logs.
-func statusServer(t *testing.T, logs *syncBuffer, status []projections.Status, ready error) http.Handler {
+func statusServer(t *testing.T, logs *testkit.LogBuffer, status []projections.Status, ready error) http.Handler {
 	t.Helper()
 	log := logging.New(logs, slog.LevelDebug)
 	events := memory.New()
@@ -38,7 +39,7 @@ func get(h http.Handler, target string) *httptest.ResponseRecorder {
 }
 
 func TestModulesShowCodesNotDriverText(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testkit.LogBuffer{}
 	h := statusServer(t, logs, []projections.Status{{
 		Name: "p", State: projections.Failed, Position: 7, Code: projections.CodeStore,
 		Message: "the event store or the read-model store failed", Error: "disk I/O error (778)",
@@ -60,7 +61,7 @@ func TestModulesShowCodesNotDriverText(t *testing.T) {
 }
 
 func TestReadyzAnswersAReasonCode(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testkit.LogBuffer{}
 	cause := errors.New("disk I/O error (778) at /data/events.db")
 	h := statusServer(t, logs, nil, &httpapi.NotReady{Reason: "event_store_unavailable", Err: cause})
 	rec := get(h, "/readyz")

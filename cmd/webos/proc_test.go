@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/webos-engine/webos/adapters/testkit"
 )
 
 var (
@@ -50,27 +51,7 @@ type proc struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	url  string
-	logs *logBuffer
-}
-
-// logBuffer collects a running process's output. exec copies into it from
-// its own goroutine while a test reads it, hence the lock.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// String returns everything written so far.
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
+	logs *testkit.LogBuffer
 }
 
 func freeAddr(t testing.TB) string {
@@ -87,7 +68,7 @@ func freeAddr(t testing.TB) string {
 func serve(t *testing.T, dataDir string, extra ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
-	p := &proc{t: t, url: "http://" + addr, logs: &logBuffer{}}
+	p := &proc{t: t, url: "http://" + addr, logs: &testkit.LogBuffer{}}
 	p.cmd = exec.Command(binary(t), append([]string{"serve", "--data-dir", dataDir, "--addr", addr}, extra...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
