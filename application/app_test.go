@@ -75,6 +75,9 @@ func newApp(t testing.TB, az application.Authorizer, mods ...application.Module)
 	return newAppOn(events, az, mods...), events
 }
 
+// quietLogger drops every record, for tests that do not read the logs.
+var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
+
 // lastID numbers event ids across every app of the test binary.
 var lastID atomic.Int64
 
@@ -84,7 +87,7 @@ func newAppOn(events application.EventStore, az application.Authorizer, mods ...
 	app := application.New(application.Deps{
 		Events: events, ReadModels: rmmemory.New(), Validator: jsonschema.NewValidator(), Authorizer: az,
 		NewID:  func() string { return fmt.Sprintf("id-%d", lastID.Add(1)) },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger: quietLogger,
 	})
 	app.Load(mods...)
 	return app

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
@@ -87,7 +85,7 @@ func TestAFailingCommitRollsBackEveryStage(t *testing.T) {
 			v := jsonschema.NewValidator()
 			app := application.New(application.Deps{
 				Events: memory.New(), ReadModels: rmmemory.New(), Validator: panicky{v},
-				NewID: func() string { return "id" }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+				NewID: func() string { return "id" }, Logger: quietLogger,
 			})
 			app.Load(halfway{failAt: stage})
 			if st := app.Modules()[0]; st.Status != application.StatusFailed {

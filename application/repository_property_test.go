@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -117,7 +115,7 @@ func checkWarmEqualsCold(t *testing.T, rng *rand.Rand, newTally func(id string) 
 	app := application.New(application.Deps{
 		Events: events, ReadModels: rmmemory.New(), Validator: jsonschema.NewValidator(),
 		NewID:         func() string { n++; return fmt.Sprint("e", n) },
-		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:        quietLogger,
 		Snapshots:     snapmemory.New(),
 		SnapshotEvery: 1 + rng.IntN(6), CachedStreams: 1 + rng.IntN(3),
 	})

@@ -3,8 +3,6 @@ package application_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/webos-engine/webos/adapters/eventstore/memory"
@@ -20,7 +18,7 @@ func snapshotRepo(t *testing.T, events *readsFrom, snaps application.SnapshotSto
 	ids := 0
 	r := application.NewRepository(events, registry(t), application.RepositoryOptions{
 		NewID: func() string { ids++; return fmt.Sprint("e", ids) }, Snapshots: snaps, SnapshotEvery: 2,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger: quietLogger,
 	})
 	for range n {
 		envs := []domain.Envelope{{ID: fmt.Sprint("seed-", events.count()), Type: "counter.Incremented", SchemaVersion: 1, Data: []byte(`{"by":1}`)}}

@@ -2,8 +2,6 @@ package application_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/webos-engine/webos/adapters/eventstore/memory"
@@ -35,7 +33,7 @@ func TestASnapshotThatPanicsDoesNotFailAStoredCommand(t *testing.T) {
 			events := memory.New()
 			opts.NewID = func() string { return "e1" }
 			opts.Snapshots = snapmemory.New()
-			opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+			opts.Logger = quietLogger
 			repo := application.NewRepository(events, registry(t), opts)
 			create := application.AggregateHandler(repo, application.MustBeNew,
 				func(increment) *brittleCounter { return &brittleCounter{counter{Base: domain.NewBase("c")}} },
@@ -70,7 +68,7 @@ func TestAPanickingCommandLeavesNoSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := application.RepositoryOptions{NewID: func() string { return "e" }, Snapshots: snaps, CachedStreams: -1,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Logger: quietLogger}
 	add := application.AggregateHandler(application.NewRepository(events, registry(t), opts), application.MustExist,
 		func(increment) *snapCounter {
 			return &snapCounter{counter: counter{Base: domain.NewBase("c")}, schema: 1}

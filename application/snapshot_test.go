@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/webos-engine/webos/adapters/eventstore/memory"
@@ -43,7 +41,7 @@ func TestSnapshots(t *testing.T) {
 	repo := func() *application.Repository { // a fresh one each time: an empty cache
 		return application.NewRepository(events, registry(t), application.RepositoryOptions{
 			NewID: func() string { n++; return fmt.Sprint("e", n) }, Snapshots: snaps, SnapshotEvery: 10,
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Logger: quietLogger,
 		})
 	}
 	r := repo()
