@@ -96,11 +96,7 @@ func newAppOn(events application.EventStore, az application.Authorizer, mods ...
 // seed creates counter id by appending its first event directly.
 func seed(t testing.TB, events *memory.Store, id string) {
 	t.Helper()
-	_, err := events.Append(context.Background(), "counter.c-"+id, domain.NoStream,
-		[]domain.Envelope{{ID: "seed-" + id, Type: "counter.Incremented", SchemaVersion: 1, Data: []byte(`{"by":1}`)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	appendFirst(t, events, "counter.c-"+id, "seed-"+id, "counter.Incremented", `{"by":1}`)
 }
 
 func TestFailingModulesAreIsolated(t *testing.T) {

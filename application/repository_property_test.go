@@ -124,9 +124,7 @@ func checkWarmEqualsCold(t *testing.T, rng *rand.Rand, newTally func(id string) 
 	cold := application.NewRepository(events, app.Events(), application.RepositoryOptions{NewID: func() string { return "" }, CachedStreams: -1})
 	ids := []string{"a", "b", "c", "d"}
 	for _, id := range ids {
-		if _, err := events.Append(ctx, "tally.t-"+id, domain.NoStream, []domain.Envelope{{ID: "seed-" + id, Type: "tally.Listed", SchemaVersion: 1, Data: []byte(`{"items":[]}`)}}); err != nil {
-			t.Fatal(err)
-		}
+		appendFirst(t, events, "tally.t-"+id, "seed-"+id, "tally.Listed", `{"items":[]}`)
 	}
 	for step := range 60 {
 		id := ids[rng.IntN(len(ids))]

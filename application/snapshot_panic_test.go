@@ -64,9 +64,7 @@ func TestAPanickingCommandLeavesNoSnapshot(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	events, snaps := memory.New(), snapmemory.New()
-	if _, err := events.Append(ctx, "c", domain.NoStream, []domain.Envelope{{ID: "seed", Type: "counter.Incremented", SchemaVersion: 1, Data: []byte(`{"by":1}`)}}); err != nil {
-		t.Fatal(err)
-	}
+	appendFirst(t, events, "c", "seed", "counter.Incremented", `{"by":1}`)
 	opts := application.RepositoryOptions{NewID: func() string { return "e" }, Snapshots: snaps, CachedStreams: -1,
 		Logger: quietLogger}
 	add := application.AggregateHandler(application.NewRepository(events, registry(t), opts), application.MustExist,
