@@ -10,8 +10,9 @@ import (
 )
 
 // Fixtures shared by the repository's queueing tests (batch, order,
-// cancel, panic, deadlock): a stream created behind the app's back, a
-// store that holds the first append, and a cold look at what was stored.
+// cancel, panic, deadlock): a stream created behind the app's back (which
+// the other tests' seeds use too), a store that holds the first append,
+// and a cold look at what was stored.
 
 // appendFirst creates stream with one event of type typ and JSON data,
 // appended to events directly (not through a command), so the tests'
