@@ -44,14 +44,6 @@ func (p *proc) wantStock(want map[string]float64) {
 	}
 }
 
-// wantLog fails the test unless the server logged text.
-func (p *proc) wantLog(text string) {
-	p.t.Helper()
-	if !strings.Contains(p.logs.String(), text) {
-		p.t.Fatalf("the log does not say %q:\n%s", text, p.logs)
-	}
-}
-
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	b, err := os.ReadFile(from)

@@ -94,6 +94,20 @@ func serve(t *testing.T, dataDir string, extra ...string) *proc {
 	return nil
 }
 
+// wantLog fails the test unless the server logged text. It waits a
+// little: the server's output reaches the buffer through a pipe that exec
+// copies on its own goroutine, so a line written before an HTTP answer
+// may arrive after it.
+func (p *proc) wantLog(text string) {
+	p.t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(p.logs.String(), text); {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("the log does not say %q:\n%s", text, p.logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // kill ends the process with SIGKILL: no shutdown code runs.
 func (p *proc) kill() {
 	_ = p.cmd.Process.Signal(syscall.SIGKILL)
