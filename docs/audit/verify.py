@@ -35,6 +35,17 @@ class Obj(list):
         super().__init__()
         self.spans = {}
 
+    def unique(self):
+        """Refuse a member name given twice: the hash would cover one value
+        while most JSON readers show the other. (Only v1 data may repeat
+        names; it is hashed from its raw text and never checked here.)"""
+        names = set()
+        for k, _ in self:
+            if k in names:
+                raise Broken('duplicate member %r' % k)
+            names.add(k)
+        return self
+
     def get(self, key, default=None):
         for k, v in self:
             if k == key:
@@ -275,7 +286,7 @@ def trace_context(env):
         return Obj()
     if not isinstance(tc, Obj) or not all(isinstance(x, str) and not isinstance(x, Num) for _, x in tc):
         raise Broken('traceContext is not an object of strings')
-    return tc
+    return tc.unique()
 
 
 def canonical_v2(env, text):
@@ -389,7 +400,7 @@ def where(env):
 
 def verify_export(path, text, seen):
     doc = parse(text)
-    events = doc.get('events') if isinstance(doc, Obj) else None
+    events = doc.unique().get('events') if isinstance(doc, Obj) else None
     if not isinstance(events, list):
         raise Broken('%s: no "events" array' % path)
     heads = {}  # stream id -> (version, hash, scheme) of its last event
@@ -398,6 +409,7 @@ def verify_export(path, text, seen):
         if not isinstance(env, Obj):
             raise Broken('%s: an event is not an object' % path)
         try:
+            env.unique()
             pos = int(int_field(env, 'position'))
             if pos <= last_pos:
                 raise Broken('position %d does not follow %d: the feed is out of order' % (pos, last_pos))
