@@ -80,7 +80,7 @@ func (p *jcsParser) digits() bool {
 
 // appendES6Number writes f as ECMAScript's Number.prototype.toString does,
 // which RFC 8785 adopts: the shortest digits that read back as f, in plain
-// notation for 1e-7 < |f| < 1e21 and as d.ddde±x otherwise; -0 is "0".
+// notation for 1e-6 <= |f| < 1e21 and as d.ddde±x otherwise; -0 is "0".
 func appendES6Number(dst []byte, f float64) []byte {
 	if f == 0 {
 		return append(dst, '0')
