@@ -152,3 +152,26 @@ func TestStatusFollowsTheLag(t *testing.T) {
 	close(closed.open)
 	f.waitLive(t)
 }
+
+// A projection that recovers from a failure stops reporting it: a live
+// projection must not show the code of a retry that has since succeeded.
+func TestRecoveryClearsTheFailure(t *testing.T) {
+	t.Parallel()
+	f := newWrappedFixture(t, tallyProjection(nil),
+		projections.Options{FlushInterval: time.Millisecond, MaxBackoff: time.Millisecond},
+		func(s *rmmemory.Store) application.ReadModelStore { return &flaky{Store: s} })
+	f.appendTicks(t, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := f.rt.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.waitLive(t)
+	if len(f.logs.Records("projection failed")) == 0 {
+		t.Fatal("the first Apply did not fail")
+	}
+	st := waitState(t, f.rt, "test.tally", projections.Live)
+	if st.Code != "" || st.Message != "" || st.Position != 0 || st.Error != "" {
+		t.Fatalf("live status still reports the failure: %+v", st)
+	}
+}

@@ -132,7 +132,12 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 		return err
 	}
 	cp := b.last.Position
-	r.set(func(s *Status) { s.Checkpoint, s.State = cp, CatchingUp })
+	// A new attempt: the failure of the last one, if any, is no longer
+	// the projection's state (run sets it again if this one fails).
+	r.set(func(s *Status) {
+		s.Checkpoint, s.State = cp, CatchingUp
+		s.Position, s.Code, s.Message, s.Error = 0, "", "", ""
+	})
 	if until > 0 && cp >= until {
 		return nil
 	}
