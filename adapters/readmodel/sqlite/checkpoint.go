@@ -42,16 +42,23 @@ func (s *Store) Checkpoint(ctx context.Context, projection string) (application.
 // addCheckpointSource adds the columns that say which event store and
 // which event a checkpoint came from to a file made before they existed.
 // Its rows get empty ones, which application.Diverged reports, so those
-// projections are rebuilt once.
+// projections are rebuilt once. Each column is checked on its own: every
+// ALTER commits by itself, and a process killed between the two must not
+// leave a file that no start can open.
 func addCheckpointSource(ctx context.Context, db *sql.DB) error {
-	var n int
-	err := db.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info('checkpoints') WHERE name = 'store_id'").Scan(&n)
-	if err != nil || n > 0 {
-		return err
+	for _, col := range []string{"store_id", "hash"} {
+		var n int
+		err := db.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info('checkpoints') WHERE name = ?", col).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			if _, err := db.ExecContext(ctx, "ALTER TABLE checkpoints ADD COLUMN "+col+" TEXT NOT NULL DEFAULT ''"); err != nil {
+				return err
+			}
+		}
 	}
-	_, err = db.ExecContext(ctx, "ALTER TABLE checkpoints ADD COLUMN store_id TEXT NOT NULL DEFAULT '';"+
-		"ALTER TABLE checkpoints ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
-	return err
+	return nil
 }
 
 // Reset deletes the documents of the named collections and the checkpoint
