@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/webos-engine/webos/application"
 )
@@ -39,6 +40,11 @@ func (b *batch) flush(ctx context.Context) error {
 				return &eventError{position: it.env.Position, typ: it.env.Type, code: CodeUndecodable, err: it.err}
 			}
 			if err := b.r.p.Apply(ctx, tx, it.env, it.ev); err != nil {
+				if tx.failed != nil {
+					// The store failed under the handler: the event is not
+					// at fault, and a retry can succeed.
+					return fmt.Errorf("position %d (%s): read-model store: %w", it.env.Position, it.env.Type, err)
+				}
 				return &eventError{position: it.env.Position, typ: it.env.Type, code: CodeHandler, err: err}
 			}
 		}

@@ -18,6 +18,10 @@ type overlay struct {
 	tx      application.ReadModelTx
 	pending map[docKey]*pendingDoc
 	order   []docKey // first-write order, so flushes are deterministic
+	// failed is the first failure of the store under the overlay (not a
+	// domain error such as not found): a handler that returns after one
+	// failed because of the store, not because of its event.
+	failed error
 }
 
 type docKey struct{ collection, id string }
@@ -38,7 +42,8 @@ func (o *overlay) Get(ctx context.Context, collection, id string) (json.RawMessa
 		}
 		return p.doc, nil
 	}
-	return o.tx.Get(ctx, collection, id)
+	doc, err := o.tx.Get(ctx, collection, id)
+	return doc, o.note(err)
 }
 
 func (o *overlay) Upsert(_ context.Context, collection, id string, doc any) error {
@@ -62,21 +67,23 @@ func (o *overlay) Patch(ctx context.Context, collection, id string, fields map[s
 	if err := o.flush(ctx); err != nil {
 		return err
 	}
-	return o.tx.Patch(ctx, collection, id, fields)
+	return o.note(o.tx.Patch(ctx, collection, id, fields))
 }
 
 func (o *overlay) Find(ctx context.Context, collection string, q application.Query) (application.Page, error) {
 	if err := o.flush(ctx); err != nil {
 		return application.Page{}, err
 	}
-	return o.tx.Find(ctx, collection, q)
+	page, err := o.tx.Find(ctx, collection, q)
+	return page, o.note(err)
 }
 
 func (o *overlay) Count(ctx context.Context, collection string, filters []application.Filter) (int64, error) {
 	if err := o.flush(ctx); err != nil {
 		return 0, err
 	}
-	return o.tx.Count(ctx, collection, filters)
+	n, err := o.tx.Count(ctx, collection, filters)
+	return n, o.note(err)
 }
 
 func (o *overlay) put(k docKey, p *pendingDoc) {
@@ -97,10 +104,19 @@ func (o *overlay) flush(ctx context.Context) error {
 			err = o.tx.Upsert(ctx, k.collection, k.id, p.doc)
 		}
 		if err != nil {
-			return err
+			return o.note(err)
 		}
 	}
 	clear(o.pending)
 	o.order = o.order[:0]
 	return nil
+}
+
+// note records err as the store's failure unless it is a domain error,
+// and returns it.
+func (o *overlay) note(err error) error {
+	if err != nil && o.failed == nil && domain.KindOf(err) == 0 {
+		o.failed = err
+	}
+	return err
 }
