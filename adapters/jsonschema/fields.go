@@ -42,7 +42,7 @@ func fieldErrors(ve *sjs.ValidationError) []domain.FieldError {
 // point at the property itself, not at the object holding it, so a form
 // can mark the right input.
 func leaf(e *sjs.ValidationError) []domain.FieldError {
-	at := pointer(e.InstanceLocation)
+	at := domain.Pointer(e.InstanceLocation...)
 	switch k := e.ErrorKind.(type) {
 	case *kind.Required:
 		return each(at, k.Missing, "is required")
@@ -55,7 +55,7 @@ func leaf(e *sjs.ValidationError) []domain.FieldError {
 func each(at string, props []string, msg string) []domain.FieldError {
 	out := make([]domain.FieldError, len(props))
 	for i, p := range props {
-		out[i] = domain.FieldError{Pointer: at + "/" + escape(p), Detail: msg}
+		out[i] = domain.FieldError{Pointer: at + domain.Pointer(p), Detail: msg}
 	}
 	return out
 }
@@ -97,17 +97,3 @@ func count(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
-
-// pointer builds an RFC 6901 JSON pointer from instance location tokens.
-func pointer(tokens []string) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		b.WriteString(escape(t))
-	}
-	return b.String()
-}
-
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
-func escape(token string) string { return pointerEscaper.Replace(token) }
