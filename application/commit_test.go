@@ -183,3 +183,17 @@ func TestEveryOlderVersionNeedsAnUpcaster(t *testing.T) {
 		}
 	}
 }
+
+// A failed module's status keeps the cause for Go callers, but its JSON,
+// which every surface that shows modules serialises, says only
+// ModuleFailed: the cause may name Go types or files.
+func TestAFailedModulesJSONHidesTheCause(t *testing.T) {
+	t.Parallel()
+	app, _ := newApp(t, nil, upcasting{from: []int{1}})
+	st := app.Modules()[0]
+	b, err := json.Marshal(st)
+	if err != nil || st.Error == "" || strings.Contains(string(b), "upcaster") ||
+		!strings.Contains(string(b), `"error":"`+application.ModuleFailed+`"`) {
+		t.Fatalf("status %+v as JSON %s (%v)", st, b, err)
+	}
+}

@@ -11,12 +11,20 @@ const (
 	StatusFailed  = "failed"
 )
 
+// ModuleFailed is all a failed module's status shows callers of why: the
+// cause may name Go types, files or a driver's text, so it goes to the
+// log when the module fails, and to Go callers in ModuleStatus.Error.
+const ModuleFailed = "the module failed to start; the cause is in the server log"
+
 // ModuleStatus reports one module: its manifest, whether it runs, why not,
 // and what it registered.
 type ModuleStatus struct {
 	Manifest
-	Status      string   `json:"status"`
-	Error       string   `json:"error,omitempty"`
+	Status string `json:"status"`
+	// Error is why the module failed, for the log and Go callers only.
+	Error string `json:"-"`
+	// Failure is what callers are shown of a failure: ModuleFailed.
+	Failure     string   `json:"error,omitempty"`
 	Commands    []string `json:"commands"`
 	Views       []string `json:"views"`
 	Projections []string `json:"projections"`
@@ -108,7 +116,7 @@ func (a *App) record(st ModuleStatus, err error) {
 	}
 	st.Status = StatusRunning
 	if err != nil {
-		st.Status, st.Error = StatusFailed, err.Error()
+		st.Status, st.Error, st.Failure = StatusFailed, err.Error(), ModuleFailed
 		a.deps.Logger.Error("module failed to start", "module", st.Name, "error", err)
 	} else {
 		a.deps.Logger.Info("module started", "module", st.Name, "version", st.Version)

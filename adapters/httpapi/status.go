@@ -18,13 +18,10 @@ type systemStatus struct {
 	Projections []projections.Status       `json:"projections"`
 }
 
-// moduleFailed is all /api/modules shows of why a module failed to
-// start: the cause names Go types, files or a driver's text.
-const moduleFailed = "the module failed to start; the cause is in the server log under this request id"
-
 // modules handles GET /api/modules. A failing projection shows a code
-// and a fixed message, a failed module only moduleFailed; their error
-// text, which may be a driver's, goes to the log under the request id.
+// and a fixed message, a failed module only application.ModuleFailed;
+// their error text, which may be a driver's, goes to the log under the
+// request id.
 func (s *server) modules(c *gin.Context) {
 	st := systemStatus{Modules: s.cfg.App.Modules(), Projections: []projections.Status{}}
 	if st.Modules == nil {
@@ -35,10 +32,9 @@ func (s *server) modules(c *gin.Context) {
 			st.Projections = p
 		}
 	}
-	for i, m := range st.Modules { // Modules returns a copy
+	for _, m := range st.Modules {
 		if m.Error != "" {
 			s.log(c, slog.LevelWarn, "module failed", slog.String("module", m.Name), slog.String("error", m.Error))
-			st.Modules[i].Error = moduleFailed
 		}
 	}
 	for _, p := range st.Projections {
