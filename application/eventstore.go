@@ -19,7 +19,8 @@ const (
 // EventStore is the source of truth: an append-only log of streams, each a
 // hash chain, plus one global feed ordered by position.
 //
-// Contract, checked by adapters/eventstore/eventstoretest for every adapter:
+// Contract, checked by adapters/eventstore/eventstoretest for every adapter
+// (eventstoretest.Capabilities names the few answers that may differ):
 //   - Append is atomic: all events or none. It fails with a
 //     domain.KindConflict error (domain.VersionConflict) when expected does
 //     not match, and the store itself guarantees one event per
@@ -27,18 +28,38 @@ const (
 //   - Append assigns StreamVersion, Position, PrevHash and Hash (via
 //     domain.Chain) and returns the stored envelopes; ID, Type,
 //     SchemaVersion, RecordedAt, Data and the metadata are kept as given.
-//     An event ID already stored is a KindConflict error
-//     ("duplicate_event"), so ids derived from an idempotency key make a
-//     retried append fail instead of writing twice; EventByID finds the
-//     event that holds an id.
-//   - Positions are strictly increasing in commit order, start at 1, and a
-//     reader never sees position p+k before every committed position up to
-//     p+k is visible.
+//   - An event id is stored at most once in the whole store, and an append
+//     holding an id already stored writes nothing. It fails with a
+//     KindConflict error "duplicate_event", with one exception a store may
+//     make (KurrentDB does): a retry, whose ids are, in order, exactly the
+//     events of stream right after a definite expected version (not
+//     AnyVersion), may succeed without writing and return those stored
+//     events. Callers that derive ids from an idempotency key
+//     (idempotency.go) handle both answers; EventByID finds the event that
+//     holds an id.
+//   - Positions are store-defined: strictly increasing in commit order,
+//     greater than 0, and not necessarily dense: a store may leave gaps
+//     (a PostgreSQL sequence after a rollback, KurrentDB's log offsets).
+//     No consumer may subtract positions to count events (count them, or
+//     measure time; see MeasureLag), nor derive a position from another.
+//     A reader never sees position p+k before every position up to p+k
+//     that will ever be committed is visible: no store is excused from
+//     this, whatever its commits do in parallel.
 //   - StoreID is fixed when the store is created and never changes, survives
 //     every reopen and restart, and differs between any two stores. Derived
 //     stores record it with their checkpoints (see Checkpoint), so that
 //     they notice when they are put next to another store.
 //   - Implementations are safe for concurrent use.
+//
+// A uint64 carries every store's position faithfully. KurrentDB's $all
+// position is a pair (commit, prepare) of log offsets; the KurrentDB
+// adapter uses the commit position. An append over gRPC writes its events
+// in one implicit transaction whose commit and prepare positions are equal
+// for every event, and the explicit multi-request transactions of the old
+// TCP protocol, the only writes where the two differ, do not exist over
+// gRPC. So the commit position alone identifies an event and orders the
+// feed; it only grows with gaps (offsets in bytes), which the contract
+// allows.
 type EventStore interface {
 	// StoreID returns the store's identity: a random id created with the
 	// store and kept in it.
@@ -58,7 +79,8 @@ type EventStore interface {
 	// ReadAll returns up to limit events of the global feed with a position
 	// greater than after, in position order.
 	ReadAll(ctx context.Context, after uint64, limit int) ([]domain.Envelope, error)
-	// Head returns the position of the last committed event, 0 if none.
+	// Head returns the position of the last committed event, 0 if none. It
+	// is a position to compare with others, never a count of events.
 	Head(ctx context.Context) (uint64, error)
 	// Subscribe delivers every event with a position greater than after, in
 	// order and without gaps, then follows new appends until ctx ends.

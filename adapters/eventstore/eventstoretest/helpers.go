@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -94,12 +95,28 @@ func wantCode(t *testing.T, err error, kind domain.Kind, code string) {
 	}
 }
 
-// head returns the store's head position and fails the test on error.
-func head(t *testing.T, s application.EventStore) uint64 {
+// headOf returns the store's head position and fails the test on error.
+func headOf(t *testing.T, s application.EventStore) uint64 {
 	t.Helper()
 	h, err := s.Head(context.Background())
 	if err != nil {
 		t.Fatalf("head: %v", err)
 	}
 	return h
+}
+
+// wantPositions checks that events, read from the feed or appended in
+// one go, have strictly increasing positions greater than after and, in
+// a gapless store, exactly after+1, after+2, ...
+func wantPositions(t *testing.T, caps Capabilities, what string, events []domain.Envelope, after uint64) {
+	t.Helper()
+	got := positions(events)
+	for i, p := range got {
+		if p <= after || i > 0 && p <= got[i-1] {
+			t.Fatalf("%s: positions %v, want strictly increasing ones after %d", what, got, after)
+		}
+	}
+	if caps.GaplessPositions && len(got) > 0 && !slices.Equal(got, seq(after+1, after+uint64(len(got)))) {
+		t.Fatalf("%s: positions %v, want %d..%d in a gapless store", what, got, after+1, after+uint64(len(got)))
+	}
 }

@@ -48,7 +48,7 @@ func testRoundTrip(t *testing.T, s application.EventStore) {
 		sameEnvelope(t, "appended", out[i], want)
 	}
 	stream := readStream(t, s, "invoice-7", 2, application.Forward, 0)
-	all, err := s.ReadAll(ctx, 1, 0)
+	all, err := s.ReadAll(ctx, out[0].Position-1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,9 @@ func (s *Store) appendLocked(ctx context.Context, stream string, expected domain
 	}
 	versions := s.streams[stream]
 	current := uint64(len(versions))
+	if stored, ok := s.retried(versions, expected, events); ok {
+		return stored, nil
+	}
 	if !expected.Matches(current) {
 		return nil, domain.VersionConflict(stream, expected, current)
 	}
@@ -52,10 +55,40 @@ func (s *Store) appendLocked(ctx context.Context, stream string, expected domain
 		return nil, domain.Invalid(err.Error())
 	}
 	for i := range out {
-		out[i].Position = uint64(len(s.log) + 1)
+		out[i].Position = s.nextPosition()
 		s.ids[out[i].ID] = len(s.log)
 		s.streams[stream] = append(s.streams[stream], len(s.log))
 		s.log = append(s.log, clone(out[i]))
 	}
 	return out, nil
+}
+
+// retried returns the stored events when events is a retry of an append
+// to the stream of versions, and the store answers retries with them.
+func (s *Store) retried(versions []int, expected domain.ExpectedVersion, events []domain.Envelope) ([]domain.Envelope, bool) {
+	if !s.opts.IdempotentRetries || expected < 0 || int(expected)+len(events) > len(versions) {
+		return nil, false
+	}
+	out := make([]domain.Envelope, len(events))
+	for i, e := range events {
+		out[i] = clone(s.log[versions[int(expected)+i]])
+		if out[i].ID != e.ID {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// nextPosition is the position of the next event: one more than the last,
+// or with Options.Gaps up to a thousand more, from a fixed pseudo-random
+// sequence so that failures repeat.
+func (s *Store) nextPosition() uint64 {
+	last := uint64(0)
+	if n := len(s.log); n > 0 {
+		last = s.log[n-1].Position
+	}
+	if !s.opts.Gaps {
+		return last + 1
+	}
+	return last + 1 + uint64(len(s.log)+1)*2654435761%1000
 }

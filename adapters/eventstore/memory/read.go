@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"sort"
 
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
@@ -71,7 +72,7 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]domain.
 	if err := s.usable(ctx); err != nil {
 		return nil, err
 	}
-	rest := s.log[min(after, uint64(len(s.log))):]
+	rest := s.log[sort.Search(len(s.log), func(i int) bool { return s.log[i].Position > after }):]
 	if limit > 0 && len(rest) > limit {
 		rest = rest[:limit]
 	}
@@ -89,5 +90,8 @@ func (s *Store) Head(ctx context.Context) (uint64, error) {
 	if err := s.usable(ctx); err != nil {
 		return 0, err
 	}
-	return uint64(len(s.log)), nil
+	if len(s.log) == 0 {
+		return 0, nil
+	}
+	return s.log[len(s.log)-1].Position, nil
 }

@@ -20,19 +20,39 @@ var ErrClosed = errors.New("memory event store: closed")
 // usable; call New.
 type Store struct {
 	mu      sync.RWMutex
-	log     []domain.Envelope // the global feed: log[p-1] has position p
+	log     []domain.Envelope // the global feed, in position order
 	streams map[string][]int  // stream id -> indexes into log, by version
 	ids     map[string]int    // event id -> index into log
 	closed  bool
 	notify  catchup.Notifier
 	id      string
+	opts    Options
 }
 
 var _ application.EventStore = (*Store)(nil)
 
+// Options make a Store answer where the contract lets stores differ (see
+// eventstoretest.Capabilities) as other stores do, so that code meant for
+// every store can be tested against those answers in memory. The zero
+// value is the plain store: positions 1, 2, 3, ... and every duplicate id
+// refused.
+type Options struct {
+	// Gaps leaves gaps between positions, as PostgreSQL sequences and
+	// KurrentDB's log offsets do: positions grow by up to a thousand per
+	// event, so code that subtracts them to count events is found out.
+	Gaps bool
+	// IdempotentRetries answers a retried append (the same ids, right
+	// after the same definite expected version) with the stored events,
+	// writing nothing, as KurrentDB does.
+	IdempotentRetries bool
+}
+
 // New returns an empty store.
-func New() *Store {
-	return &Store{streams: map[string][]int{}, ids: map[string]int{}, id: rand.Text()}
+func New() *Store { return NewWith(Options{}) }
+
+// NewWith returns an empty store that answers as opts says.
+func NewWith(opts Options) *Store {
+	return &Store{streams: map[string][]int{}, ids: map[string]int{}, id: rand.Text(), opts: opts}
 }
 
 // StoreID returns the random id the store was made with; see

@@ -9,5 +9,16 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	eventstoretest.Run(t, func(*testing.T) application.EventStore { return memory.New() })
+	for name, c := range map[string]struct {
+		opts memory.Options
+		caps eventstoretest.Capabilities
+	}{
+		"plain":              {memory.Options{}, eventstoretest.Capabilities{GaplessPositions: true}},
+		"gaps":               {memory.Options{Gaps: true}, eventstoretest.Capabilities{}},
+		"idempotent retries": {memory.Options{IdempotentRetries: true}, eventstoretest.Capabilities{GaplessPositions: true, IdempotentRetries: true}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			eventstoretest.RunWith(t, c.caps, func(*testing.T) application.EventStore { return memory.NewWith(c.opts) })
+		})
+	}
 }

@@ -28,7 +28,7 @@ func mustClose(t *testing.T, s *sqlite.Store) {
 }
 
 func TestConformance(t *testing.T) {
-	eventstoretest.Run(t, func(t *testing.T) application.EventStore { return open(t) })
+	eventstoretest.RunWith(t, eventstoretest.Capabilities{GaplessPositions: true}, func(t *testing.T) application.EventStore { return open(t) })
 	dir := t.TempDir()
 	eventstoretest.RunDurable(t, func(t *testing.T, name string) application.EventStore {
 		s, err := sqlite.Open(filepath.Join(dir, name+".db"))
