@@ -54,6 +54,7 @@ func (b *batch) flush(ctx context.Context) error {
 		return err
 	}
 	b.r.flushes++
+	b.r.applied += uint64(b.size)
 	last := b.last.Position
 	b.r.set(func(s *Status) { s.Checkpoint = last })
 	clear(b.items) // drop the references to the applied events

@@ -34,29 +34,32 @@ func TestDivergedCheckpointsAreRebuilt(t *testing.T) {
 	ctx := context.Background()
 	at := func(f *fixture, pos uint64) domain.Envelope {
 		evs, err := f.events.ReadAll(ctx, pos-1, 1)
-		if err != nil || len(evs) != 1 {
+		if err != nil || len(evs) != 1 || evs[0].Position != pos {
 			t.Fatalf("read position %d: %v", pos, err)
 		}
 		return evs[0]
 	}
+	// The fifth event (positions have gaps: see newFixture).
+	fifth := func(f *fixture) domain.Envelope { return f.nth(t, 5) }
 	for name, tc := range map[string]struct {
 		checkpoint func(f *fixture, id string) application.Checkpoint
 		reason     string // "" when the checkpoint matches
 	}{
 		"matching": {func(f *fixture, id string) application.Checkpoint {
-			return application.Checkpoint{StoreID: id, Position: 5, Hash: at(f, 5).Hash}
+			return application.Checkpoint{StoreID: id, Position: fifth(f).Position, Hash: fifth(f).Hash}
 		}, ""},
 		"another store": {func(f *fixture, _ string) application.Checkpoint {
-			return application.Checkpoint{StoreID: "another", Position: 5, Hash: at(f, 5).Hash}
+			return application.Checkpoint{StoreID: "another", Position: fifth(f).Position, Hash: fifth(f).Hash}
 		}, "another event store"},
 		"no store id": {func(f *fixture, _ string) application.Checkpoint {
-			return application.Checkpoint{Position: 5, Hash: at(f, 5).Hash}
+			return application.Checkpoint{Position: fifth(f).Position, Hash: fifth(f).Hash}
 		}, "without an event store id"},
-		"past the head": {func(_ *fixture, id string) application.Checkpoint {
-			return application.Checkpoint{StoreID: id, Position: 1000, Hash: "h"}
+		"past the head": {func(f *fixture, id string) application.Checkpoint {
+			head, _ := f.events.Head(ctx)
+			return application.Checkpoint{StoreID: id, Position: head + 1, Hash: "h"}
 		}, "past the event store's head"},
-		"replaced event": {func(_ *fixture, id string) application.Checkpoint {
-			return application.Checkpoint{StoreID: id, Position: 5, Hash: "not-the-hash"}
+		"replaced event": {func(f *fixture, id string) application.Checkpoint {
+			return application.Checkpoint{StoreID: id, Position: fifth(f).Position, Hash: "not-the-hash"}
 		}, "is not the one it applied"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -68,7 +71,7 @@ func TestDivergedCheckpointsAreRebuilt(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Events 1-5 hold 4 ticks (the feed interleaves other events);
-			// resuming after 5 adds the other 26 to the planted 999.
+			// resuming after the fifth adds the other 26 to the planted 999.
 			f.plant(t, tc.checkpoint(f, id))
 			if err := f.rt.CatchUp(ctx); err != nil {
 				t.Fatal(err)

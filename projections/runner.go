@@ -25,8 +25,9 @@ type runner struct {
 	moved chan struct{}
 
 	// flushes counts committed batches; run compares it across attempts to
-	// tell whether the last one made progress.
-	flushes uint64
+	// tell whether the last one made progress. applied counts the events
+	// they held, which Rebuild reports.
+	flushes, applied uint64
 }
 
 func (r *runner) snapshot() Status {
@@ -112,7 +113,7 @@ func (r *runner) run(ctx context.Context) {
 	}
 }
 
-// catchUp applies the feed up to position until, then returns.
+// catchUp applies the events at positions up to until, then returns.
 func (r *runner) catchUp(ctx context.Context, until uint64) error {
 	if until == 0 {
 		return nil
@@ -121,7 +122,8 @@ func (r *runner) catchUp(ctx context.Context, until uint64) error {
 }
 
 // follow applies events from the checkpoint on, in batches, until ctx
-// ends or, when until > 0, position until has been applied.
+// ends or, when until > 0, every event at a position up to until has
+// been applied: the event at until, or the first one after it, ends it.
 func (r *runner) follow(ctx context.Context, until uint64) error {
 	b, err := r.resume(ctx)
 	if err != nil {
@@ -167,9 +169,14 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 				}
 				return errors.Join(ctx.Err(), ferr)
 			}
-			b.add(it)
 			pos := it.env.Position
-			done := until > 0 && pos >= until
+			if until > 0 && pos > until {
+				// Past until, which need not be a position of an event
+				// (positions may have gaps): everything up to it is in.
+				return b.flush(ctx)
+			}
+			b.add(it)
+			done := until > 0 && pos == until
 			limit := r.rt.opts.BatchSize
 			if pos < backlog {
 				limit = r.rt.opts.CatchUpBatchSize

@@ -117,7 +117,8 @@ func (rt *Runtime) Wait() { rt.wg.Wait() }
 
 // Rebuild empties the projection's collections and checkpoint and replays
 // the feed up to the head as it is when the rebuild starts. It returns the
-// number of events read. Nothing else may run the projection meanwhile.
+// number of events it went through, handled by the projection or not.
+// Nothing else may run the projection meanwhile.
 func (rt *Runtime) Rebuild(ctx context.Context, name string) (uint64, error) {
 	r := rt.runner(name)
 	if r == nil {
@@ -133,7 +134,9 @@ func (rt *Runtime) Rebuild(ctx context.Context, name string) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return head, r.catchUp(ctx, head)
+	before := r.applied
+	err = r.catchUp(ctx, head)
+	return r.applied - before, err
 }
 
 // reset empties the projection's collections and checkpoint.

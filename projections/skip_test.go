@@ -33,6 +33,11 @@ func TestSkipResumesAFailedProjection(t *testing.T) {
 	pos := waitState(t, f.rt, "test.tally", projections.Failed).Position
 	cancel()
 	f.rt.Wait()
+	head, _ := f.events.Head(ctx)
+	other := f.nth(t, 2) // appendTicks's first test.Other event
+	if other.Type != "test.Other" {
+		t.Fatalf("event 2 is a %s", other.Type)
+	}
 
 	for name, tc := range map[string]struct {
 		projection string
@@ -40,9 +45,10 @@ func TestSkipResumesAFailedProjection(t *testing.T) {
 		kind       domain.Kind
 	}{
 		"unknown projection": {"nope", pos, domain.KindNotFound},
-		"no such position":   {"test.tally", 1000, domain.KindInvalid},
+		"no such position":   {"test.tally", head + 1, domain.KindInvalid},
+		"in a gap":           {"test.tally", other.Position - 1, domain.KindInvalid},
 		"position 0":         {"test.tally", 0, domain.KindInvalid},
-		"not handled":        {"test.tally", 2, domain.KindRejected}, // a test.Other event
+		"not handled":        {"test.tally", other.Position, domain.KindRejected},
 	} {
 		if _, err := f.rt.Skip(ctx, tc.projection, tc.position, "op", "", "id-"+name); domain.KindOf(err) != tc.kind {
 			t.Errorf("%s: Skip = %v, want kind %v", name, err, tc.kind)

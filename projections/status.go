@@ -1,6 +1,11 @@
 package projections
 
-import "context"
+import (
+	"context"
+	"time"
+
+	"github.com/webos-engine/webos/application"
+)
 
 // State is where a projection is in its life.
 type State string
@@ -32,9 +37,16 @@ type Status struct {
 	Name       string `json:"name"`
 	State      State  `json:"state"`
 	Checkpoint uint64 `json:"checkpoint"`
-	Head       uint64 `json:"head"`
-	// Lag is Head - Checkpoint: events stored but not yet projected.
-	Lag uint64 `json:"lag"`
+	// Head is the position of the feed's last event. Positions may have
+	// gaps: Head minus Checkpoint is no count of events, Lag is.
+	Head uint64 `json:"head"`
+	// Lag is how many events are stored but not yet projected, counted up
+	// to a bound (see lagCount); LagCapped says there are more.
+	Lag       uint64 `json:"lag"`
+	LagCapped bool   `json:"lag_capped,omitempty"`
+	// LagSeconds is the age of the oldest event not yet projected, 0 when
+	// there is none.
+	LagSeconds float64 `json:"lag_seconds"`
 	// Position is the event that failed, when one did.
 	Position uint64 `json:"position,omitempty"`
 	// Code says why the projection is retrying or failed (see failure.go).
@@ -43,26 +55,38 @@ type Status struct {
 	Error   string `json:"-"`
 }
 
+// lagCount bounds how many events Status counts behind a projection: one
+// bounded read each, however far behind it is. It is at least a batch,
+// which Live and CatchingUp are told apart by.
+const lagCount = 1000
+
 // running reports whether the state is one of a projection following the
 // feed, which Runtime.Status refines from the lag.
 func (s State) running() bool { return s == Live || s == CatchingUp }
 
-// Status reports every projection, with its lag against the feed's head.
+// Status reports every projection, with its lag behind the feed's head.
 // A running projection is Live within one batch of the head and
 // CatchingUp further behind, whichever way the lag last moved.
 func (rt *Runtime) Status(ctx context.Context) []Status {
 	head, err := rt.events.Head(ctx)
+	now := time.Now()
+	lags := map[uint64]application.Lag{} // projections at one checkpoint share a read
 	out := make([]Status, 0, len(rt.runners))
 	for _, r := range rt.runners {
 		s := r.snapshot()
+		lag, seen := lags[s.Checkpoint]
+		if err == nil && !seen {
+			lag, err = application.MeasureLag(ctx, rt.events, s.Checkpoint, max(lagCount, rt.opts.BatchSize))
+			lags[s.Checkpoint] = lag
+		}
 		if err == nil {
-			s.Head = head
-			if head > s.Checkpoint {
-				s.Lag = head - s.Checkpoint
+			s.Head, s.Lag, s.LagCapped = head, uint64(lag.Events), lag.More
+			if !lag.Oldest.IsZero() {
+				s.LagSeconds = max(now.Sub(lag.Oldest).Seconds(), 0)
 			}
 			if s.State.running() {
 				s.State = Live
-				if s.Lag > uint64(rt.opts.BatchSize) {
+				if lag.More || lag.Events > rt.opts.BatchSize {
 					s.State = CatchingUp
 				}
 			}
