@@ -46,6 +46,8 @@ type App struct {
 	views       map[string]View
 	projections []*Projection
 	modules     []ModuleStatus
+
+	processManagers []ProcessManager
 }
 
 // New returns an App with no modules.

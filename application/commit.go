@@ -59,6 +59,7 @@ func (a *App) commit(r *Registrar) (err error) {
 		a.commands[c.info.Name] = c
 	}
 	a.projections = append(a.projections, r.projections...)
+	a.processManagers = append(a.processManagers, r.processManagers...)
 	for _, v := range r.views {
 		v.Projections = feeders(v.Collection.Name, a.projections)
 		a.views[v.Name] = v
@@ -102,6 +103,13 @@ func (a *App) check(r *Registrar) error {
 			taken = taken || q.Name() == p.Name()
 		}
 		errs = append(errs, claim("projection", p.Name(), taken), p.Err())
+	}
+	for _, pm := range r.processManagers {
+		taken := false
+		for _, q := range a.processManagers {
+			taken = taken || q.ProcessManagerName() == pm.ProcessManagerName()
+		}
+		errs = append(errs, claim("process manager", pm.ProcessManagerName(), taken))
 	}
 	for _, s := range r.services {
 		if a.services.provided(s.typ) || seen["service"+s.typ.String()] {

@@ -42,6 +42,8 @@ type Registrar struct {
 	projections []*Projection
 	views       []View
 	services    []stagedService
+
+	processManagers []ProcessManager
 }
 
 type stagedService struct {

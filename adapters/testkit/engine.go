@@ -30,8 +30,15 @@ type Engine struct {
 // validator; a module that fails to start fails the test.
 func NewEngine(t testing.TB, modules ...application.Module) *Engine {
 	t.Helper()
+	return engineOn(t, memory.New(), rmmemory.New(), modules...)
+}
+
+// engineOn is NewEngine on the given stores: a new deployment of the
+// engine on the data of an earlier one.
+func engineOn(t testing.TB, events *memory.Store, models *rmmemory.Store, modules ...application.Module) *Engine {
+	t.Helper()
 	var ids atomic.Int64
-	e := &Engine{Events: memory.New(), ReadModels: rmmemory.New()}
+	e := &Engine{Events: events, ReadModels: models}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.App = application.New(application.Deps{
 		Events: e.Events, ReadModels: e.ReadModels, Validator: jsonschema.NewValidator(), Logger: log,

@@ -1,0 +1,121 @@
+package sagas
+
+import (
+	"context"
+	"time"
+
+	"github.com/webos-engine/webos/application"
+)
+
+// FeedConsumer is the name the runtime's checkpoint is kept under.
+const FeedConsumer = "sagas.runtime"
+
+// CheckpointStore keeps where a consumer of the global feed stands.
+type CheckpointStore interface {
+	// Checkpoint returns the consumer's checkpoint, the zero one if none.
+	Checkpoint(ctx context.Context, consumer string) (application.Checkpoint, error)
+	// SaveCheckpoint stores it.
+	SaveCheckpoint(ctx context.Context, consumer string, cp application.Checkpoint) error
+}
+
+// ReadModelCheckpoints keeps checkpoints in a read-model store, beside
+// the projections' own.
+type ReadModelCheckpoints struct {
+	Store application.ReadModelStore
+}
+
+// Checkpoint returns the consumer's checkpoint.
+func (c ReadModelCheckpoints) Checkpoint(ctx context.Context, consumer string) (application.Checkpoint, error) {
+	return c.Store.Checkpoint(ctx, consumer)
+}
+
+// SaveCheckpoint stores the consumer's checkpoint.
+func (c ReadModelCheckpoints) SaveCheckpoint(ctx context.Context, consumer string, cp application.Checkpoint) error {
+	return c.Store.Apply(ctx, consumer, cp, func(application.ReadModelTx) error { return nil })
+}
+
+// saveEvery bounds how many events that concern no process manager pass
+// before the checkpoint is saved anyway.
+const saveEvery = 1000
+
+// Follow hands the event store's global feed to HandleEvent, in order,
+// from the checkpoint on, until ctx ends. The checkpoint advances only
+// after an event was handled, so an event is never skipped; one handled
+// before a crash and delivered again changes nothing. A failure is
+// retried, with backoff, from the checkpoint.
+func (rt *Runtime) Follow(ctx context.Context, cps CheckpointStore) {
+	wait := rt.opts.RetryBackoff
+	for ctx.Err() == nil {
+		err := rt.follow(ctx, cps)
+		if ctx.Err() != nil {
+			return
+		}
+		rt.opts.Logger.ErrorContext(ctx, "saga feed failed; retrying", "error", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, rt.opts.MaxBackoff)
+	}
+}
+
+func (rt *Runtime) follow(ctx context.Context, cps CheckpointStore) error {
+	cp, err := rt.resume(ctx, cps)
+	if err != nil {
+		return err
+	}
+	sub := rt.events.Subscribe(ctx, cp.Position)
+	unsaved := 0
+	save := func() error {
+		if unsaved == 0 {
+			return nil
+		}
+		unsaved = 0
+		return cps.SaveCheckpoint(context.WithoutCancel(ctx), FeedConsumer, cp)
+	}
+	defer func() { _ = save() }()
+	for env := range sub.Events() {
+		if err := rt.HandleEvent(ctx, env); err != nil {
+			return err
+		}
+		cp = application.Checkpoint{StoreID: cp.StoreID, Position: env.Position, Hash: env.Hash}
+		unsaved++
+		if rt.Handles(env.Type) || unsaved >= saveEvery || len(sub.Events()) == 0 {
+			if err := save(); err != nil {
+				return err
+			}
+		}
+	}
+	return sub.Err()
+}
+
+// resume returns the checkpoint to follow from. One that no longer
+// matches the event store (another store, a restored backup) is not
+// replayed from the start, which would run old processes again: the
+// runtime warns and follows from the head.
+func (rt *Runtime) resume(ctx context.Context, cps CheckpointStore) (application.Checkpoint, error) {
+	cp, err := cps.Checkpoint(ctx, FeedConsumer)
+	if err != nil {
+		return cp, err
+	}
+	id, err := rt.events.StoreID(ctx)
+	if err != nil {
+		return cp, err
+	}
+	why, err := application.Diverged(ctx, rt.events, cp)
+	if err != nil || why == "" {
+		cp.StoreID = id
+		return cp, err
+	}
+	head, err := rt.events.Head(ctx)
+	if err != nil {
+		return cp, err
+	}
+	rt.opts.Logger.WarnContext(ctx, "the saga feed checkpoint does not match the event store; following from its head", "reason", why, "head", head)
+	at, err := rt.events.ReadAll(ctx, head-1, 1)
+	if err != nil || len(at) == 0 {
+		return application.Checkpoint{StoreID: id}, err
+	}
+	return application.Checkpoint{StoreID: id, Position: head, Hash: at[0].Hash}, nil
+}
