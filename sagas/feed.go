@@ -12,8 +12,8 @@ const FeedConsumer = "sagas.runtime"
 
 // CheckpointStore keeps where a consumer of the global feed stands.
 type CheckpointStore interface {
-	// Checkpoint returns the consumer's checkpoint, the zero one if none.
-	Checkpoint(ctx context.Context, consumer string) (application.Checkpoint, error)
+	// LoadCheckpoint returns the consumer's checkpoint, the zero one if none.
+	LoadCheckpoint(ctx context.Context, consumer string) (application.Checkpoint, error)
 	// SaveCheckpoint stores it.
 	SaveCheckpoint(ctx context.Context, consumer string, cp application.Checkpoint) error
 }
@@ -24,8 +24,8 @@ type ReadModelCheckpoints struct {
 	Store application.ReadModelStore
 }
 
-// Checkpoint returns the consumer's checkpoint.
-func (c ReadModelCheckpoints) Checkpoint(ctx context.Context, consumer string) (application.Checkpoint, error) {
+// LoadCheckpoint returns the consumer's checkpoint.
+func (c ReadModelCheckpoints) LoadCheckpoint(ctx context.Context, consumer string) (application.Checkpoint, error) {
 	return c.Store.Checkpoint(ctx, consumer)
 }
 
@@ -95,7 +95,7 @@ func (rt *Runtime) follow(ctx context.Context, cps CheckpointStore) error {
 // replayed from the start, which would run old processes again: the
 // runtime warns and follows from the head.
 func (rt *Runtime) resume(ctx context.Context, cps CheckpointStore) (application.Checkpoint, error) {
-	cp, err := cps.Checkpoint(ctx, FeedConsumer)
+	cp, err := cps.LoadCheckpoint(ctx, FeedConsumer)
 	if err != nil {
 		return cp, err
 	}

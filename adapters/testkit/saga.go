@@ -172,6 +172,13 @@ func ReadEnvelopes(r io.Reader) ([]domain.Envelope, error) {
 	return out, sc.Err()
 }
 
+// Append only appends event to stream, for a test that runs the runtime
+// on the feed (Runtime.Follow) instead of delivering events itself.
+func (s *SagaScenario) Append(stream string, event domain.Event) domain.Envelope {
+	s.t.Helper()
+	return s.appendEvent(stream, event)
+}
+
 func (s *SagaScenario) appendEvent(stream string, e domain.Event) domain.Envelope {
 	s.t.Helper()
 	typ, ver, data, err := s.Engine.App.Events().Encode(e)
