@@ -120,14 +120,38 @@ type ReadModelTx interface {
 	Delete(ctx context.Context, collection, id string) error
 }
 
+// EventTx is implemented by every ReadModelTx an Apply hands its fn (the
+// conformance suite checks it). The projection runtime uses it to tell the
+// store which event causes each write, which is what keeps a store without
+// transactions exact after a crash (see ReadModelStore).
+type EventTx interface {
+	// At returns the batch as seen by the event at position: its writes
+	// record position as the last event applied to the document, and a
+	// write to a document that has already seen position (it records
+	// position or a later one) is skipped and returns nil. A store with
+	// transactions may return the batch itself and record nothing.
+	At(position uint64) ReadModelTx
+	// Seen returns the position of the last event the projection applied
+	// to the document as stored when the batch began (a deleted document
+	// keeps it until the checkpoint passes it), 0 if there is none or the
+	// store records no positions.
+	Seen(ctx context.Context, collection, id string) (uint64, error)
+}
+
 // ReadModelStore holds the read models that projections write and views
 // read, together with each projection's checkpoint.
 //
 // Contract, checked by adapters/readmodel/readmodeltest for every adapter:
 // the documents written by an Apply and the checkpoint it sets become
-// visible together or not at all (one transaction where the store has
-// them; position-guarded writes where it does not), so a crash can never
-// leave a projection's documents and checkpoint out of step.
+// visible together or not at all, so a crash can never leave a
+// projection's documents and checkpoint out of step. A store with
+// transactions writes both in one. A store without them writes the
+// documents first and the checkpoint last, and every document records the
+// position of the last event applied to it (EventTx): after a crash
+// between the two, the projection applies the batch again from the older
+// checkpoint, and each write of an event a document has already seen is
+// skipped, so a read-modify-write handler (onHand += q) never counts an
+// event twice and the documents end as an uninterrupted run leaves them.
 type ReadModelStore interface {
 	ReadModelReader
 	// Declare creates the collection and its indexes if missing. Declaring

@@ -39,6 +39,7 @@ func (b *batch) flush(ctx context.Context) error {
 			if it.err != nil {
 				return &eventError{position: it.env.Position, typ: it.env.Type, code: CodeUndecodable, err: it.err}
 			}
+			tx.event(it.env.Position)
 			if err := b.r.p.Apply(ctx, tx, it.env, it.ev); err != nil {
 				if tx.failed != nil {
 					// The store failed under the handler: the event is not

@@ -140,3 +140,10 @@ func (b *batch) lookup(collection, id string) *document {
 	defer b.s.mu.RUnlock()
 	return b.o.lookup(collection, id)
 }
+
+// At returns the batch itself: it commits with its checkpoint all at once,
+// so no write needs a position to be applied again safely.
+func (b *batch) At(uint64) application.ReadModelTx { return b }
+
+// Seen is always 0: the store records no positions.
+func (b *batch) Seen(context.Context, string, string) (uint64, error) { return 0, nil }

@@ -9,5 +9,5 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	readmodeltest.Run(t, func(*testing.T) application.ReadModelStore { return memory.New() })
+	readmodeltest.Run(t, readmodeltest.Capabilities{Transactions: true}, func(*testing.T) application.ReadModelStore { return memory.New() })
 }

@@ -10,10 +10,22 @@ import (
 	"github.com/webos-engine/webos/application"
 )
 
+// Capabilities says what an adapter's backend offers where backends really
+// differ, as Watermill's Features do. The guarantees the engine relies on
+// (an Apply is all or nothing, documents and checkpoint agree after a
+// crash) are checked whatever it says; only how they are kept differs.
+type Capabilities struct {
+	// Transactions: an Apply commits its documents and checkpoint in one
+	// transaction. Without them the store records on every document the
+	// position of the last event applied to it and skips writes of events
+	// a document has seen, which the suite then checks (Reapply).
+	Transactions bool
+}
+
 // Run checks the store contract. open must return a new, empty store for
 // each subtest; Run closes it when the subtest ends, so Close must tolerate
 // being called again by the test itself.
-func Run(t *testing.T, open func(t *testing.T) application.ReadModelStore) {
+func Run(t *testing.T, caps Capabilities, open func(t *testing.T) application.ReadModelStore) {
 	tests := []struct {
 		name string
 		fn   func(*testing.T, application.ReadModelStore)
@@ -38,8 +50,15 @@ func Run(t *testing.T, open func(t *testing.T) application.ReadModelStore) {
 		{"ApplyAtomic", testApplyAtomic},
 		{"ApplyReadsOwnWrites", testApplyReadsOwnWrites},
 		{"Checkpoint", testCheckpoint},
+		{"EventTx", testEventTx},
 		{"Reset", testReset},
 		{"ConcurrentReaders", testConcurrentReaders},
+	}
+	if !caps.Transactions {
+		tests = append(tests, []struct {
+			name string
+			fn   func(*testing.T, application.ReadModelStore)
+		}{{"Reapply", testReapply}, {"ReapplyDeleted", testReapplyDeleted}}...)
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

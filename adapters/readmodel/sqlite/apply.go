@@ -125,3 +125,10 @@ func (t *txn) target(collection, id string) (*collection, error) {
 	}
 	return c, query.CheckID(id)
 }
+
+// At returns the batch itself: one transaction holds its documents and its
+// checkpoint, so no write needs a position to be applied again safely.
+func (t *txn) At(uint64) application.ReadModelTx { return t }
+
+// Seen is always 0: the store records no positions.
+func (t *txn) Seen(context.Context, string, string) (uint64, error) { return 0, nil }

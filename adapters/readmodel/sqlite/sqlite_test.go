@@ -24,5 +24,5 @@ func open(t testing.TB) *Store {
 }
 
 func TestConformance(t *testing.T) {
-	readmodeltest.Run(t, func(t *testing.T) application.ReadModelStore { return open(t) })
+	readmodeltest.Run(t, readmodeltest.Capabilities{Transactions: true}, func(t *testing.T) application.ReadModelStore { return open(t) })
 }
