@@ -17,6 +17,11 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 	p.command("warehouse.RegisterItem", `{"sku":"BAD-1","name":"Widget","unit":"pcs","lowStockThreshold":1}`)
 	p.command("warehouse.ReceiveStock", `{"sku":"BAD-1","quantity":3}`)
 	const receive = "/api/commands/warehouse.ReceiveStock"
+	const place = "/api/commands/orders.PlaceOrder"
+	order := func(currency, lines string) string {
+		return `{"orderId":"ORD-1","customerId":"C1","currency":"` + currency + `","lines":[` + lines + `]}`
+	}
+	const line = `{"sku":"BAD-1","quantity":1,"unitPrice":100}`
 	cases := []struct {
 		name, method, path, body string
 		header                   map[string]string
@@ -51,6 +56,13 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 		{"SKU taken", "POST", "/api/commands/warehouse.RegisterItem", `{"sku":"BAD-1","name":"x","unit":"x","lowStockThreshold":0}`, nil, 409, ""},
 		{"over-reserve", "POST", "/api/commands/warehouse.ReserveStock", `{"sku":"BAD-1","quantity":4,"orderId":"O1"}`, nil, 422, ""},
 		{"negative on hand", "POST", "/api/commands/warehouse.AdjustStock", `{"sku":"BAD-1","delta":-4,"reason":"x"}`, nil, 422, ""},
+		{"order without lines", "POST", place, order("EUR", ""), nil, 400, "/lines"},
+		{"order line of zero quantity", "POST", place, order("EUR", `{"sku":"BAD-1","quantity":0,"unitPrice":100}`), nil, 400, "/lines/0/quantity"},
+		{"order line of negative price", "POST", place, order("EUR", `{"sku":"BAD-1","quantity":1,"unitPrice":-1}`), nil, 400, "/lines/0/unitPrice"},
+		{"order of an unknown SKU", "POST", place, order("EUR", line+`,{"sku":"NOPE","quantity":1,"unitPrice":1}`), nil, 400, "/lines/1/sku"},
+		{"order currency mismatch", "POST", place, order("EUR", `{"sku":"BAD-1","quantity":1,"unitPrice":1,"currency":"USD"}`), nil, 400, "/lines/0/currency"},
+		{"order in no currency", "POST", place, order("ABC", line), nil, 400, "/currency"},
+		{"order of 501 lines", "POST", place, order("EUR", strings.Repeat(line+",", 500)+line), nil, 400, "/lines"},
 		{"unknown view", "GET", "/api/views/warehouse.nope", "", nil, 404, ""},
 		{"unknown filter field", "GET", "/api/views/warehouse.stock?filter[colour]=red", "", nil, 400, "/query/filter[colour]"},
 		{"unknown operator", "GET", "/api/views/warehouse.stock?filter[onHand][near]=3", "", nil, 400, "/query/filter[onHand][near]"},

@@ -13,13 +13,14 @@ import (
 	"github.com/webos-engine/webos/adapters/httpapi"
 	"github.com/webos-engine/webos/adapters/jsonschema"
 	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/modules/orders"
 	"github.com/webos-engine/webos/modules/warehouse"
 	"github.com/webos-engine/webos/projections"
 )
 
 // modules lists the business modules the engine hosts.
 func modules() []application.Module {
-	return []application.Module{warehouse.Module{}}
+	return []application.Module{warehouse.Module{}, orders.Module{}}
 }
 
 // engine is everything a data-dir command runs on.

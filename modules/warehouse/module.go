@@ -1,8 +1,6 @@
 package warehouse
 
 import (
-	"context"
-
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/modules/warehouse/contract"
 )
@@ -32,15 +30,14 @@ func (Module) Register(r *application.Registrar) error {
 	application.RegisterEvent[contract.ReservationReleased](r, 1)
 	application.RegisterEvent[contract.ItemDiscontinued](r, 1)
 
-	repo := r.Repository()
-	command(r, "RegisterItem", repo, application.MustBeNew, func(c contract.RegisterItem) string { return c.SKU }, (*Item).Register)
-	command(r, "ReceiveStock", repo, application.MustExist, func(c contract.ReceiveStock) string { return c.SKU }, (*Item).Receive)
-	command(r, "AdjustStock", repo, application.MustExist, func(c contract.AdjustStock) string { return c.SKU }, (*Item).Adjust)
-	command(r, "ReserveStock", repo, application.MustExist, func(c contract.ReserveStock) string { return c.SKU }, (*Item).Reserve)
-	command(r, "ReleaseReservation", repo, application.MustExist, func(c contract.ReleaseReservation) string { return c.SKU }, (*Item).Release)
-	command(r, "DiscontinueItem", repo, application.MustExist, func(c contract.DiscontinueItem) string { return c.SKU }, (*Item).Discontinue)
+	command(r, "RegisterItem", application.MustBeNew, func(c contract.RegisterItem) string { return c.SKU }, (*Item).Register)
+	command(r, "ReceiveStock", application.MustExist, func(c contract.ReceiveStock) string { return c.SKU }, (*Item).Receive)
+	command(r, "AdjustStock", application.MustExist, func(c contract.AdjustStock) string { return c.SKU }, (*Item).Adjust)
+	command(r, "ReserveStock", application.MustExist, func(c contract.ReserveStock) string { return c.SKU }, (*Item).Reserve)
+	command(r, "ReleaseReservation", application.MustExist, func(c contract.ReleaseReservation) string { return c.SKU }, (*Item).Release)
+	command(r, "DiscontinueItem", application.MustExist, func(c contract.DiscontinueItem) string { return c.SKU }, (*Item).Discontinue)
 
-	application.ProvideService[contract.StockLevels](r, stockLevels{repo: repo})
+	application.ProvideService[contract.StockLevels](r, stockLevels{repo: r.Repository()})
 
 	r.Projection(stockProjection())
 	r.Projection(movementsProjection())
@@ -50,10 +47,6 @@ func (Module) Register(r *application.Registrar) error {
 }
 
 // command registers one Item command whose aggregate is named by its SKU.
-func command[C any](r *application.Registrar, name string, repo *application.Repository, mode application.Mode,
-	sku func(C) string, decide func(*Item, C) error) {
-	h := application.AggregateHandler(repo, mode,
-		func(c C) *Item { return NewItem(sku(c)) },
-		func(_ context.Context, it *Item, c C) error { return decide(it, c) })
-	application.RegisterCommand(r, name, PermissionManage, h)
+func command[C any](r *application.Registrar, name string, mode application.Mode, sku func(C) string, decide func(*Item, C) error) {
+	application.RegisterAggregateCommand(r, name, PermissionManage, mode, func(c C) *Item { return NewItem(sku(c)) }, decide)
 }
