@@ -17,6 +17,9 @@ const (
 	// 409, decided by the event store, so two racing creators cannot both
 	// win).
 	MustBeNew
+	// MayExist means the command creates the aggregate or changes the one
+	// there (a definition that a later one replaces).
+	MayExist
 )
 
 // AggregateHandler builds the usual command handler: load the aggregate

@@ -44,6 +44,7 @@ type App struct {
 	mu          sync.RWMutex
 	commands    map[string]*commandEntry
 	views       map[string]View
+	permissions map[string]Permission
 	projections []*Projection
 	modules     []ModuleStatus
 
@@ -67,12 +68,22 @@ func New(deps Deps) *App {
 			Clock: deps.Clock, NewID: deps.NewID, CachedStreams: deps.CachedStreams,
 			Snapshots: deps.Snapshots, SnapshotEvery: deps.SnapshotEvery, Logger: deps.Logger,
 		},
-		events:   domain.NewEventRegistry(),
-		services: NewServices(),
-		dispatch: pipeline(deps.Validator, deps.Authorizer, deps.Logger),
-		commands: map[string]*commandEntry{},
-		views:    map[string]View{},
+		events:      domain.NewEventRegistry(),
+		services:    NewServices(),
+		dispatch:    pipeline(deps.Validator, deps.Authorizer, deps.Logger),
+		commands:    map[string]*commandEntry{},
+		views:       map[string]View{},
+		permissions: core(),
 	}
+}
+
+// core indexes CorePermissions.
+func core() map[string]Permission {
+	m := map[string]Permission{}
+	for _, p := range CorePermissions {
+		m[p.Name] = p
+	}
+	return m
 }
 
 // Dispatch runs the command name with the raw JSON body through the
@@ -92,29 +103,52 @@ func (a *App) Dispatch(ctx context.Context, name string, body []byte) (Result, e
 // otherwise. Callers check a query against the view's fields only after
 // this, so nobody learns a view's shape without the right to read it.
 func (a *App) View(ctx context.Context, name string) (View, error) {
+	v, _, err := a.view(ctx, name)
+	return v, err
+}
+
+func (a *App) view(ctx context.Context, name string) (View, Grant, error) {
 	a.mu.RLock()
 	v, ok := a.views[name]
 	a.mu.RUnlock()
 	if !ok {
-		return View{}, domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name)
+		return View{}, Grant{}, domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name)
 	}
-	if err := a.deps.Authorizer.Authorize(ctx, v.Permission); err != nil {
-		return View{}, err
+	g, err := a.deps.Authorizer.Authorize(ctx, Access{Permission: v.permission, Resource: "view:" + name})
+	if err != nil {
+		return View{}, Grant{}, err
 	}
-	return v, nil
+	return v, g, nil
 }
 
 // QueryView authorises and runs q against the view called name, applying
-// the view's default sort when q has none.
+// the view's default sort when q has none. The Authorizer's record-level
+// filters are added to q's, so the page holds only records the principal
+// may see.
 func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error) {
-	v, err := a.View(ctx, name)
+	v, g, err := a.view(ctx, name)
 	if err != nil {
 		return Page{}, err
 	}
 	if len(q.Sort) == 0 {
 		q.Sort = v.DefaultSort
 	}
+	if len(g.Filters) > 0 {
+		q.Filters = append(append([]Filter(nil), q.Filters...), g.Filters...)
+	}
 	return a.deps.ReadModels.Find(ctx, v.Collection.Name, q)
+}
+
+// Authorize asks the Authorizer whether the principal in ctx may use the
+// permission called name on resource (see Access). A permission nobody
+// declared is refused as if it were held by no one, so a typo fails
+// closed.
+func (a *App) Authorize(ctx context.Context, name, resource string) (Grant, error) {
+	p, ok := a.Permission(name)
+	if !ok {
+		p = Permission{Name: name}
+	}
+	return a.deps.Authorizer.Authorize(ctx, Access{Permission: p, Resource: resource})
 }
 
 // moduleRepository returns a repository that appends only to the streams

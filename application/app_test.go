@@ -45,7 +45,7 @@ type counterModule struct {
 }
 
 func (m counterModule) Manifest() application.Manifest {
-	return application.Manifest{Name: m.name, Version: "0.1.0", Dependencies: m.deps}
+	return application.Manifest{Name: m.name, Version: "0.1.0", Dependencies: m.deps, Permissions: uses(m.name)}
 }
 
 func (m counterModule) Register(r *application.Registrar) error {
@@ -59,14 +59,19 @@ func (m counterModule) Register(r *application.Registrar) error {
 			domain.Raise(a, incremented{By: c.By})
 			return nil
 		})
-	application.RegisterCommand(r, "Increment", "counter.use", h)
+	application.RegisterCommand(r, "Increment", m.name+".use", h)
 	return m.fail
 }
 
 type denyAll struct{}
 
-func (denyAll) Authorize(context.Context, string) error {
-	return domain.Errorf(domain.KindForbidden, "forbidden", "no")
+func (denyAll) Authorize(context.Context, application.Access) (application.Grant, error) {
+	return application.Grant{}, domain.Errorf(domain.KindForbidden, "forbidden", "no")
+}
+
+// uses declares the permission "{module}.use" the test modules' commands need.
+func uses(module string) []application.Permission {
+	return []application.Permission{{Name: module + ".use", Description: "use the test module"}}
 }
 
 func newApp(t testing.TB, az application.Authorizer, mods ...application.Module) (*application.App, *memory.Store) {

@@ -39,17 +39,3 @@ type SchemaValidator interface {
 	Remove(name string)
 	Validate(name string, body []byte) error
 }
-
-// Authorizer decides whether the actor in ctx may use permission. The
-// pipeline calls it for every command and view; it fails with a
-// domain.KindForbidden error.
-type Authorizer interface {
-	Authorize(ctx context.Context, permission string) error
-}
-
-// AllowAll is the Authorizer used until users and roles exist: it permits
-// everything, but it is called, so swapping it in later changes no caller.
-type AllowAll struct{}
-
-// Authorize permits every request.
-func (AllowAll) Authorize(context.Context, string) error { return nil }

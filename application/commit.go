@@ -55,13 +55,20 @@ func (a *App) commit(r *Registrar) (err error) {
 	// reachable together, under the lock Dispatch and View read with.
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	declared := map[string]Permission{}
+	for _, p := range r.manifest.Permissions {
+		declared[p.Name] = p
+		a.permissions[p.Name] = p
+	}
 	for _, c := range r.commands {
+		c.permission = declared[c.info.Permission]
 		a.commands[c.info.Name] = c
 	}
 	a.projections = append(a.projections, r.projections...)
 	a.processManagers = append(a.processManagers, r.processManagers...)
 	for _, v := range r.views {
 		v.Projections = feeders(v.Collection.Name, a.projections)
+		v.permission = declared[v.Permission]
 		a.views[v.Name] = v
 	}
 	return nil
@@ -93,6 +100,7 @@ func (a *App) check(r *Registrar) error {
 		errs = append(errs, claim("event", e.name, a.events.Known(e.name)))
 	}
 	errs = append(errs, checkUpcasters(r)...)
+	errs = append(errs, checkPermissions(r)...)
 	for _, v := range r.views {
 		_, taken := a.views[v.Name]
 		errs = append(errs, claim("view", v.Name, taken))

@@ -41,7 +41,9 @@ type unschemable struct {
 	C chan int `json:"c"`
 }
 
-func (halfway) Manifest() application.Manifest { return application.Manifest{Name: "half"} }
+func (halfway) Manifest() application.Manifest {
+	return application.Manifest{Name: "half", Permissions: uses("half")}
+}
 
 func (m halfway) Register(r *application.Registrar) error {
 	application.ProvideService[fmt.Stringer](r, time.Second)
@@ -156,7 +158,9 @@ func TestOnTwiceForOneEventIsARegistrationError(t *testing.T) {
 // upcasting registers happened at version 3 with the given upcasters.
 type upcasting struct{ from []int }
 
-func (upcasting) Manifest() application.Manifest { return application.Manifest{Name: "half"} }
+func (upcasting) Manifest() application.Manifest {
+	return application.Manifest{Name: "half", Permissions: uses("half")}
+}
 
 func (m upcasting) Register(r *application.Registrar) error {
 	application.RegisterEvent[happened](r, 3)

@@ -114,6 +114,9 @@ func (a *App) record(st ModuleStatus, err error) {
 			*l = []string{}
 		}
 	}
+	if st.Permissions == nil {
+		st.Permissions = []Permission{}
+	}
 	st.Status = StatusRunning
 	if err != nil {
 		st.Status, st.Error, st.Failure = StatusFailed, err.Error(), ModuleFailed

@@ -18,6 +18,11 @@ type Manifest struct {
 	Version string `json:"version"`
 	// Dependencies name the modules that must be running before this one.
 	Dependencies []string `json:"dependencies"`
+	// Permissions are the permissions the module defines, each named
+	// "{module}.{what}". Every command and view of the module must need
+	// one of them (commands one that is not ReadOnly, views a ReadOnly
+	// one), or the module fails to load.
+	Permissions []Permission `json:"permissions"`
 }
 
 // Module is a plug-in business module. Register adds everything the module

@@ -32,16 +32,22 @@ type Middleware func(next Dispatch) Dispatch
 
 // commandEntry is a registered command with its typed functions erased.
 type commandEntry struct {
-	info   CommandInfo
-	decode func(body []byte) (any, error)
-	handle func(ctx context.Context, cmd any) (Result, error)
+	info CommandInfo
+	// permission is the declaration of info.Permission, set at commit.
+	permission Permission
+	decode     func(body []byte) (any, error)
+	handle     func(ctx context.Context, cmd any) (Result, error)
 }
 
-// pipeline builds parse → validate → decode → authorise → handle, with
-// logging around the whole.
+// pipeline builds parse → authorise → validate → decode → handle, with
+// logging around the whole. Authorisation comes before schema
+// validation, so a caller without the permission (or without any
+// identity) learns nothing of the command's shape from its errors; it
+// comes after parsing, so nothing but one strict JSON object is ever
+// weighed.
 func pipeline(v SchemaValidator, az Authorizer, log *slog.Logger) Dispatch {
 	d := Dispatch(handleStep)
-	for _, mw := range []Middleware{authoriseStep(az), decodeStep, validateStep(v), parseStep, logStep(log)} {
+	for _, mw := range []Middleware{decodeStep, validateStep(v), authoriseStep(az), parseStep, logStep(log)} {
 		d = mw(d)
 	}
 	return d
@@ -98,7 +104,7 @@ func decodeStep(next Dispatch) Dispatch {
 func authoriseStep(az Authorizer) Middleware {
 	return func(next Dispatch) Dispatch {
 		return func(ctx context.Context, req *CommandRequest) (Result, error) {
-			if err := az.Authorize(ctx, req.Info.Permission); err != nil {
+			if _, err := az.Authorize(ctx, Access{Permission: req.entry.permission, Resource: "command:" + req.Info.Name}); err != nil {
 				return Result{}, err
 			}
 			return next(ctx, req)

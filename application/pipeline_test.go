@@ -11,34 +11,47 @@ import (
 	"github.com/webos-engine/webos/domain"
 )
 
-func TestPipelineValidatesBeforeAuthorisingBeforeHandling(t *testing.T) {
+func TestPipelineParsesBeforeAuthorisingBeforeValidatingBeforeHandling(t *testing.T) {
 	t.Parallel()
 	calls := &atomic.Int64{}
 	app, events := newApp(t, denyAll{}, counterModule{name: "counter", calls: calls})
+	allowed, allowedEvents := newApp(t, application.AllowAll{}, counterModule{name: "counter"})
 	seed(t, events, "a")
+	seed(t, allowedEvents, "a")
 	ctx := context.Background()
+	// parsed: the body is one strict JSON object, so it reaches the
+	// authoriser; schema: what validation says once authorised (0: the
+	// command is handled).
 	cases := []struct {
-		body string
-		kind domain.Kind
+		body   string
+		parsed bool
+		schema domain.Kind
 	}{
-		{`{"id":"a","by":1`, domain.KindInvalid},           // malformed
-		{`[1]`, domain.KindInvalid},                        // not an object
-		{`{"id":"a","by":0}`, domain.KindInvalid},          // schema: minimum
-		{`{"id":"a","by":1,"x":1}`, domain.KindInvalid},    // schema: extra field
-		{`{"id":"a","by":1}`, domain.KindForbidden},        // valid, but denied
-		{`{"id":"a","by":1e400}`, domain.KindInvalid},      // huge number
-		{`{"id":"a","by":"1"}`, domain.KindInvalid},        // mistyped
-		{`{"id":"a"}`, domain.KindInvalid},                 // missing
-		{`{"id":"a","by":1,"by":2}`, domain.KindInvalid},   // duplicate keys
-		{`{"id":"\ud800","by":1}`, domain.KindInvalid},     // lone surrogate
-		{"{\"id\":\"\xff\",\"by\":1}", domain.KindInvalid}, // invalid UTF-8
-		{`{"id":"a","by":1e1}`, domain.KindForbidden},      // an integer to JSON Schema
-		{`{"id":"a","by":10.0}`, domain.KindForbidden},     // an integer to JSON Schema
-		{`{"id":"a","by":1.5}`, domain.KindInvalid},        // not an integer
+		{`{"id":"a","by":1`, false, domain.KindInvalid},           // malformed
+		{`[1]`, false, domain.KindInvalid},                        // not an object
+		{`{"id":"a","by":0}`, true, domain.KindInvalid},           // schema: minimum
+		{`{"id":"a","by":1,"x":1}`, true, domain.KindInvalid},     // schema: extra field
+		{`{"id":"a","by":1}`, true, 0},                            // valid
+		{`{"id":"a","by":1e400}`, true, domain.KindInvalid},       // huge number
+		{`{"id":"a","by":"1"}`, true, domain.KindInvalid},         // mistyped
+		{`{"id":"a"}`, true, domain.KindInvalid},                  // missing
+		{`{"id":"a","by":1,"by":2}`, false, domain.KindInvalid},   // duplicate keys
+		{`{"id":"\ud800","by":1}`, false, domain.KindInvalid},     // lone surrogate
+		{"{\"id\":\"\xff\",\"by\":1}", false, domain.KindInvalid}, // invalid UTF-8
+		{`{"id":"a","by":1e1}`, true, 0},                          // an integer to JSON Schema
+		{`{"id":"a","by":10.0}`, true, 0},                         // an integer to JSON Schema
+		{`{"id":"a","by":1.5}`, true, domain.KindInvalid},         // not an integer
 	}
 	for _, c := range cases {
-		if _, err := app.Dispatch(ctx, "counter.Increment", []byte(c.body)); domain.KindOf(err) != c.kind {
-			t.Errorf("%s: got %v, want kind %v", c.body, err, c.kind)
+		denied := domain.KindForbidden
+		if !c.parsed {
+			denied = domain.KindInvalid
+		}
+		if _, err := app.Dispatch(ctx, "counter.Increment", []byte(c.body)); domain.KindOf(err) != denied {
+			t.Errorf("%s without the permission: got %v, want kind %v", c.body, err, denied)
+		}
+		if _, err := allowed.Dispatch(ctx, "counter.Increment", []byte(c.body)); domain.KindOf(err) != c.schema {
+			t.Errorf("%s with the permission: got %v, want kind %v", c.body, err, c.schema)
 		}
 	}
 	if calls.Load() != 0 {

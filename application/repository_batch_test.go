@@ -40,7 +40,7 @@ func (a *tallied) Apply(e domain.Event) {
 type pickyModule struct{}
 
 func (pickyModule) Manifest() application.Manifest {
-	return application.Manifest{Name: "picky", Version: "0.1.0"}
+	return application.Manifest{Name: "picky", Version: "0.1.0", Permissions: uses("picky")}
 }
 
 func (pickyModule) Register(r *application.Registrar) error {

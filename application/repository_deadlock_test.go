@@ -35,7 +35,7 @@ func (a *toucher) Apply(domain.Event) { a.n++ }
 type crossModule struct{}
 
 func (crossModule) Manifest() application.Manifest {
-	return application.Manifest{Name: "cross", Version: "0.1.0"}
+	return application.Manifest{Name: "cross", Version: "0.1.0", Permissions: uses("cross")}
 }
 
 func (crossModule) Register(r *application.Registrar) error {

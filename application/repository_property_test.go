@@ -67,7 +67,7 @@ type tallyModule struct {
 }
 
 func (tallyModule) Manifest() application.Manifest {
-	return application.Manifest{Name: "tally", Version: "0.1.0"}
+	return application.Manifest{Name: "tally", Version: "0.1.0", Permissions: uses("tally")}
 }
 
 func (m tallyModule) Register(r *application.Registrar) error {

@@ -22,7 +22,9 @@ type note struct {
 	Text string `json:"text" jsonschema:"minLength=1"`
 }
 
-func (noting) Manifest() application.Manifest { return application.Manifest{Name: "noting"} }
+func (noting) Manifest() application.Manifest {
+	return application.Manifest{Name: "noting", Permissions: uses("noting")}
+}
 
 func (m noting) Register(r *application.Registrar) error {
 	h := func(ctx context.Context, _ note) (application.Result, error) {

@@ -17,7 +17,9 @@ type trespass struct {
 	Stream string `json:"stream"`
 }
 
-func (trespasser) Manifest() application.Manifest { return application.Manifest{Name: "other"} }
+func (trespasser) Manifest() application.Manifest {
+	return application.Manifest{Name: "other", Permissions: uses("other")}
+}
 
 func (trespasser) Register(r *application.Registrar) error {
 	application.RegisterCommand(r, "Trespass", "other.use", application.AggregateHandler(r.Repository(), application.MustBeNew,

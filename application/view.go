@@ -16,6 +16,9 @@ type View struct {
 	// registration: a reader that asks for its own write (a minimum
 	// position) waits for these.
 	Projections []string
+
+	// permission is the declaration of Permission, set at registration.
+	permission Permission
 }
 
 // feeders names the projections among ps that write collection.

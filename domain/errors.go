@@ -22,11 +22,14 @@ const (
 	KindForbidden
 	// KindRejected means well-formed, but a business rule refuses it (422).
 	KindRejected
+	// KindUnauthenticated means the request names no valid identity: no
+	// session or token, or one that ended (401).
+	KindUnauthenticated
 )
 
 var kindNames = map[Kind]string{
 	KindInvalid: "invalid", KindNotFound: "not found", KindConflict: "conflict",
-	KindForbidden: "forbidden", KindRejected: "rejected",
+	KindForbidden: "forbidden", KindRejected: "rejected", KindUnauthenticated: "unauthenticated",
 }
 
 func (k Kind) String() string { return kindNames[k] }
@@ -39,6 +42,8 @@ var (
 	ErrConflict  = &Error{Kind: KindConflict, Code: "conflict"}
 	ErrForbidden = &Error{Kind: KindForbidden, Code: "forbidden"}
 	ErrRejected  = &Error{Kind: KindRejected, Code: "rejected"}
+	// ErrUnauthenticated matches every *Error of KindUnauthenticated.
+	ErrUnauthenticated = &Error{Kind: KindUnauthenticated, Code: "unauthenticated"}
 )
 
 // FieldError locates a problem in the input by JSON pointer.

@@ -113,7 +113,7 @@ type tripsModule struct {
 }
 
 func (tripsModule) Manifest() application.Manifest {
-	return application.Manifest{Name: "trips", Version: "1.0.0"}
+	return application.Manifest{Name: "trips", Version: "1.0.0", Permissions: []application.Permission{{Name: "trips.book", Description: "book and cancel trips"}}}
 }
 
 func (m tripsModule) Register(r *application.Registrar) error {

@@ -32,6 +32,12 @@ type Module struct {
 //go:embed home.html
 var homeHTML string
 
+//go:embed signin.html
+var signinHTML []byte
+
+//go:embed signin.js
+var signinJS []byte
+
 var home = template.Must(template.New("home").Parse(homeHTML))
 
 // Home serves the page that page builds for each request, so module
@@ -46,5 +52,26 @@ func Home(page func(r *http.Request) Page) http.Handler {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 		_, _ = buf.WriteTo(w) // the client went away: nothing to do
+	})
+}
+
+// SignIn serves the sign-in page, which is also where a one-time setup
+// link (/setup#secret) leads. Its script comes from /ui/signin.js
+// (Script), so the page's policy allows no inline script.
+func SignIn() http.Handler {
+	return static("text/html; charset=utf-8", signinHTML)
+}
+
+// Script serves the sign-in page's script.
+func Script() http.Handler {
+	return static("text/javascript; charset=utf-8", signinJS)
+}
+
+func static(contentType string, body []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; form-action 'self'")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		_, _ = w.Write(body) // the client went away: nothing to do
 	})
 }

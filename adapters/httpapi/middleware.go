@@ -14,11 +14,6 @@ import (
 	"github.com/webos-engine/webos/application"
 )
 
-// anonymous is the actor of every request until authentication exists.
-// The Authorizer is already asked for every command and view, so adding
-// real actors later changes only requestMeta.
-const anonymous = "anonymous"
-
 // validID accepts client-sent ids of 1 to 128 visible ASCII characters.
 // They end up in logs and, as correlation and causation ids, in hashed
 // event envelopes for ever, so anything else is replaced, not stored.
@@ -47,7 +42,8 @@ func (s *server) requestMeta(c *gin.Context) {
 	if !validID.MatchString(id) {
 		id = s.cfg.NewID()
 	}
-	m := application.Meta{RequestID: id, CorrelationID: id, Actor: anonymous, TraceContext: traceContext(h)}
+	// The actor is set by authenticate, from the session or token only.
+	m := application.Meta{RequestID: id, CorrelationID: id, TraceContext: traceContext(h)}
 	if v := h.Get("X-Correlation-ID"); validID.MatchString(v) {
 		m.CorrelationID = v
 	}

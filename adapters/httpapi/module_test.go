@@ -62,7 +62,10 @@ var itemsSpec = application.CollectionSpec{Name: "stock_items", Fields: []applic
 type stockModule struct{}
 
 func (stockModule) Manifest() application.Manifest {
-	return application.Manifest{Name: "stock", Version: "1.0.0"}
+	return application.Manifest{Name: "stock", Version: "1.0.0", Permissions: []application.Permission{
+		{Name: "stock.write", Description: "change stock"}, {Name: "stock.admin", Description: "audit stock"},
+		{Name: "stock.read", Description: "read stock", ReadOnly: true},
+	}}
 }
 
 func (stockModule) Register(r *application.Registrar) error {
@@ -115,9 +118,9 @@ func (stockModule) Register(r *application.Registrar) error {
 // denyAdmin forbids the stock.admin permission, so a 403 can be seen.
 type denyAdmin struct{}
 
-func (denyAdmin) Authorize(_ context.Context, permission string) error {
-	if permission == "stock.admin" {
-		return domain.Errorf(domain.KindForbidden, "forbidden", "you may not use %s", permission)
+func (denyAdmin) Authorize(_ context.Context, a application.Access) (application.Grant, error) {
+	if a.Permission.Name == "stock.admin" {
+		return application.Grant{}, domain.Errorf(domain.KindForbidden, "forbidden", "you may not use %s", a.Permission.Name)
 	}
-	return nil
+	return application.Grant{}, nil
 }

@@ -55,6 +55,8 @@ func statusOf(k domain.Kind) int {
 		return http.StatusForbidden
 	case domain.KindRejected:
 		return http.StatusUnprocessableEntity
+	case domain.KindUnauthenticated:
+		return http.StatusUnauthorized
 	default:
 		return http.StatusInternalServerError
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/webos-engine/webos/adapters/auth"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/projections"
 )
@@ -55,6 +56,12 @@ type Config struct {
 	// Home answers GET / for browsers (the ui package's page); nil
 	// leaves / a 404 problem like any unknown path.
 	Home http.Handler
+	// Auth authenticates sessions and tokens and serves /api/auth; nil
+	// makes every request anonymous and leaves /api/auth out.
+	Auth *auth.Service
+	// SignIn answers GET /login and GET /setup (the page a setup link
+	// opens), and Script GET /ui/signin.js; nil leaves them 404.
+	SignIn, Script http.Handler
 }
 
 // server holds the configuration the route handlers share.
@@ -94,7 +101,7 @@ func New(cfg Config) http.Handler {
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
 
-	r.Use(s.requestMeta, s.accessLog, s.recoverPanic, s.checkHost, s.sameOrigin, s.requireJSON)
+	r.Use(s.requestMeta, s.accessLog, s.recoverPanic, s.checkHost, s.sameOrigin, s.requireJSON, s.authenticate)
 	r.NoRoute(func(c *gin.Context) {
 		s.problem(c, http.StatusNotFound, "unknown_route", "there is no resource at this path", nil)
 	})
@@ -106,10 +113,18 @@ func New(cfg Config) http.Handler {
 	r.GET("/api/views/:name", s.view)
 	r.GET("/api/streams/:id", s.stream)
 	r.GET("/api/modules", s.modules)
+	if cfg.Auth != nil {
+		s.authRoutes(r)
+	}
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	if cfg.Home != nil {
 		r.GET("/", gin.WrapH(cfg.Home))
+	}
+	if cfg.SignIn != nil && cfg.Script != nil {
+		r.GET("/login", gin.WrapH(cfg.SignIn))
+		r.GET("/setup", gin.WrapH(cfg.SignIn))
+		r.GET("/ui/signin.js", gin.WrapH(cfg.Script))
 	}
 	return r
 }

@@ -23,6 +23,9 @@ type systemStatus struct {
 // their error text, which may be a driver's, goes to the log under the
 // request id.
 func (s *server) modules(c *gin.Context) {
+	if !s.authorize(c, application.PermissionModulesRead, "modules") {
+		return
+	}
 	st := systemStatus{Modules: s.cfg.App.Modules(), Projections: []projections.Status{}}
 	if st.Modules == nil {
 		st.Modules = []application.ModuleStatus{}

@@ -33,6 +33,9 @@ type streamPage struct {
 // id is one path segment, so it may hold anything but '/'.
 func (s *server) stream(c *gin.Context) {
 	id := c.Param("id")
+	if !s.authorize(c, application.PermissionStreamsRead, "stream:"+id) {
+		return
+	}
 	from, limit, dir, err := parseStreamQuery(c.Request.URL.RawQuery)
 	if err != nil {
 		s.fail(c, err)

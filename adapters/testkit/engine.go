@@ -37,21 +37,46 @@ func NewEngine(t testing.TB, modules ...application.Module) *Engine {
 // engine on the data of an earlier one.
 func engineOn(t testing.TB, events *memory.Store, models *rmmemory.Store, modules ...application.Module) *Engine {
 	t.Helper()
+	e := newEngine(events, models, nil)
+	e.Load(t, modules...)
+	return e
+}
+
+// NewEngineWith is NewEngine with no modules loaded yet and deps, before
+// the App is built, changed by adjust (when not nil): a module whose
+// constructor needs the engine's stores is built in between and loaded
+// with Load.
+func NewEngineWith(t testing.TB, adjust func(*application.Deps)) *Engine {
+	t.Helper()
+	return newEngine(memory.New(), rmmemory.New(), adjust)
+}
+
+func newEngine(events *memory.Store, models *rmmemory.Store, adjust func(*application.Deps)) *Engine {
 	var ids atomic.Int64
 	e := &Engine{Events: events, ReadModels: models}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.App = application.New(application.Deps{
-		Events: e.Events, ReadModels: e.ReadModels, Validator: jsonschema.NewValidator(), Logger: log,
+	deps := application.Deps{
+		Events: e.Events, ReadModels: e.ReadModels, Validator: jsonschema.NewValidator(), Logger: quiet,
 		NewID: func() string { return fmt.Sprintf("id-%d", ids.Add(1)) },
-	})
+	}
+	if adjust != nil {
+		adjust(&deps)
+	}
+	e.App = application.New(deps)
+	return e
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// Load loads modules; one that fails to start fails the test.
+func (e *Engine) Load(t testing.TB, modules ...application.Module) {
+	t.Helper()
 	e.App.Load(modules...)
 	for _, st := range e.App.Modules() {
 		if st.Status != application.StatusRunning {
 			t.Fatalf("module %s failed to start: %s", st.Name, st.Error)
 		}
 	}
-	e.Projections = projections.New(e.Events, e.ReadModels, e.App.Events(), e.App.Projections(), log, projections.Options{})
-	return e
+	e.Projections = projections.New(e.Events, e.ReadModels, e.App.Events(), e.App.Projections(), quiet, projections.Options{})
 }
 
 // NewApp is NewEngine for tests that need only the kernel.

@@ -31,11 +31,12 @@ func TestAuditChangesNoEvidence(t *testing.T) {
 		t.Helper()
 		before := sqlitetest.Evidence(t, path)
 		code, out := runCmd(t, binary(t), "audit", "verify", "--data-dir", dir)
-		if code != 0 || !strings.Contains(out, "verified 3 events in 2 streams") {
+		// The test administrator's three identity events come first.
+		if code != 0 || !strings.Contains(out, "verified 6 events in 3 streams") {
 			t.Fatalf("%s: audit verify: %d %s", stage, code, out)
 		}
 		export := filepath.Join(t.TempDir(), "export.json")
-		if code, out := runCmd(t, binary(t), "audit", "export", "--data-dir", dir, "--out", export); code != 0 || !strings.Contains(out, "exported 3 events") {
+		if code, out := runCmd(t, binary(t), "audit", "export", "--data-dir", dir, "--out", export); code != 0 || !strings.Contains(out, "exported 6 events") {
 			t.Fatalf("%s: audit export: %d %s", stage, code, out)
 		}
 		if after := sqlitetest.Evidence(t, path); !reflect.DeepEqual(after, before) {

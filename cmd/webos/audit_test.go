@@ -99,7 +99,7 @@ func TestAuditOfARealRun(t *testing.T) {
 		t.Fatalf("a command with a bad tracestate: %d %v", status, out)
 	}
 	// The stream as GET /api/streams shows it verifies too.
-	res, err := http.Get(p.url + "/api/streams/warehouse.item-AUD-1")
+	res, err := p.get("/api/streams/warehouse.item-AUD-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,9 @@ func TestAuditOfARealRun(t *testing.T) {
 	}
 	p.stop()
 
-	export := verifyAndExport(t, py, dir, "verified 5 events in 2 streams up to position 5; hash schemes: v2 5", "verified 5 events in 2 streams")
+	// The test administrator's three identity events (positions 1 to 3,
+	// by adminToken) come before the warehouse's.
+	export := verifyAndExport(t, py, dir, "verified 8 events in 3 streams up to position 8; hash schemes: v2 8", "verified 8 events in 3 streams")
 	if code, out := runCmd(t, py, verifyPy, "--vectors", "../../domain/testdata/hash-vectors.json"); code != 0 {
 		t.Fatalf("verify.py on the golden vectors: %d %s", code, out)
 	}
@@ -132,7 +134,7 @@ func TestAuditOfARealRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out := runCmd(t, py, verifyPy, forged)
-	if code != 1 || !strings.Contains(out, "stream warehouse.item-AUD-1 version 2 position 2: hash mismatch") {
+	if code != 1 || !strings.Contains(out, "stream warehouse.item-AUD-1 version 2 position 5: hash mismatch") {
 		t.Fatalf("verify.py on a forged export: %d %s", code, out)
 	}
 
@@ -141,7 +143,7 @@ func TestAuditOfARealRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	upd, err := db.Exec(`UPDATE events SET data = replace(data, '"quantity":3', '"quantity":4') WHERE position = 2`)
+	upd, err := db.Exec(`UPDATE events SET data = replace(data, '"quantity":3', '"quantity":4') WHERE position = 5`)
 	if n, _ := upd.RowsAffected(); err != nil || n != 1 {
 		t.Fatalf("tamper: %v (%d rows)", err, n)
 	}
@@ -149,11 +151,11 @@ func TestAuditOfARealRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out = runCmd(t, binary(t), "audit", "verify", "--data-dir", dir)
-	if code != 1 || !strings.Contains(out, "chain broken at stream warehouse.item-AUD-1 version 2 position 2: hash mismatch") {
+	if code != 1 || !strings.Contains(out, "chain broken at stream warehouse.item-AUD-1 version 2 position 5: hash mismatch") {
 		t.Fatalf("audit verify on a tampered store: %d %s", code, out)
 	}
 	code, out = runCmd(t, binary(t), "audit", "verify", "--data-dir", dir, "--stream", "warehouse.item-AUD-2")
-	if code != 0 || !regexp.MustCompile(`verified 1 events in 1 streams up to position 3\b`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`verified 1 events in 1 streams up to position 6\b`).MatchString(out) {
 		t.Fatalf("the untouched stream alone still verifies: %d %s", code, out)
 	}
 }

@@ -36,6 +36,9 @@ func commands() []command {
 		{"schemas", "", "write the JSON Schemas of every command and event", writeSchemas},
 		{"audit verify", "", "check every stream's hash chain and the global feed's order", auditVerify},
 		{"audit export", "", "write every event as JSON for docs/audit/verify.py", auditExport},
+		{"admin create", "", "create an administrator and print a one-time link that sets their password", adminCreate},
+		{"admin create-user", "", "create a user with roles; the password from stdin with --password-stdin", adminCreateUser},
+		{"admin create-token", "", "issue an API token for a user and print it alone on stdout", adminCreateToken},
 		{"version", "", "print the version", printVersion},
 	}
 }

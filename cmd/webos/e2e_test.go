@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -41,7 +40,7 @@ func TestSurvivesSIGKILL(t *testing.T) {
 				}
 				sku := skus[(w+i)%len(skus)]
 				body := fmt.Sprintf(`{"sku":%q,"quantity":%d,"reference":"w%d-%d"}`, sku, 1+i%5, w, i)
-				res, err := http.Post(p.url+"/api/commands/warehouse.ReceiveStock", "application/json", strings.NewReader(body))
+				res, err := p.post("/api/commands/warehouse.ReceiveStock", body)
 				if err != nil {
 					return // the process is gone
 				}
@@ -124,7 +123,7 @@ func (p *proc) stream(id string) []domain.Envelope {
 	var all []domain.Envelope
 	from := uint64(0)
 	for {
-		res, err := http.Get(fmt.Sprintf("%s/api/streams/%s?from=%d&limit=1000", p.url, url.PathEscape(id), from))
+		res, err := p.get(fmt.Sprintf("/api/streams/%s?from=%d&limit=1000", url.PathEscape(id), from))
 		if err != nil {
 			p.t.Fatal(err)
 		}

@@ -9,16 +9,19 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/webos-engine/webos/adapters/auth"
 	"github.com/webos-engine/webos/adapters/eventstore/health"
 	"github.com/webos-engine/webos/adapters/httpapi"
 	"github.com/webos-engine/webos/adapters/jsonschema"
 	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/modules/identity"
 	"github.com/webos-engine/webos/modules/orders"
 	"github.com/webos-engine/webos/modules/warehouse"
 	"github.com/webos-engine/webos/projections"
 )
 
-// modules lists the business modules the engine hosts.
+// modules lists the business modules the engine hosts, after the core
+// identity module.
 func modules() []application.Module {
 	return []application.Module{warehouse.Module{}, orders.Module{}}
 }
@@ -31,18 +34,23 @@ type engine struct {
 	app         *application.App
 	projections *projections.Runtime
 	modules     []application.Module
+	directory   *identity.Directory
+	auth        *auth.Service
+	authStore   *auth.Store
 	unlock      func()
 }
 
-// newApp builds the kernel on the given stores and loads the modules.
-func newApp(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger) (*application.App, []application.Module) {
+// newApp builds the kernel on the given stores, with role-based
+// authorisation, and loads the identity module and the business modules.
+func newApp(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger) (*application.App, []application.Module, *identity.Directory) {
 	app := application.New(application.Deps{
 		Events: events, ReadModels: models, Snapshots: snapshots, Validator: jsonschema.NewValidator(),
-		NewID: newID, Logger: log,
+		Authorizer: application.Roles{}, NewID: newID, Logger: log,
 	})
-	mods := modules()
+	id := identity.New(events)
+	mods := append([]application.Module{id}, modules()...)
 	app.Load(mods...)
-	return app, mods
+	return app, mods, id.Directory()
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -59,13 +67,25 @@ func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
 		return nil, err
 	}
 	events := health.Track(st.events)
-	app, mods := newApp(events, st.models, st.snapshots, log)
+	app, mods, dir := newApp(events, st.models, st.snapshots, log)
 	rt := projections.New(events, st.models, app.Events(), app.Projections(), log, projections.Options{})
 	if err := rt.Declare(context.Background()); err != nil {
 		unlock()
 		return nil, errors.Join(fmt.Errorf("%s: %w", filepath.Join(dataDir, "readmodels.db"), err), st.close())
 	}
-	return &engine{events: events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods, unlock: unlock}, nil
+	if err := dir.Sync(context.Background()); err != nil {
+		unlock()
+		return nil, errors.Join(err, st.close())
+	}
+	as, err := auth.OpenStore(filepath.Join(dataDir, "auth.db"))
+	if err != nil {
+		unlock()
+		return nil, errors.Join(err, st.close())
+	}
+	e := &engine{events: events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods,
+		directory: dir, authStore: as, unlock: unlock}
+	e.auth = auth.New(auth.Config{Accounts: dir, Store: as, Logger: log, CreateAdmin: e.createAdmin})
+	return e, nil
 }
 
 // ready reports whether the event store's recent reads and appends
@@ -83,7 +103,7 @@ func (e *engine) ready(ctx context.Context) error {
 
 // close closes the stores and releases the data dir.
 func (e *engine) close() error {
-	err := errors.Join(e.events.Close(), e.models.Close(), e.snapshots.Close())
+	err := errors.Join(e.events.Close(), e.models.Close(), e.snapshots.Close(), e.authStore.Close())
 	e.unlock()
 	return err
 }

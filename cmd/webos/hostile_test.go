@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -27,7 +26,7 @@ func TestHostileBodies(t *testing.T) {
 	rng := rand.New(rand.NewPCG(hostileSeed, hostileSeed))
 	for i := range 200 {
 		body := hostileBody(rng, i)
-		res, err := http.Post(p.url+"/api/commands/warehouse.ReceiveStock", "application/json", strings.NewReader(body))
+		res, err := p.post("/api/commands/warehouse.ReceiveStock", body)
 		if err != nil {
 			t.Fatalf("body %d: the server is gone: %v", i, err)
 		}

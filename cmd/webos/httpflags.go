@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -20,7 +19,7 @@ const maxHeaderBytes = 64 << 10
 // readTimeout; a handler's answer must be written within writeTimeout; an
 // idle keep-alive connection is closed after idleTimeout.
 type httpFlags struct {
-	allowedHosts hostList
+	allowedHosts list
 	readTimeout  time.Duration
 	writeTimeout time.Duration
 	idleTimeout  time.Duration
@@ -75,19 +74,4 @@ func (h *httpFlags) hosts(addr string, ln net.Addr) []string {
 		names[i] = net.JoinHostPort(n, port)
 	}
 	return names
-}
-
-// hostList is a comma-separated flag value.
-type hostList []string
-
-func (l *hostList) String() string { return strings.Join(*l, ",") }
-
-func (l *hostList) Set(v string) error {
-	*l = nil
-	for h := range strings.SplitSeq(v, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			*l = append(*l, h)
-		}
-	}
-	return nil
 }

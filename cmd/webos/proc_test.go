@@ -52,6 +52,35 @@ type proc struct {
 	cmd  *exec.Cmd
 	url  string
 	logs *testkit.LogBuffer
+	// token is an administrator's API token, sent with every request
+	// unless the request sets Authorization itself ("" for none).
+	token string
+}
+
+// testAdmin is the administrator the tests create in each data dir.
+const testAdmin = "admin@test.example"
+
+// tokens holds the API token of each data dir's test administrator.
+var tokens sync.Map
+
+// adminToken creates, once per data dir, an administrator and an API
+// token for it with the admin commands, as a script or CI would.
+func adminToken(t testing.TB, dataDir string) string {
+	t.Helper()
+	if v, ok := tokens.Load(dataDir); ok {
+		return v.(string)
+	}
+	if out, err := exec.Command(binary(t), "admin", "create-user", "--data-dir", dataDir, "--email", testAdmin, "--role", "admin").CombinedOutput(); err != nil {
+		t.Fatalf("admin create-user: %v\n%s", err, out)
+	}
+	cmd := exec.Command(binary(t), "admin", "create-token", "--data-dir", dataDir, "--email", testAdmin, "--name", "tests")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("admin create-token: %v", err)
+	}
+	tok := strings.TrimSpace(string(out))
+	tokens.Store(dataDir, tok)
+	return tok
 }
 
 func freeAddr(t testing.TB) string {
@@ -68,7 +97,7 @@ func freeAddr(t testing.TB) string {
 func serve(t *testing.T, dataDir string, extra ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
-	p := &proc{t: t, url: "http://" + addr, logs: &testkit.LogBuffer{}}
+	p := &proc{t: t, url: "http://" + addr, logs: &testkit.LogBuffer{}, token: adminToken(t, dataDir)}
 	p.cmd = exec.Command(binary(t), append([]string{"serve", "--data-dir", dataDir, "--addr", addr}, extra...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
@@ -133,8 +162,12 @@ func (p *proc) do(method, path, body string, header map[string]string) (int, map
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	p.sign(req)
 	for k, v := range header {
 		req.Header.Set(k, v)
+	}
+	if req.Header.Get("Authorization") == "" {
+		req.Header.Del("Authorization")
 	}
 	if host := req.Header.Get("Host"); host != "" {
 		req.Host = host // the client sends the Host header from here
@@ -152,6 +185,32 @@ func (p *proc) do(method, path, body string, header map[string]string) (int, map
 		}
 	}
 	return res.StatusCode, out, res.Header
+}
+
+// sign adds the administrator's token to req.
+func (p *proc) sign(req *http.Request) {
+	req.Header.Set("Authorization", "Bearer "+p.token)
+}
+
+// post sends body as JSON to path with the administrator's token.
+func (p *proc) post(path, body string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodPost, p.url+path, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	p.sign(req)
+	return http.DefaultClient.Do(req)
+}
+
+// get reads path with the administrator's token.
+func (p *proc) get(path string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, p.url+path, http.NoBody)
+	if err != nil {
+		return nil, err
+	}
+	p.sign(req)
+	return http.DefaultClient.Do(req)
 }
 
 // command posts a command and fails the test unless it is accepted.

@@ -25,7 +25,7 @@ func writeSchemas(_ context.Context, fs *flag.FlagSet, args []string, out stream
 	if err := unexpected(rest); err != nil {
 		return err
 	}
-	app, _ := newApp(memory.New(), rmmemory.New(), nil, logging.New(io.Discard, 0))
+	app, _, _ := newApp(memory.New(), rmmemory.New(), nil, logging.New(io.Discard, 0))
 	commands := map[string]reflect.Type{}
 	for _, c := range app.Commands() {
 		commands[c.Name] = c.Type

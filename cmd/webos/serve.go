@@ -59,7 +59,10 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		return err
 	}
 	if f.demo {
-		n, err := e.app.SeedDemo(ctx, e.modules)
+		if err := e.demoUsers(asSystem(ctx, "demo"), out.stderr); err != nil {
+			return fmt.Errorf("demo users: %w", err)
+		}
+		n, err := e.app.SeedDemo(asSystem(ctx, "demo"), e.modules)
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
@@ -68,6 +71,14 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		} else {
 			log.Info("demo data loaded", "batches", n)
 		}
+	}
+	if e.directory.Empty(ctx) {
+		secret, err := e.auth.CreateSetupLink(ctx, "")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out.stderr, "\nNo user exists yet. Open this one-time link within 24 hours to create the administrator:\n\n  http://%s/setup#%s\n\n",
+			ln.Addr(), secret)
 	}
 	err = listen(ctx, ln, e, f, log)
 	stopProjections()
@@ -87,7 +98,8 @@ func listen(ctx context.Context, ln net.Listener, e *engine, f serveFlags, log *
 	srv := f.http.server(httpapi.New(httpapi.Config{
 		App: e.app, Events: e.events, Projections: e.projections.Status, AwaitPosition: e.projections.WaitFor,
 		Ready: e.ready, Logger: log, Version: engineVersion(), NewID: newID,
-		AllowedHosts: f.http.hosts(f.addr, ln.Addr()), Home: ui.Home(e.homePage),
+		AllowedHosts: f.http.hosts(f.addr, ln.Addr()), Home: ui.Home(e.homePage), Auth: e.auth,
+		SignIn: ui.SignIn(), Script: ui.Script(),
 	}))
 	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	log.Info("webos listening", "addr", "http://"+ln.Addr().String(), "data_dir", f.dataDir, "version", engineVersion())

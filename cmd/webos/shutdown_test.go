@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -33,7 +32,7 @@ func TestGracefulShutdown(t *testing.T) {
 					return
 				default:
 				}
-				res, err := http.Post(p.url+"/api/commands/warehouse.ReceiveStock", "application/json", strings.NewReader(`{"sku":"GS-1","quantity":1}`))
+				res, err := p.post("/api/commands/warehouse.ReceiveStock", `{"sku":"GS-1","quantity":1}`)
 				if err != nil {
 					return
 				}

@@ -7,16 +7,28 @@ import (
 
 // Permissions the module's commands and views require.
 const (
-	PermissionManage = "warehouse.manage"
-	PermissionView   = "warehouse.view"
+	PermissionManageItems  = "warehouse.items.manage"
+	PermissionReceiveStock = "warehouse.stock.receive"
+	PermissionAdjustStock  = "warehouse.stock.adjust"
+	PermissionReserveStock = "warehouse.stock.reserve"
+	PermissionReadStock    = "warehouse.stock.read"
 )
+
+// permissions are the module's permission declarations.
+var permissions = []application.Permission{
+	{Name: PermissionManageItems, Description: "register and discontinue items"},
+	{Name: PermissionReceiveStock, Description: "receive stock into the warehouse"},
+	{Name: PermissionAdjustStock, Description: "correct stock on hand after a count"},
+	{Name: PermissionReserveStock, Description: "reserve stock and release reservations"},
+	{Name: PermissionReadStock, Description: "read stock levels and movements", ReadOnly: true},
+}
 
 // Module is the Warehouse module.
 type Module struct{}
 
 // Manifest describes the module.
 func (Module) Manifest() application.Manifest {
-	return application.Manifest{Name: "warehouse", Version: "1.0.0"}
+	return application.Manifest{Name: "warehouse", Version: "1.0.0", Permissions: permissions}
 }
 
 // Register adds the Item commands and events, the projections and views,
@@ -30,23 +42,24 @@ func (Module) Register(r *application.Registrar) error {
 	application.RegisterEvent[contract.ReservationReleased](r, 1)
 	application.RegisterEvent[contract.ItemDiscontinued](r, 1)
 
-	command(r, "RegisterItem", application.MustBeNew, func(c contract.RegisterItem) string { return c.SKU }, (*Item).Register)
-	command(r, "ReceiveStock", application.MustExist, func(c contract.ReceiveStock) string { return c.SKU }, (*Item).Receive)
-	command(r, "AdjustStock", application.MustExist, func(c contract.AdjustStock) string { return c.SKU }, (*Item).Adjust)
-	command(r, "ReserveStock", application.MustExist, func(c contract.ReserveStock) string { return c.SKU }, (*Item).Reserve)
-	command(r, "ReleaseReservation", application.MustExist, func(c contract.ReleaseReservation) string { return c.SKU }, (*Item).Release)
-	command(r, "DiscontinueItem", application.MustExist, func(c contract.DiscontinueItem) string { return c.SKU }, (*Item).Discontinue)
+	command(r, "RegisterItem", PermissionManageItems, application.MustBeNew, func(c contract.RegisterItem) string { return c.SKU }, (*Item).Register)
+	command(r, "ReceiveStock", PermissionReceiveStock, application.MustExist, func(c contract.ReceiveStock) string { return c.SKU }, (*Item).Receive)
+	command(r, "AdjustStock", PermissionAdjustStock, application.MustExist, func(c contract.AdjustStock) string { return c.SKU }, (*Item).Adjust)
+	command(r, "ReserveStock", PermissionReserveStock, application.MustExist, func(c contract.ReserveStock) string { return c.SKU }, (*Item).Reserve)
+	command(r, "ReleaseReservation", PermissionReserveStock, application.MustExist, func(c contract.ReleaseReservation) string { return c.SKU }, (*Item).Release)
+	command(r, "DiscontinueItem", PermissionManageItems, application.MustExist, func(c contract.DiscontinueItem) string { return c.SKU }, (*Item).Discontinue)
 
 	application.ProvideService[contract.StockLevels](r, stockLevels{repo: r.Repository()})
 
 	r.Projection(stockProjection())
 	r.Projection(movementsProjection())
-	r.View("stock", application.View{Collection: stockCollection, DefaultSort: []application.SortKey{{Field: "sku"}}, Permission: PermissionView})
-	r.View("movements", application.View{Collection: movementsCollection, DefaultSort: []application.SortKey{{Field: "position", Desc: true}}, Permission: PermissionView})
+	r.View("stock", application.View{Collection: stockCollection, DefaultSort: []application.SortKey{{Field: "sku"}}, Permission: PermissionReadStock})
+	r.View("movements", application.View{Collection: movementsCollection, DefaultSort: []application.SortKey{{Field: "position", Desc: true}}, Permission: PermissionReadStock})
 	return nil
 }
 
-// command registers one Item command whose aggregate is named by its SKU.
-func command[C any](r *application.Registrar, name string, mode application.Mode, sku func(C) string, decide func(*Item, C) error) {
-	application.RegisterAggregateCommand(r, name, PermissionManage, mode, func(c C) *Item { return NewItem(sku(c)) }, decide)
+// command registers one Item command, needing permission, whose
+// aggregate is named by its SKU.
+func command[C any](r *application.Registrar, name, permission string, mode application.Mode, sku func(C) string, decide func(*Item, C) error) {
+	application.RegisterAggregateCommand(r, name, permission, mode, func(c C) *Item { return NewItem(sku(c)) }, decide)
 }

@@ -1,0 +1,149 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+const schema = `
+CREATE TABLE IF NOT EXISTS credentials (
+	user_id    TEXT PRIMARY KEY,
+	hash       TEXT NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+	id_hash    TEXT PRIMARY KEY,
+	user_id    TEXT NOT NULL,
+	csrf       TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	seen_at    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+CREATE TABLE IF NOT EXISTS token_use (
+	token_id  TEXT PRIMARY KEY,
+	last_used INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS setup_links (
+	hash       TEXT PRIMARY KEY,
+	email      TEXT NOT NULL,
+	expires_at INTEGER NOT NULL
+);`
+
+// Store is auth.db: password hashes, sessions (by the hash of their id),
+// when each token was last used, and pending setup links (by hash).
+// Times are Unix nanoseconds.
+type Store struct {
+	db *sql.DB
+}
+
+// errNotFound is a missing record.
+var errNotFound = errors.New("not found")
+
+// OpenStore opens (creating if needed) the store at path.
+func OpenStore(path string) (*Store, error) {
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite auth %s: %w", path, err)
+	}
+	if _, err := db.ExecContext(context.Background(), schema); err != nil {
+		return nil, fmt.Errorf("sqlite auth %s: %w", path, errors.Join(err, db.Close()))
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) credential(ctx context.Context, userID string) (string, error) {
+	var hash string
+	err := s.db.QueryRowContext(ctx, `SELECT hash FROM credentials WHERE user_id = ?`, userID).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", errNotFound
+	}
+	return hash, err
+}
+
+func (s *Store) setCredential(ctx context.Context, userID, hash string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO credentials (user_id, hash, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at`, userID, hash, at.UnixNano())
+	return err
+}
+
+// session is a stored session.
+type session struct {
+	UserID  string
+	CSRF    string
+	Created time.Time
+	Seen    time.Time
+}
+
+func (s *Store) addSession(ctx context.Context, idHash string, ss session) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at) VALUES (?, ?, ?, ?, ?)`,
+		idHash, ss.UserID, ss.CSRF, ss.Created.UnixNano(), ss.Seen.UnixNano())
+	return err
+}
+
+func (s *Store) session(ctx context.Context, idHash string) (session, error) {
+	var ss session
+	var created, seen int64
+	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf, created_at, seen_at FROM sessions WHERE id_hash = ?`, idHash).
+		Scan(&ss.UserID, &ss.CSRF, &created, &seen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ss, errNotFound
+	}
+	ss.Created, ss.Seen = time.Unix(0, created), time.Unix(0, seen)
+	return ss, err
+}
+
+func (s *Store) touchSession(ctx context.Context, idHash string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET seen_at = ? WHERE id_hash = ?`, at.UnixNano(), idHash)
+	return err
+}
+
+func (s *Store) deleteSession(ctx context.Context, idHash string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash)
+	return err
+}
+
+func (s *Store) deleteSessionsOf(ctx context.Context, userID string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+	return err
+}
+
+func (s *Store) tokenUsed(ctx context.Context, tokenID string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO token_use (token_id, last_used) VALUES (?, ?)
+		ON CONFLICT (token_id) DO UPDATE SET last_used = excluded.last_used`, tokenID, at.UnixNano())
+	return err
+}
+
+// lastUsed returns when the token was last used, the zero time if never.
+func (s *Store) lastUsed(ctx context.Context, tokenID string) (time.Time, error) {
+	var at int64
+	err := s.db.QueryRowContext(ctx, `SELECT last_used FROM token_use WHERE token_id = ?`, tokenID).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	return time.Unix(0, at), err
+}
+
+func (s *Store) addSetupLink(ctx context.Context, hash, email string, expires time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO setup_links (hash, email, expires_at) VALUES (?, ?, ?)`, hash, email, expires.UnixNano())
+	return err
+}
+
+// takeSetupLink deletes the link and returns its email, if it was there
+// and unexpired at now: a link works once.
+func (s *Store) takeSetupLink(ctx context.Context, hash string, now time.Time) (string, error) {
+	var email string
+	var expires int64
+	err := s.db.QueryRowContext(ctx, `DELETE FROM setup_links WHERE hash = ? RETURNING email, expires_at`, hash).Scan(&email, &expires)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && now.UnixNano() >= expires) {
+		return "", errNotFound
+	}
+	return email, err
+}

@@ -1,0 +1,64 @@
+package application
+
+import (
+	"context"
+	"time"
+)
+
+// Account is what authentication needs to know of a user: who it is,
+// whether it may sign in, and the permissions its roles grant.
+type Account struct {
+	ID          string `json:"id"`
+	Email       string `json:"email"`
+	DisplayName string `json:"displayName"`
+	Active      bool   `json:"active"`
+	// Roles are the roles granted to the user; Grants the permission
+	// patterns those roles hold.
+	Roles  []string `json:"roles"`
+	Grants []string `json:"grants"`
+	Teams  []string `json:"teams"`
+	// SessionsNotBefore voids every session and token use that started
+	// before it: it moves when the user is disabled or the password
+	// changes, so those take effect on the next request.
+	SessionsNotBefore time.Time `json:"-"`
+}
+
+// APIToken is an API token as stored: its secret only as a hash.
+type APIToken struct {
+	ID     string `json:"id"`
+	UserID string `json:"userId"`
+	Name   string `json:"name"`
+	// Permissions narrow the user's grants; empty means all of them.
+	Permissions []string  `json:"permissions"`
+	ExpiresAt   time.Time `json:"expiresAt"`
+	// SecretHash is the SHA-256 of the token's secret, hex encoded. The
+	// secret has 256 random bits, so the hash cannot be turned back
+	// into it.
+	SecretHash string `json:"-"`
+	Revoked    bool   `json:"revoked"`
+}
+
+// Accounts is the user directory authentication works on: the identity
+// module implements it, adapters read it on every request, so lookups are
+// in memory and a change made through it (or through any identity
+// command of this process) is visible to the next request.
+type Accounts interface {
+	// AccountByEmail finds the user with email (any letter case).
+	AccountByEmail(ctx context.Context, email string) (Account, bool)
+	// Account finds the user with id.
+	Account(ctx context.Context, id string) (Account, bool)
+	// Token finds the API token with id.
+	Token(ctx context.Context, id string) (APIToken, bool)
+	// Tokens lists the user's tokens.
+	Tokens(ctx context.Context, userID string) []APIToken
+	// IssueToken records a new token of t.UserID; the actor is the
+	// principal in ctx.
+	IssueToken(ctx context.Context, t APIToken) error
+	// RevokeToken ends the token id of userID.
+	RevokeToken(ctx context.Context, userID, id string) error
+	// PasswordChanged records that the user's password was set, which
+	// ends the user's other sessions.
+	PasswordChanged(ctx context.Context, userID string) error
+	// Empty reports whether no user exists yet (first run).
+	Empty(ctx context.Context) bool
+}

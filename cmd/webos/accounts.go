@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/modules/identity"
+)
+
+// asSystem runs ctx as the engine itself, named name in the events'
+// actor: the admin command line, the first-run setup, the demo data.
+func asSystem(ctx context.Context, name string) context.Context {
+	return application.WithPrincipal(ctx, application.SystemPrincipal(name))
+}
+
+// createUser creates the user with email, display name and roles,
+// unless a user with that email exists; it reports whether it did.
+func (e *engine) createUser(ctx context.Context, email, name string, roles []string) (bool, error) {
+	if _, ok := e.directory.AccountByEmail(ctx, email); ok {
+		return false, nil
+	}
+	if name == "" {
+		name = email
+	}
+	body, err := json.Marshal(identity.CreateUser{Email: email, DisplayName: name, Roles: roles})
+	if err != nil {
+		return false, err
+	}
+	_, err = e.app.Dispatch(ctx, "identity.CreateUser", body)
+	return err == nil, err
+}
+
+// createAdmin is the first-run setup's way to create the administrator.
+func (e *engine) createAdmin(ctx context.Context, email, name string) error {
+	_, err := e.createUser(asSystem(ctx, "setup"), email, name, []string{identity.RoleAdmin})
+	return err
+}

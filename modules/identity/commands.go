@@ -1,0 +1,67 @@
+package identity
+
+// CreateUser adds a user who signs in with email. The id is derived from
+// the email, never taken from the body; granting roles with it needs
+// identity.roles.grant as well.
+type CreateUser struct {
+	Email       string   `json:"email" jsonschema:"minLength=3,maxLength=254"`
+	DisplayName string   `json:"displayName" jsonschema:"minLength=1,maxLength=200"`
+	Roles       []string `json:"roles,omitempty" jsonschema:"maxItems=20"`
+}
+
+// RenameUser changes a user's display name.
+type RenameUser struct {
+	UserID      string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
+	DisplayName string `json:"displayName" jsonschema:"minLength=1,maxLength=200"`
+}
+
+// DisableUser stops a user from signing in and ends every session and
+// token use of the user at once.
+type DisableUser struct {
+	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
+}
+
+// EnableUser lets a disabled user sign in again.
+type EnableUser struct {
+	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
+}
+
+// GrantRole gives a user a role: a built-in one (admin, auditor) or one
+// defined with DefineRole.
+type GrantRole struct {
+	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
+	Role   string `json:"role" jsonschema:"minLength=1,maxLength=64"`
+}
+
+// RevokeRole takes a role from a user.
+type RevokeRole struct {
+	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
+	Role   string `json:"role" jsonschema:"minLength=1,maxLength=64"`
+}
+
+// JoinTeam makes a user a member of team.
+type JoinTeam struct {
+	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
+	Team   string `json:"team" jsonschema:"pattern=^[a-z0-9][a-z0-9_-]{0\\,63}$"`
+}
+
+// LeaveTeam ends a user's membership of team.
+type LeaveTeam struct {
+	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
+	Team   string `json:"team" jsonschema:"minLength=1,maxLength=64"`
+}
+
+// DefineRole creates a role or replaces its permissions. A permission is
+// a permission name, "{module}.*", "*" or "*:read".
+type DefineRole struct {
+	Role        string   `json:"role" jsonschema:"pattern=^[a-z][a-z0-9_-]{0\\,63}$"`
+	Description string   `json:"description" jsonschema:"maxLength=200"`
+	Permissions []string `json:"permissions" jsonschema:"maxItems=200"`
+}
+
+// RevokeToken ends any user's API token (administrators; users revoke
+// their own through /api/auth/tokens).
+type RevokeToken struct {
+	UserID  string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
+	TokenID string `json:"tokenId" jsonschema:"minLength=1,maxLength=64"`
+}

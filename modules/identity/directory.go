@@ -1,0 +1,192 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// syncBatch is how many events one read of the feed takes while the
+// Directory catches up.
+const syncBatch = 1000
+
+// Directory holds every user, role and API token in memory, built from
+// the identity events of the feed. Sync brings it up to the head; the
+// module's commands and the Directory's own operations call it before
+// they answer, so their effect is visible to the very next request. A
+// process that shares the event store with others (not the embedded
+// SQLite one, which one process holds) calls Sync periodically to see
+// theirs.
+type Directory struct {
+	events application.EventStore
+	repo   *application.Repository
+
+	syncMu sync.Mutex // one Sync at a time
+	mu     sync.RWMutex
+	pos    uint64
+	users  map[string]*account
+	email  map[string]string // normalised email -> user id
+	roles  map[string][]string
+	tokens map[string]application.APIToken
+}
+
+// account is a user as the Directory keeps it.
+type account struct {
+	application.Account
+	tokens []string
+}
+
+func newDirectory(events application.EventStore) *Directory {
+	return &Directory{events: events, users: map[string]*account{}, email: map[string]string{},
+		roles: map[string][]string{}, tokens: map[string]application.APIToken{}}
+}
+
+func (d *Directory) bind(repo *application.Repository) { d.repo = repo }
+
+// synced wraps h so the Directory is brought up to date after it
+// succeeds.
+func synced[C any](d *Directory, h application.CommandHandler[C]) application.CommandHandler[C] {
+	return func(ctx context.Context, c C) (application.Result, error) {
+		res, err := h(ctx, c)
+		if err != nil {
+			return res, err
+		}
+		return res, d.Sync(ctx)
+	}
+}
+
+// Sync applies the identity events appended since the last Sync.
+func (d *Directory) Sync(ctx context.Context) error {
+	d.syncMu.Lock()
+	defer d.syncMu.Unlock()
+	for {
+		d.mu.RLock()
+		pos := d.pos
+		d.mu.RUnlock()
+		batch, err := d.events.ReadAll(ctx, pos, syncBatch)
+		if err != nil {
+			return fmt.Errorf("identity directory: %w", err)
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		d.mu.Lock()
+		for _, env := range batch {
+			if strings.HasPrefix(env.Type, "identity.") {
+				if err := d.apply(env); err != nil {
+					d.mu.Unlock()
+					return fmt.Errorf("identity directory: event %s: %w", env.ID, err)
+				}
+			}
+			d.pos = env.Position
+		}
+		d.mu.Unlock()
+		if len(batch) < syncBatch {
+			return nil
+		}
+	}
+}
+
+// apply folds one identity event into the directory; d.mu is held.
+func (d *Directory) apply(env domain.Envelope) error {
+	var e struct {
+		UserCreated
+		Role        string    `json:"role"`
+		Team        string    `json:"team"`
+		TokenID     string    `json:"tokenId"`
+		Name        string    `json:"name"`
+		Permissions []string  `json:"permissions"`
+		ExpiresAt   time.Time `json:"expiresAt"`
+		SecretHash  string    `json:"secretHash"`
+	}
+	if err := json.Unmarshal(env.Data, &e); err != nil {
+		return err
+	}
+	u := d.users[e.UserID]
+	if u == nil && env.Type != "identity.UserCreated" && env.Type != "identity.RoleDefined" {
+		return fmt.Errorf("%s of unknown user %s", env.Type, e.UserID)
+	}
+	switch strings.TrimPrefix(env.Type, "identity.") {
+	case "UserCreated":
+		d.users[e.UserID] = &account{Account: application.Account{ID: e.UserID, Email: e.Email, DisplayName: e.DisplayName,
+			Active: true, Roles: []string{}, Teams: []string{}}}
+		d.email[e.Email] = e.UserID
+	case "UserRenamed":
+		u.DisplayName = e.DisplayName
+	case "UserDisabled":
+		u.Active, u.SessionsNotBefore = false, env.RecordedAt
+	case "UserEnabled":
+		u.Active = true
+	case "PasswordChanged":
+		u.SessionsNotBefore = env.RecordedAt
+	case "RoleGranted":
+		u.Roles = append(slices.Clone(u.Roles), e.Role)
+	case "RoleRevoked":
+		u.Roles = slices.DeleteFunc(slices.Clone(u.Roles), func(r string) bool { return r == e.Role })
+	case "TeamJoined":
+		u.Teams = append(slices.Clone(u.Teams), e.Team)
+	case "TeamLeft":
+		u.Teams = slices.DeleteFunc(slices.Clone(u.Teams), func(t string) bool { return t == e.Team })
+	case "TokenIssued":
+		d.tokens[e.TokenID] = application.APIToken{ID: e.TokenID, UserID: e.UserID, Name: e.Name,
+			Permissions: e.Permissions, ExpiresAt: e.ExpiresAt, SecretHash: e.SecretHash}
+		u.tokens = append(u.tokens, e.TokenID)
+	case "TokenRevoked":
+		t := d.tokens[e.TokenID]
+		t.Revoked = true
+		d.tokens[e.TokenID] = t
+	case "RoleDefined":
+		d.roles[e.Role] = e.Permissions
+	}
+	return nil
+}
+
+// grants are the permission patterns roles hold; d.mu is held.
+func (d *Directory) grants(roles []string) []string {
+	out := []string{}
+	for _, r := range roles {
+		if g, ok := builtIn[r]; ok {
+			out = append(out, g...)
+			continue
+		}
+		out = append(out, d.roles[r]...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// grantable refuses roles that do not exist, and any role at all unless
+// the principal may grant roles: creating a user with roles must not be a
+// way around identity.roles.grant.
+func (d *Directory) grantable(ctx context.Context, roles []string, pointer string) error {
+	if len(roles) == 0 {
+		return nil
+	}
+	if p, ok := application.PrincipalFrom(ctx); ok && !p.Allows(application.Permission{Name: PermissionGrantRoles}) {
+		return domain.Errorf(domain.KindForbidden, "forbidden", "you lack the permission %s needed to grant roles", PermissionGrantRoles)
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var bad []domain.FieldError
+	for i, r := range roles {
+		_, defined := d.roles[r]
+		if _, ok := builtIn[r]; !ok && !defined {
+			ptr := "/role"
+			if pointer != "" {
+				ptr = domain.Pointer(strings.TrimPrefix(pointer, "/"), itoa(i))
+			}
+			bad = append(bad, domain.FieldError{Pointer: ptr, Detail: "no role is called " + r})
+		}
+	}
+	if bad != nil {
+		return domain.Invalid("unknown role", bad...)
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package identity
+
+import "time"
+
+// UserCreated records a new user. Its stream is identity.user-{id}, where
+// the id derives from the email, so two users can never share one.
+type UserCreated struct {
+	UserID      string `json:"userId"`
+	Email       string `json:"email"`
+	DisplayName string `json:"displayName"`
+}
+
+// UserRenamed records a new display name.
+type UserRenamed struct {
+	UserID      string `json:"userId"`
+	DisplayName string `json:"displayName"`
+}
+
+// UserDisabled records that the user may no longer sign in; every
+// session and token of the user ends with it.
+type UserDisabled struct {
+	UserID string `json:"userId"`
+}
+
+// UserEnabled records that a disabled user may sign in again (old
+// sessions stay ended).
+type UserEnabled struct {
+	UserID string `json:"userId"`
+}
+
+// RoleGranted records that the user holds role.
+type RoleGranted struct {
+	UserID string `json:"userId"`
+	Role   string `json:"role"`
+}
+
+// RoleRevoked records that the user no longer holds role.
+type RoleRevoked struct {
+	UserID string `json:"userId"`
+	Role   string `json:"role"`
+}
+
+// TeamJoined records that the user joined team.
+type TeamJoined struct {
+	UserID string `json:"userId"`
+	Team   string `json:"team"`
+}
+
+// TeamLeft records that the user left team.
+type TeamLeft struct {
+	UserID string `json:"userId"`
+	Team   string `json:"team"`
+}
+
+// PasswordChanged records that the user's password was set. The hash is
+// not in it (see the package doc).
+type PasswordChanged struct {
+	UserID string `json:"userId"`
+}
+
+// TokenIssued records a new API token of the user, with the SHA-256 of
+// its secret.
+type TokenIssued struct {
+	UserID      string    `json:"userId"`
+	TokenID     string    `json:"tokenId"`
+	Name        string    `json:"name"`
+	Permissions []string  `json:"permissions"`
+	ExpiresAt   time.Time `json:"expiresAt"`
+	SecretHash  string    `json:"secretHash"`
+}
+
+// TokenRevoked records that the token no longer works.
+type TokenRevoked struct {
+	UserID  string `json:"userId"`
+	TokenID string `json:"tokenId"`
+}
+
+// RoleDefined records a role and the permission patterns it grants; a
+// later RoleDefined of the same role replaces them.
+type RoleDefined struct {
+	Role        string   `json:"role"`
+	Description string   `json:"description"`
+	Permissions []string `json:"permissions"`
+}
+
+// EventType names UserCreated.
+func (UserCreated) EventType() string { return "identity.UserCreated" }
+
+// EventType names UserRenamed.
+func (UserRenamed) EventType() string { return "identity.UserRenamed" }
+
+// EventType names UserDisabled.
+func (UserDisabled) EventType() string { return "identity.UserDisabled" }
+
+// EventType names UserEnabled.
+func (UserEnabled) EventType() string { return "identity.UserEnabled" }
+
+// EventType names RoleGranted.
+func (RoleGranted) EventType() string { return "identity.RoleGranted" }
+
+// EventType names RoleRevoked.
+func (RoleRevoked) EventType() string { return "identity.RoleRevoked" }
+
+// EventType names TeamJoined.
+func (TeamJoined) EventType() string { return "identity.TeamJoined" }
+
+// EventType names TeamLeft.
+func (TeamLeft) EventType() string { return "identity.TeamLeft" }
+
+// EventType names PasswordChanged.
+func (PasswordChanged) EventType() string { return "identity.PasswordChanged" }
+
+// EventType names TokenIssued.
+func (TokenIssued) EventType() string { return "identity.TokenIssued" }
+
+// EventType names TokenRevoked.
+func (TokenRevoked) EventType() string { return "identity.TokenRevoked" }
+
+// EventType names RoleDefined.
+func (RoleDefined) EventType() string { return "identity.RoleDefined" }

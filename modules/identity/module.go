@@ -1,0 +1,124 @@
+package identity
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// Permissions of the identity module.
+const (
+	PermissionManageUsers  = "identity.users.manage"
+	PermissionReadUsers    = "identity.users.read"
+	PermissionGrantRoles   = "identity.roles.grant"
+	PermissionManageRoles  = "identity.roles.manage"
+	PermissionReadRoles    = "identity.roles.read"
+	PermissionManageTeams  = "identity.teams.manage"
+	PermissionManageTokens = "identity.tokens.manage"
+	PermissionReadTokens   = "identity.tokens.read"
+)
+
+var permissions = []application.Permission{
+	{Name: PermissionManageUsers, Description: "create, rename, disable and enable users"},
+	{Name: PermissionReadUsers, Description: "list users, their roles and teams", ReadOnly: true},
+	{Name: PermissionGrantRoles, Description: "grant and revoke roles"},
+	{Name: PermissionManageRoles, Description: "define roles and their permissions"},
+	{Name: PermissionReadRoles, Description: "list roles and their permissions", ReadOnly: true},
+	{Name: PermissionManageTeams, Description: "add users to teams and remove them"},
+	{Name: PermissionManageTokens, Description: "revoke any user's API tokens"},
+	{Name: PermissionReadTokens, Description: "list every user's API tokens (never their secrets)", ReadOnly: true},
+}
+
+// Module is the identity module. Build it with New: its Directory
+// follows the event store it is given.
+type Module struct {
+	dir *Directory
+}
+
+// New returns the identity module reading identity events from events.
+func New(events application.EventStore) *Module {
+	return &Module{dir: newDirectory(events)}
+}
+
+// Directory is the module's in-memory user directory, usable once the
+// module is loaded.
+func (m *Module) Directory() *Directory { return m.dir }
+
+// Manifest describes the module.
+func (*Module) Manifest() application.Manifest {
+	return application.Manifest{Name: "identity", Version: "1.0.0", Permissions: permissions}
+}
+
+// Register adds the user, role and team commands, the internal token and
+// password operations of the Directory, and the views.
+func (m *Module) Register(r *application.Registrar) error {
+	for _, reg := range []func(*application.Registrar){
+		ev[UserCreated], ev[UserRenamed], ev[UserDisabled], ev[UserEnabled], ev[RoleGranted], ev[RoleRevoked],
+		ev[TeamJoined], ev[TeamLeft], ev[PasswordChanged], ev[TokenIssued], ev[TokenRevoked], ev[RoleDefined],
+	} {
+		reg(r)
+	}
+	repo := r.Repository()
+	d := m.dir
+	userCommand(r, d, "CreateUser", PermissionManageUsers, application.MustBeNew, func(c CreateUser) string { return UserID(c.Email) },
+		func(ctx context.Context, u *User, c CreateUser) error {
+			if err := d.grantable(ctx, c.Roles, "/roles"); err != nil {
+				return err
+			}
+			return u.Create(c)
+		})
+	userCommand(r, d, "RenameUser", PermissionManageUsers, application.MustExist, func(c RenameUser) string { return c.UserID },
+		func(_ context.Context, u *User, c RenameUser) error { return u.Rename(c) })
+	userCommand(r, d, "DisableUser", PermissionManageUsers, application.MustExist, func(c DisableUser) string { return c.UserID },
+		func(_ context.Context, u *User, _ DisableUser) error { return u.Disable() })
+	userCommand(r, d, "EnableUser", PermissionManageUsers, application.MustExist, func(c EnableUser) string { return c.UserID },
+		func(_ context.Context, u *User, _ EnableUser) error { return u.Enable() })
+	userCommand(r, d, "GrantRole", PermissionGrantRoles, application.MustExist, func(c GrantRole) string { return c.UserID },
+		func(ctx context.Context, u *User, c GrantRole) error {
+			if err := d.grantable(ctx, []string{c.Role}, ""); err != nil {
+				return err
+			}
+			return u.Grant(c.Role)
+		})
+	userCommand(r, d, "RevokeRole", PermissionGrantRoles, application.MustExist, func(c RevokeRole) string { return c.UserID },
+		func(_ context.Context, u *User, c RevokeRole) error { return u.Revoke(c.Role) })
+	userCommand(r, d, "JoinTeam", PermissionManageTeams, application.MustExist, func(c JoinTeam) string { return c.UserID },
+		func(_ context.Context, u *User, c JoinTeam) error { return u.Join(c.Team) })
+	userCommand(r, d, "LeaveTeam", PermissionManageTeams, application.MustExist, func(c LeaveTeam) string { return c.UserID },
+		func(_ context.Context, u *User, c LeaveTeam) error { return u.Leave(c.Team) })
+	userCommand(r, d, "RevokeToken", PermissionManageTokens, application.MustExist, func(c RevokeToken) string { return c.UserID },
+		func(_ context.Context, u *User, c RevokeToken) error { return u.RevokeToken(c.TokenID) })
+	application.RegisterCommand(r, "DefineRole", PermissionManageRoles, synced(d, application.AggregateHandler(repo, application.MayExist,
+		func(c DefineRole) *Role { return NewRole(c.Role) },
+		func(_ context.Context, ro *Role, c DefineRole) error { return ro.Define(c) })))
+	d.bind(repo)
+
+	r.Projection(usersProjection())
+	r.Projection(rolesProjection())
+	r.Projection(tokensProjection())
+	r.View("users", application.View{Collection: usersCollection, DefaultSort: []application.SortKey{{Field: "email"}}, Permission: PermissionReadUsers})
+	r.View("roles", application.View{Collection: rolesCollection, DefaultSort: []application.SortKey{{Field: "role"}}, Permission: PermissionReadRoles})
+	r.View("tokens", application.View{Collection: tokensCollection, DefaultSort: []application.SortKey{{Field: "userId"}}, Permission: PermissionReadTokens})
+	return nil
+}
+
+func ev[E domain.Event](r *application.Registrar) { application.RegisterEvent[E](r, 1) }
+
+// userCommand registers a command on one user, named by id, that brings
+// the Directory up to date before it answers.
+func userCommand[C any](r *application.Registrar, d *Directory, name, permission string, mode application.Mode,
+	id func(C) string, decide func(context.Context, *User, C) error) {
+	h := application.AggregateHandler(r.Repository(), mode, func(c C) *User { return NewUser(id(c)) }, decide)
+	application.RegisterCommand(r, name, permission, synced(d, h))
+}
+
+// pattern is what a role may grant: a permission name, "{module}.*", "*"
+// or "*:read".
+var pattern = regexp.MustCompile(`^(\*|\*:read|[a-z][a-z0-9_]*(\.[a-z][a-zA-Z0-9_]*)*\.\*|[a-z][a-z0-9_]*(\.[a-z][a-zA-Z0-9_]*)+)$`)
+
+func validPattern(p string) bool { return pattern.MatchString(p) }
+
+func itoa(i int) string { return strconv.Itoa(i) }

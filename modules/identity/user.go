@@ -1,0 +1,171 @@
+package identity
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/webos-engine/webos/domain"
+)
+
+// User is the aggregate of one user: profile, status, roles, teams and
+// API tokens.
+type User struct {
+	domain.Base
+	id       string
+	email    string
+	disabled bool
+	roles    []string
+	teams    []string
+	tokens   map[string]bool // id -> revoked
+}
+
+// UserID is the id of the user who signs in with email: a hash of the
+// normalised address, so creating the same user twice is a conflict the
+// event store decides, and no address sits in a stream id.
+func UserID(email string) string {
+	sum := sha256.Sum256([]byte(NormaliseEmail(email)))
+	return "u" + hex.EncodeToString(sum[:16])
+}
+
+// NormaliseEmail is the form emails are compared in.
+func NormaliseEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// UserStream is the stream of the user with id.
+func UserStream(id string) string { return "identity.user-" + id }
+
+// NewUser returns the not-yet-loaded user with id.
+func NewUser(id string) *User {
+	return &User{Base: domain.NewBase(UserStream(id)), id: id, tokens: map[string]bool{}}
+}
+
+// Apply mutates state for one event.
+func (u *User) Apply(e domain.Event) {
+	switch e := e.(type) {
+	case UserCreated:
+		u.email = e.Email
+	case UserDisabled:
+		u.disabled = true
+	case UserEnabled:
+		u.disabled = false
+	case RoleGranted:
+		u.roles = append(u.roles, e.Role)
+	case RoleRevoked:
+		u.roles = slices.DeleteFunc(u.roles, func(r string) bool { return r == e.Role })
+	case TeamJoined:
+		u.teams = append(u.teams, e.Team)
+	case TeamLeft:
+		u.teams = slices.DeleteFunc(u.teams, func(t string) bool { return t == e.Team })
+	case TokenIssued:
+		u.tokens[e.TokenID] = false
+	case TokenRevoked:
+		u.tokens[e.TokenID] = true
+	}
+}
+
+// Create records the user with its first roles.
+func (u *User) Create(c CreateUser) error {
+	addr, err := mail.ParseAddress(c.Email)
+	if err != nil || addr.Address != strings.TrimSpace(c.Email) || !strings.Contains(addr.Address, ".") {
+		return domain.Invalid("the email is not an address", domain.FieldError{Pointer: "/email", Detail: "expected an address such as ada@example.com"})
+	}
+	domain.Raise(u, UserCreated{UserID: u.id, Email: NormaliseEmail(c.Email), DisplayName: strings.TrimSpace(c.DisplayName)})
+	for _, r := range c.Roles {
+		if !slices.Contains(u.roles, r) {
+			domain.Raise(u, RoleGranted{UserID: u.id, Role: r})
+		}
+	}
+	return nil
+}
+
+// Rename records a new display name.
+func (u *User) Rename(c RenameUser) error {
+	domain.Raise(u, UserRenamed{UserID: u.id, DisplayName: strings.TrimSpace(c.DisplayName)})
+	return nil
+}
+
+// Disable ends the user's access; disabling again changes nothing.
+func (u *User) Disable() error {
+	if !u.disabled {
+		domain.Raise(u, UserDisabled{UserID: u.id})
+	}
+	return nil
+}
+
+// Enable restores the user's access; enabling again changes nothing.
+func (u *User) Enable() error {
+	if u.disabled {
+		domain.Raise(u, UserEnabled{UserID: u.id})
+	}
+	return nil
+}
+
+// Grant gives the user role; granting a held role changes nothing.
+func (u *User) Grant(role string) error {
+	if !slices.Contains(u.roles, role) {
+		domain.Raise(u, RoleGranted{UserID: u.id, Role: role})
+	}
+	return nil
+}
+
+// Revoke takes role from the user; revoking a role not held changes
+// nothing.
+func (u *User) Revoke(role string) error {
+	if slices.Contains(u.roles, role) {
+		domain.Raise(u, RoleRevoked{UserID: u.id, Role: role})
+	}
+	return nil
+}
+
+// Join adds the user to team; joining again changes nothing.
+func (u *User) Join(team string) error {
+	if !slices.Contains(u.teams, team) {
+		domain.Raise(u, TeamJoined{UserID: u.id, Team: team})
+	}
+	return nil
+}
+
+// Leave removes the user from team; leaving a team not joined changes
+// nothing.
+func (u *User) Leave(team string) error {
+	if slices.Contains(u.teams, team) {
+		domain.Raise(u, TeamLeft{UserID: u.id, Team: team})
+	}
+	return nil
+}
+
+// PasswordSet records a password change.
+func (u *User) PasswordSet() error {
+	domain.Raise(u, PasswordChanged{UserID: u.id})
+	return nil
+}
+
+// Issue records a new API token.
+func (u *User) Issue(t TokenIssued) error {
+	if u.disabled {
+		return domain.Errorf(domain.KindRejected, "user_disabled", "a disabled user cannot get tokens")
+	}
+	if _, ok := u.tokens[t.TokenID]; ok {
+		return domain.Errorf(domain.KindConflict, "already_exists", "token %s exists", t.TokenID)
+	}
+	t.UserID = u.id
+	t.ExpiresAt = t.ExpiresAt.UTC().Truncate(time.Second)
+	domain.Raise(u, t)
+	return nil
+}
+
+// RevokeToken ends token id; revoking again changes nothing, an unknown
+// token is not found.
+func (u *User) RevokeToken(id string) error {
+	revoked, ok := u.tokens[id]
+	switch {
+	case !ok:
+		return domain.Errorf(domain.KindNotFound, "not_found", "there is no token %s", id)
+	case !revoked:
+		domain.Raise(u, TokenRevoked{UserID: u.id, TokenID: id})
+	}
+	return nil
+}
