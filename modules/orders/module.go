@@ -26,7 +26,11 @@ type Module struct{}
 
 // Manifest describes the module; it needs the Warehouse's StockLevels.
 func (Module) Manifest() application.Manifest {
-	return application.Manifest{Name: "orders", Version: "1.0.0", Dependencies: []string{"warehouse"}}
+	return application.Manifest{Name: "orders", Version: "1.0.0", Dependencies: []string{"warehouse"}, Permissions: []application.Permission{
+		{Name: PermissionPlace, Description: "place and cancel orders"},
+		{Name: PermissionFulfil, Description: "move orders through reservation, payment and confirmation"},
+		{Name: PermissionView, Description: "read orders", ReadOnly: true},
+	}}
 }
 
 // Register adds the Order commands and events, the projection and the
