@@ -40,7 +40,7 @@ type fixture struct {
 	store *auth.Store
 }
 
-func newFixture(t *testing.T, adjust func(*auth.Config)) *fixture {
+func newFixture(t testing.TB, adjust func(*auth.Config)) *fixture {
 	t.Helper()
 	st, err := auth.OpenStore(filepath.Join(t.TempDir(), "auth.db"))
 	if err != nil {

@@ -36,6 +36,7 @@ func run() error {
 	clients := flag.Int("c", 32, "concurrent clients (connections)")
 	items := flag.Int("items", 200, "number of items the commands spread over")
 	setup := flag.Bool("setup", false, "register the items, then stop")
+	token := flag.String("token", os.Getenv("WEBOS_TOKEN"), "API `TOKEN` sent as Authorization: Bearer (default: $WEBOS_TOKEN)")
 	flag.Parse()
 	ctx := context.Background()
 
@@ -57,7 +58,11 @@ func run() error {
 	default:
 		return fmt.Errorf("unknown -target %q: want commands or healthz", *target)
 	}
-	res, err := loadgen.Run(ctx, *clients, *n, req)
+	res, err := loadgen.Run(ctx, *clients, *n, func(i int) loadgen.Request {
+		r := req(i)
+		r.Token = *token
+		return r
+	})
 	if err != nil {
 		return err
 	}

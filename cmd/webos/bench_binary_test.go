@@ -30,12 +30,12 @@ func BenchmarkServeBinary(b *testing.B) {
 		{"ReceiveStock", "commands", "info"},
 		{"ReceiveStock-log-warn", "commands", "warn"},
 	} {
-		url, logPath := startServer(b, bin, c.logLevel)
-		runLoad(b, gen, url, "-setup")
+		url, logPath, token := startServer(b, bin, c.logLevel)
+		runLoad(b, gen, url, "-setup", "-token", token)
 		b.Run(c.name, func(b *testing.B) {
 			before := fileSize(b, logPath)
 			b.ResetTimer()
-			res := runLoad(b, gen, url, "-target", c.target, "-n", strconv.Itoa(b.N))
+			res := runLoad(b, gen, url, "-target", c.target, "-n", strconv.Itoa(b.N), "-token", token)
 			b.StopTimer()
 			b.ReportMetric(res.PerSecond(), "req/s")
 			b.ReportMetric(float64(res.P50.Microseconds())/1000, "p50-ms")
@@ -47,10 +47,11 @@ func BenchmarkServeBinary(b *testing.B) {
 
 // startServer starts `webos serve` on a fresh data dir, its stdout and
 // stderr going to a file, and stops it when b ends. It returns the base
-// URL and the log file.
-func startServer(b *testing.B, bin, logLevel string) (url, logPath string) {
+// URL, the log file and an administrator's API token.
+func startServer(b *testing.B, bin, logLevel string) (url, logPath, token string) {
 	b.Helper()
 	dir := b.TempDir()
+	token = adminToken(b, filepath.Join(dir, "data"))
 	logPath = filepath.Join(dir, "serve.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -69,7 +70,7 @@ func startServer(b *testing.B, bin, logLevel string) (url, logPath string) {
 	})
 	url = "http://" + addr
 	waitReady(b, url)
-	return url, logPath
+	return url, logPath, token
 }
 
 var loadBin = struct {

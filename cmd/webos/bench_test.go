@@ -40,46 +40,87 @@ func benchEngine(b *testing.B) *engine {
 // running) against the baseline of GET /healthz through the same server
 // and clients; ReceiveStock-8-items puts the 32 clients on 8 hot items
 // (target: no 409 and at least 0.8× the throughput on 200 items).
+// ReceiveStock is sent with an API token of a user whose role grants
+// warehouse.*, so it pays for authentication and the permission check;
+// ReceiveStock-authz-off is the same load on a second engine in the same
+// run with application.AllowAll and no authentication (issue #8: the
+// difference at most 5% of the end-to-end figure).
 func BenchmarkHTTP(b *testing.B) {
-	e := benchEngine(b)
+	on, token := benchServer(b, application.Roles{})
+	off, _ := benchServer(b, application.AllowAll{})
+	const items = 200
+	b.Run("baseline-healthz", func(b *testing.B) {
+		load(b, "", func(int) (string, string) { return on + "/healthz", "" })
+	})
+	receive := func(url string, hot int) func(i int) (string, string) {
+		return func(i int) (string, string) {
+			return url + "/api/commands/warehouse.ReceiveStock", fmt.Sprintf(`{"sku":"SKU-%d","quantity":1,"reference":"bench"}`, i%hot)
+		}
+	}
+	b.Run("ReceiveStock", func(b *testing.B) { load(b, token, receive(on, items)) })
+	b.Run("ReceiveStock-authz-off", func(b *testing.B) { load(b, "", receive(off, items)) })
+	b.Run("ReceiveStock-8-items", func(b *testing.B) { load(b, token, receive(on, 8)) })
+}
+
+// benchServer serves an engine with the Authorizer az and 200 items,
+// with its projections running, until b ends. With application.Roles it
+// authenticates, and token is a clerk's API token (role clerk:
+// warehouse.*); otherwise every request is anonymous.
+func benchServer(b *testing.B, az application.Authorizer) (url, token string) {
+	b.Helper()
+	e, err := openEngineWith(b.TempDir(), logging.New(io.Discard, 8), az)
+	if err != nil {
+		b.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer func() { cancel(); e.projections.Wait() }()
+	b.Cleanup(func() { cancel(); e.projections.Wait(); _ = e.close() })
 	if err := e.projections.Start(ctx); err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{App: e.app, Events: e.events, Logger: logging.New(io.Discard, 8)}))
-	defer srv.Close()
-	const items = 200
-	for i := range items {
+	cfg := httpapi.Config{App: e.app, Events: e.events, Logger: logging.New(io.Discard, 8)}
+	if _, roles := az.(application.Roles); roles {
+		cfg.Auth = e.auth
+		token = clerkToken(b, e)
+	}
+	srv := httptest.NewServer(httpapi.New(cfg))
+	b.Cleanup(srv.Close)
+	for i := range 200 {
 		body := fmt.Sprintf(`{"sku":"SKU-%d","name":"Item %d","unit":"pcs","lowStockThreshold":1}`, i, i)
 		if _, err := e.app.Dispatch(ctx, "warehouse.RegisterItem", []byte(body)); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.Run("baseline-healthz", func(b *testing.B) {
-		load(b, func(int) (string, string) { return srv.URL + "/healthz", "" })
-	})
-	for _, hot := range []int{items, 8} {
-		name := "ReceiveStock"
-		if hot != items {
-			name = fmt.Sprintf("ReceiveStock-%d-items", hot)
-		}
-		b.Run(name, func(b *testing.B) {
-			load(b, func(i int) (string, string) {
-				return srv.URL + "/api/commands/warehouse.ReceiveStock", fmt.Sprintf(`{"sku":"SKU-%d","quantity":1,"reference":"bench"}`, i%hot)
-			})
-		})
-	}
+	return srv.URL, token
 }
 
-// load sends b.N requests from 32 concurrent clients and reports the rate,
+// clerkToken creates the demo's clerk role and a user holding it, and
+// returns an API token of that user.
+func clerkToken(b *testing.B, e *engine) string {
+	b.Helper()
+	ctx := asSystem(context.Background(), "bench")
+	body, _ := json.Marshal(demoRole)
+	if _, err := e.app.Dispatch(ctx, "identity.DefineRole", body); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.createUser(ctx, "clerk@bench.example", "", []string{demoRole.Role}); err != nil {
+		b.Fatal(err)
+	}
+	acc, _ := e.directory.AccountByEmail(ctx, "clerk@bench.example")
+	it, err := e.auth.IssueToken(ctx, acc.ID, "bench", nil, time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return it.Secret
+}
+
+// load sends b.N requests from 32 concurrent clients, with token if any, and reports the rate,
 // the latency percentiles and the number of 409 answers; any other answer
 // than 200 or 409 fails the benchmark, and so does a 409 at the end.
-func load(b *testing.B, req func(i int) (url, body string)) {
+func load(b *testing.B, token string, req func(i int) (url, body string)) {
 	b.ResetTimer()
 	res, err := loadgen.Run(context.Background(), 32, b.N, func(i int) loadgen.Request {
 		url, body := req(i)
-		return loadgen.Request{URL: url, Body: body}
+		return loadgen.Request{URL: url, Body: body, Token: token}
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -43,9 +43,16 @@ type engine struct {
 // newApp builds the kernel on the given stores, with role-based
 // authorisation, and loads the identity module and the business modules.
 func newApp(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger) (*application.App, []application.Module, *identity.Directory) {
+	return newAppWith(events, models, snapshots, log, application.Roles{})
+}
+
+// newAppWith is newApp with the Authorizer az: the benchmarks compare
+// application.Roles with application.AllowAll.
+func newAppWith(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger,
+	az application.Authorizer) (*application.App, []application.Module, *identity.Directory) {
 	app := application.New(application.Deps{
 		Events: events, ReadModels: models, Snapshots: snapshots, Validator: jsonschema.NewValidator(),
-		Authorizer: application.Roles{}, NewID: newID, Logger: log,
+		Authorizer: az, NewID: newID, Logger: log,
 	})
 	id := identity.New(events)
 	mods := append([]application.Module{id}, modules()...)
@@ -57,6 +64,11 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // openEngine locks the data dir and opens the embedded SQLite stores in it.
 func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
+	return openEngineWith(dataDir, log, application.Roles{})
+}
+
+// openEngineWith is openEngine with the Authorizer az.
+func openEngineWith(dataDir string, log *slog.Logger, az application.Authorizer) (*engine, error) {
 	unlock, err := lockDataDir(dataDir)
 	if err != nil {
 		return nil, err
@@ -67,7 +79,7 @@ func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
 		return nil, err
 	}
 	events := health.Track(st.events)
-	app, mods, dir := newApp(events, st.models, st.snapshots, log)
+	app, mods, dir := newAppWith(events, st.models, st.snapshots, log, az)
 	rt := projections.New(events, st.models, app.Events(), app.Projections(), log, projections.Options{})
 	if err := rt.Declare(context.Background()); err != nil {
 		unlock()

@@ -18,9 +18,9 @@ import (
 )
 
 // Request is one request to send: a GET when Body is empty, else a POST
-// of Body as application/json.
+// of Body as application/json; with Token, as Authorization: Bearer.
 type Request struct {
-	URL, Body string
+	URL, Body, Token string
 }
 
 // Result is what a run measured.
@@ -94,6 +94,9 @@ func send(ctx context.Context, client *http.Client, r Request) (int, error) {
 	}
 	if r.Body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
 	}
 	res, err := client.Do(req)
 	if err != nil {
