@@ -1,0 +1,105 @@
+package bustest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/webos-engine/webos/adapters/bus"
+	"github.com/webos-engine/webos/application"
+)
+
+// Run runs the conformance suite against the backends open returns.
+func Run(t *testing.T, open Factory) {
+	t.Run("AppendedEventsReachTheConsumer", func(t *testing.T) { appendedEventsReachTheConsumer(t, open) })
+	t.Run("DuplicateDeliveryChangesNothing", func(t *testing.T) { duplicateDeliveryChangesNothing(t, open) })
+	t.Run("ForwarderRestartResendsNothingTwice", func(t *testing.T) { forwarderRestart(t, open) })
+	t.Run("PoisonKeptAndReplayed", func(t *testing.T) { poisonKeptAndReplayed(t, open) })
+}
+
+func appendedEventsReachTheConsumer(t *testing.T, open Factory) {
+	h := newHarness(t, open)
+	h.start()
+	evs := h.append(20, false)
+	h.allOnce(evs)
+	h.eventually("the forwarder's checkpoint is at the last event", func() bool {
+		return h.fwd.Status().Position == evs[len(evs)-1].Position
+	})
+	cp, err := h.models.Checkpoint(context.Background(), bus.ForwarderCheckpoint)
+	if err != nil || cp.Position != evs[len(evs)-1].Position || cp.Hash != evs[len(evs)-1].Hash {
+		t.Fatalf("forwarder checkpoint %+v, %v; want the last event's", cp, err)
+	}
+}
+
+func duplicateDeliveryChangesNothing(t *testing.T, open Factory) {
+	h := newHarness(t, open)
+	h.start()
+	evs := h.append(6, false)
+	h.allOnce(evs)
+	before := h.calls.Load()
+	for _, e := range evs {
+		m, err := bus.NewMessage(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.backend.Publisher().Publish(bus.EventTopic(e.Type), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.eventually("the duplicates are delivered", func() bool { return h.calls.Load() >= before+int64(len(evs)) })
+	h.allOnce(evs)
+}
+
+// forwarderRestart loses the forwarder's checkpoint, as a crash between
+// publishing and saving it would: everything is sent again, and the
+// inbox applies nothing twice.
+func forwarderRestart(t *testing.T, open Factory) {
+	h := newHarness(t, open)
+	h.start()
+	evs := h.append(10, false)
+	h.allOnce(evs)
+	h.stop()
+	if err := (bus.ReadModelCheckpoints{Store: h.models}).SaveCheckpoint(context.Background(), bus.ForwarderCheckpoint, application.Checkpoint{}); err != nil {
+		t.Fatal(err)
+	}
+	before := h.calls.Load()
+	h.start()
+	more := h.append(4, false)
+	h.eventually("the events are forwarded again", func() bool { return h.calls.Load() >= before+int64(len(evs)+len(more)) })
+	h.allOnce(append(evs, more...))
+}
+
+func poisonKeptAndReplayed(t *testing.T, open Factory) {
+	h := newHarness(t, open)
+	h.failing.Store(true)
+	h.start()
+	bad := h.append(1, true)
+	good := h.append(3, false)
+	h.allOnce(good) // a poison message blocks nothing behind it
+	poison := bus.NewPoison(h.models)
+	var recs []bus.PoisonRecord
+	h.eventually("the failed message is archived", func() bool {
+		var err error
+		recs, err = poison.List(context.Background(), false)
+		return err == nil && len(recs) == 1
+	})
+	r := recs[0]
+	if r.Consumer != h.consumer || r.MessageID != bad[0].ID || r.EventType != bad[0].Type ||
+		r.Error != "refused on purpose" || r.Topic != bus.EventTopic(bad[0].Type) || r.Replay {
+		t.Fatalf("poison record %+v does not describe the failed event %s", r, bad[0].ID)
+	}
+	if len(h.seen(bad)) != 0 {
+		t.Fatal("the failed event was applied")
+	}
+	h.failing.Store(false)
+	if n, err := poison.MarkReplay(context.Background(), nil); err != nil || n != 1 {
+		t.Fatalf("MarkReplay = %d, %v", n, err)
+	}
+	h.allOnce(bad)
+	h.eventually("the replayed record is gone", func() bool {
+		recs, err := poison.List(context.Background(), false)
+		return err == nil && len(recs) == 0
+	})
+	time.Sleep(50 * time.Millisecond)
+	h.allOnce(append(bad, good...))
+}
