@@ -70,12 +70,9 @@ func NewForwarder(events application.EventStore, pub message.Publisher, cps Chec
 func (f *Forwarder) Run(ctx context.Context) error {
 	wait := f.opts.MinBackoff
 	for {
-		err := f.session(ctx)
-		if ctx.Err() != nil {
-			f.status.set(func(s *ForwarderStatus) { s.State = StateStopped })
-			return nil
+		if err := f.session(ctx); ctx.Err() == nil {
+			f.failed(err, wait)
 		}
-		f.failed(err, wait)
 		select {
 		case <-ctx.Done():
 			f.status.set(func(s *ForwarderStatus) { s.State = StateStopped })

@@ -30,7 +30,7 @@ func TestMessageCarriesTheEnvelope(t *testing.T) {
 		ID: "e1", Type: "m.Happened", SchemaVersion: 2, StreamID: "s-1", StreamVersion: 7, Position: 42,
 		RecordedAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), Tenant: "acme", CorrelationID: "c1", CausationID: "k1",
 		TraceContext: map[string]string{"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "tracestate": "k=v"},
-		Data: json.RawMessage(`{"n":1}`), PrevHash: "p", Hash: "h",
+		Data:         json.RawMessage(`{"n":1}`), PrevHash: "p", Hash: "h",
 	}
 	m, err := bus.NewMessage(e)
 	if err != nil {

@@ -8,17 +8,17 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 )
 
-// archiveGroup is the consumer group of the poison archive.
-const archiveGroup = "webos-poison-archive"
+// ArchiveGroup is the consumer group of the poison archive.
+const ArchiveGroup = "webos-poison-archive"
 
 // addArchive subscribes the poison archive to PoisonTopic. It never
 // poisons its own messages: a store failure is retried until it passes.
 func (r *Router) addArchive() error {
-	sub, err := r.backend.Subscriber(archiveGroup)
+	sub, err := r.backend.Subscriber(ArchiveGroup)
 	if err != nil {
 		return err
 	}
-	h := r.router.AddConsumerHandler(archiveGroup, r.opts.PoisonTopic, sub, func(m *message.Message) error {
+	h := r.router.AddConsumerHandler(ArchiveGroup, r.opts.PoisonTopic, sub, func(m *message.Message) error {
 		rec := record(m)
 		r.log.Error("bus consumer gave up on a message; kept it for `webos bus poison replay`",
 			"consumer", rec.Consumer, "message", rec.MessageID, "event_type", rec.EventType, "error", rec.Error)

@@ -44,18 +44,21 @@ const seenCollection = "bustest_seen"
 // harness is one running pipeline: event store → Forwarder → backend →
 // Router → consumer.
 type harness struct {
-	t        *testing.T
-	token    string
-	backend  bus.Backend
-	events   *esmemory.Store
-	models   *rmmemory.Store
-	types    []string
-	consumer string
-	calls    atomic.Int64 // deliveries, counted before the inbox to know they happened
-	failing  atomic.Bool  // while set, events with data {"fail":true} fail
-	router   *bus.Router
-	fwd      *bus.Forwarder
-	stop     func()
+	t           *testing.T
+	token       string
+	backend     bus.Backend
+	events      *esmemory.Store
+	models      *rmmemory.Store
+	types       []string
+	consumer    string
+	poisonTopic string
+	calls       atomic.Int64 // deliveries, counted before the inbox to know they happened
+	failing     atomic.Bool  // while set, events with data {"fail":true} fail
+	unacked     atomic.Bool  // while set, each event's first delivery fails after its effects
+	first       sync.Map     // event ids delivered while unacked
+	router      *bus.Router
+	fwd         *bus.Forwarder
+	stop        func()
 }
 
 // quiet is the log of the pipeline: failures are expected in the tests.
@@ -67,6 +70,8 @@ func newHarness(t *testing.T, open Factory) *harness {
 	h := &harness{t: t, token: token, backend: open(t, token), events: esmemory.New(), models: rmmemory.New(),
 		consumer: "c" + token}
 	h.types = []string{token + ".Happened", token + ".Followed"}
+	topics, _ := Names(token)
+	h.poisonTopic = topics[2]
 	if err := h.models.Declare(context.Background(), application.CollectionSpec{Name: seenCollection}); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +112,7 @@ func (h *harness) start() {
 	h.t.Cleanup(h.stop)
 	r, err := bus.NewRouter(h.backend, bus.NewPoison(h.models), quiet, bus.RouterOptions{
 		Retries: 2, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond,
-		ReplayEvery: 50 * time.Millisecond, PoisonTopic: "webos-poison-" + h.token,
+		ReplayEvery: 50 * time.Millisecond, PoisonTopic: h.poisonTopic,
 	})
 	if err != nil {
 		h.t.Fatal(err)
@@ -115,7 +120,13 @@ func (h *harness) start() {
 	inbox := application.InboxInReadModels(h.models, h.consumer, h.handle)
 	count := func(ctx context.Context, e domain.Envelope) error {
 		h.calls.Add(1)
-		return inbox(ctx, e)
+		if err := inbox(ctx, e); err != nil {
+			return err
+		}
+		if _, again := h.first.LoadOrStore(e.ID, true); h.unacked.Load() && !again {
+			return errors.New("lost before the ack")
+		}
+		return nil
 	}
 	if err := r.Add(application.BusConsumer{Name: h.consumer, Types: h.types, Handle: count}); err != nil {
 		h.t.Fatal(err)
@@ -206,4 +217,11 @@ func (h *harness) allOnce(evs []domain.Envelope) {
 			h.t.Errorf("event %s applied %d times, want once", id, n)
 		}
 	}
+}
+
+// Names returns the topics and consumer groups a test with token uses,
+// for a backend's cleanup.
+func Names(token string) (topics, groups []string) {
+	return []string{bus.EventTopic(token + ".Happened"), bus.EventTopic(token + ".Followed"), "webos-poison-" + token},
+		[]string{"c" + token, bus.ArchiveGroup}
 }

@@ -1,0 +1,45 @@
+package redis_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/url"
+	"testing"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/webos-engine/webos/adapters/bus"
+	"github.com/webos-engine/webos/adapters/bus/bustest"
+	busredis "github.com/webos-engine/webos/adapters/bus/redis"
+)
+
+// redisURL is the machine's Redis (.ci/services starts it).
+const redisURL = "redis://127.0.0.1:6379/0"
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func open(t *testing.T, raw, token string) bus.Backend {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := busredis.Open(u, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = b.Close()
+		opts, _ := goredis.ParseURL(redisURL)
+		c := goredis.NewClient(opts)
+		defer func() { _ = c.Close() }()
+		topics, _ := bustest.Names(token)
+		_ = c.Del(context.Background(), topics...).Err()
+	})
+	return b
+}
+
+func TestConformance(t *testing.T) {
+	bustest.Run(t, func(t *testing.T, token string) bus.Backend { return open(t, redisURL+"?max_idle=3s", token) })
+}
