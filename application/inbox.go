@@ -43,6 +43,11 @@ var InboxSpec = CollectionSpec{Name: InboxCollection, Fields: []FieldSpec{
 // as fn's writes, and an event already recorded is skipped. Nothing is
 // kept in memory, so this holds across restarts and processes.
 //
+// That is exact on a store with transactions. A store without them (a
+// standalone MongoDB) commits the documents one by one and guards them by
+// event position, which bus delivery does not follow: a consumer there
+// should keep its inbox in the event store (InboxInEventStore).
+//
 // The consumer's Apply also records the event's position and hash as the
 // checkpoint named "bus.<consumer>", which tells how far it has seen
 // (informative only: bus delivery is not in position order).
