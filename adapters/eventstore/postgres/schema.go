@@ -1,0 +1,109 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// migrations[i] takes the schema from version i to i+1. They run with
+// search_path set to the store's schema. Append only: a released step
+// never changes, since databases already ran it.
+var migrations = []string{
+	`CREATE TABLE events (
+		position       bigint  PRIMARY KEY,
+		xid            xid8    NOT NULL, -- the appending transaction; see doc.go
+		stream_id      text    NOT NULL,
+		version        bigint  NOT NULL CHECK (version >= 1),
+		id             text    NOT NULL,
+		type           text    NOT NULL,
+		schema_version integer NOT NULL,
+		recorded_at    text    NOT NULL, -- RFC 3339 with nanoseconds, UTC: timestamptz keeps microseconds only
+		actor          text    NOT NULL,
+		tenant         text    NOT NULL,
+		correlation_id text    NOT NULL,
+		causation_id   text    NOT NULL,
+		trace_context  jsonb,            -- NULL when the envelope had none
+		data           text    NOT NULL, -- the exact JSON bytes appended
+		prev_hash      text    NOT NULL,
+		hash           text    NOT NULL,
+		CONSTRAINT events_id_unique UNIQUE (id),
+		CONSTRAINT events_stream_version_unique UNIQUE (stream_id, version)
+	);
+	CREATE SEQUENCE events_position_seq AS bigint OWNED BY events.position;
+	-- draw_positions hands out the positions of one append; see doc.go.
+	-- The session lock is held only for the draw, never across the commit,
+	-- and the function is one statement: it ends before the caller's
+	-- INSERT can fail. A draw cut short by an error leaves the lock held,
+	-- so the store drops any connection whose append failed unexpectedly.
+	CREATE FUNCTION draw_positions(n integer)
+	RETURNS TABLE (ord integer, pos bigint, tx xid8)
+	LANGUAGE plpgsql VOLATILE SET search_path FROM CURRENT AS $$
+	DECLARE
+		lock_key constant bigint := (x'7765626f'::bigint << 32) + 'events'::regclass::oid::bigint;
+	BEGIN
+		PERFORM pg_advisory_lock(lock_key);
+		tx := pg_current_xact_id();
+		FOR i IN 1..n LOOP
+			ord := i;
+			pos := nextval('events_position_seq');
+			RETURN NEXT;
+		END LOOP;
+		PERFORM pg_advisory_unlock(lock_key);
+	END $$;
+	-- The store's identity (application.EventStore.StoreID), random and
+	-- made once, with the store: derived stores compare it to theirs.
+	CREATE TABLE meta (
+		key   text PRIMARY KEY,
+		value text NOT NULL
+	);
+	INSERT INTO meta (key, value) VALUES ('store_id', replace(gen_random_uuid()::text, '-', ''))`,
+}
+
+// migrate creates the schema if needed and runs the steps it lacks, in one
+// transaction under an advisory lock named after the schema, so two
+// processes starting at once cannot both run a step. A schema written by a
+// newer binary is refused rather than misread.
+func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) (err error) {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, tx.Rollback(context.WithoutCancel(ctx)))
+		}
+	}()
+	// hashtextextended is PostgreSQL's own 64-bit text hash.
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended('webos event store migrations: ' || $1, 0))", schema); err != nil {
+		return err
+	}
+	stmts := []string{
+		"CREATE SCHEMA IF NOT EXISTS " + pgx.Identifier{schema}.Sanitize(),
+		"CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+	}
+	for _, stmt := range stmts {
+		if _, err := tx.Exec(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	var version int
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(max(version), 0) FROM schema_migrations").Scan(&version); err != nil {
+		return err
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("schema %q is at version %d, newer than this program knows (%d)", schema, version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		if _, err := tx.Exec(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version) VALUES ($1)", i+1); err != nil {
+			return err
+		}
+	}
+	return tx.Commit(ctx)
+}
