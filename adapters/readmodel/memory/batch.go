@@ -87,7 +87,7 @@ func (b *batch) Upsert(_ context.Context, collection, id string, doc any) error 
 	if err != nil {
 		return err
 	}
-	fields, err := decodeObject(raw)
+	fields, err := query.DecodeObject(raw)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (b *batch) Patch(_ context.Context, collection, id string, fields map[strin
 	if old == nil {
 		return query.DocNotFound(collection, id)
 	}
-	merged, err := mergePatch(old.raw, fields)
+	merged, err := query.MergePatch(old.raw, fields)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func (r reader) Count(_ context.Context, collection string, filters []applicatio
 	}
 	var n int64
 	r.v.each(collection, func(_ string, d *document) {
-		if matches(d, conds) {
+		if query.Matches(d.fields, conds) {
 			n++
 		}
 	})
@@ -87,7 +87,7 @@ func (r reader) Find(_ context.Context, collection string, q application.Query) 
 	}
 	var rows []row
 	r.v.each(collection, func(id string, d *document) {
-		if !matches(d, p.Conds) {
+		if !query.Matches(d.fields, p.Conds) {
 			return
 		}
 		keys := make([]any, len(p.Sort))
@@ -109,13 +109,4 @@ func (r reader) Find(_ context.Context, collection string, q application.Query) 
 		page.Next = p.Next(last.keys, last.id)
 	}
 	return page, nil
-}
-
-func matches(d *document, conds []query.Cond) bool {
-	for _, c := range conds {
-		if !c.Match(query.Extract(d.fields, c.Field)) {
-			return false
-		}
-	}
-	return true
 }

@@ -86,3 +86,14 @@ func (c Cond) Match(v any) bool {
 	}
 	return false
 }
+
+// Matches reports whether the decoded document fields satisfy every one of
+// conds.
+func Matches(fields map[string]any, conds []Cond) bool {
+	for _, c := range conds {
+		if !c.Match(Extract(fields, c.Field)) {
+			return false
+		}
+	}
+	return true
+}

@@ -52,7 +52,9 @@ func Run(t *testing.T, caps Capabilities, open func(t *testing.T) application.Re
 		{"Checkpoint", testCheckpoint},
 		{"EventTx", testEventTx},
 		{"Reset", testReset},
-		{"ConcurrentReaders", testConcurrentReaders},
+		{"ConcurrentReaders", func(t *testing.T, s application.ReadModelStore) {
+			testConcurrentReaders(t, s, caps.Transactions)
+		}},
 	}
 	if !caps.Transactions {
 		tests = append(tests, []struct {

@@ -1,37 +1,35 @@
-package memory
+package query
 
 import (
 	"bytes"
 	"encoding/json"
-
-	"github.com/webos-engine/webos/adapters/readmodel/query"
 )
 
-// mergePatch applies fields to the document doc as an RFC 7396 JSON merge
+// MergePatch applies fields to the document doc as an RFC 7396 JSON merge
 // patch, the semantics SQLite's json_patch implements. Both sides are
 // decoded afresh, so the stored document's maps are never modified and
 // the patch's Go values are reduced to plain JSON values first.
-func mergePatch(doc json.RawMessage, fields map[string]any) (map[string]any, error) {
-	target, err := decodeObject(doc)
+func MergePatch(doc json.RawMessage, fields map[string]any) (map[string]any, error) {
+	target, err := DecodeObject(doc)
 	if err != nil {
 		return nil, err
 	}
-	b, err := query.MarshalPatch(fields)
+	b, err := MarshalPatch(fields)
 	if err != nil {
 		return nil, err
 	}
-	patch, err := decodeObject(b)
+	patch, err := DecodeObject(b)
 	if err != nil {
 		return nil, err
 	}
 	return merge(target, patch).(map[string]any), nil
 }
 
-// decodeObject decodes a JSON object keeping numbers as json.Number, so
+// DecodeObject decodes a JSON object keeping numbers as json.Number, so
 // an integer beyond 2^53 keeps every digit, in the document re-encoded
 // after a patch and in the values queries compare (query.Normalize reads
 // json.Number as SQLite reads a JSON literal).
-func decodeObject(raw []byte) (map[string]any, error) {
+func DecodeObject(raw []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var obj map[string]any

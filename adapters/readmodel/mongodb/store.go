@@ -1,0 +1,127 @@
+// Package mongodb is an application.ReadModelStore on MongoDB (and servers
+// speaking its wire protocol, such as FerretDB), through the official Go
+// driver.
+//
+// Each document is stored wrapped: {_id: id, doc: the document, key: the
+// declared fields normalised by package query, at: {projection: position
+// of the last event applied}}. Queries filter and sort on key, so mistyped
+// values count as missing and numbers compare exactly as in the other
+// adapters (an int64 and a double compare by value on the server), and
+// declared indexes are built over key.
+//
+// An Apply buffers its writes, so nothing of a batch is visible before it
+// ends, and writes them in one bulk write per collection, then the
+// checkpoint. On a replica set (or a sharded cluster) both go in one
+// multi-document transaction. Without transactions (a standalone server,
+// FerretDB) the positions in at make a crash between the two writes safe:
+// the batch is applied again and every write of an event a document has
+// already seen is skipped (see application.EventTx). A deleted document
+// then stays as a tombstone {gone: true} until the checkpoint passes it.
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/webos-engine/webos/application"
+)
+
+// Names of the store's own collections. They start with an underscore, which
+// no read-model collection name may (query.ValidName).
+const (
+	checkpointsName = "_checkpoints"
+	specsName       = "_collections"
+)
+
+// DefaultDatabase is the database used when the URL names none.
+const DefaultDatabase = "webos"
+
+// selectionTimeout bounds the wait for a reachable server at Open (unless
+// the URL sets serverSelectionTimeoutMS), so an unreachable one fails fast.
+const selectionTimeout = 5 * time.Second
+
+// Store is the MongoDB read-model store. It is safe for concurrent use;
+// Apply, Reset and Declare are serialised.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+	cps    *mongo.Collection
+	specs  *mongo.Collection
+	txn    bool
+
+	// writer serialises Apply, Reset and Declare.
+	writer sync.Mutex
+	mu     sync.RWMutex
+	// declared holds the merged spec of every declared collection.
+	declared map[string]application.CollectionSpec
+}
+
+var _ application.ReadModelStore = (*Store)(nil)
+
+// Open connects to the server at rawURL (mongodb:// or mongodb+srv://; the
+// path names the database, DefaultDatabase if empty), checks that it
+// answers and loads the declared collections.
+func Open(ctx context.Context, rawURL string) (*Store, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "mongodb" && u.Scheme != "mongodb+srv") {
+		return nil, errors.New("not a mongodb:// URL")
+	}
+	dbName := strings.TrimPrefix(u.Path, "/")
+	if dbName == "" {
+		dbName = DefaultDatabase
+	}
+	opts := options.Client().ApplyURI(rawURL)
+	if !u.Query().Has("serverSelectionTimeoutMS") {
+		opts.SetServerSelectionTimeout(selectionTimeout)
+	}
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{client: client, db: client.Database(dbName), declared: map[string]application.CollectionSpec{}}
+	s.cps, s.specs = s.db.Collection(checkpointsName), s.db.Collection(specsName)
+	if err := s.start(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return s, nil
+}
+
+// start asks the server whether it takes transactions and loads the specs.
+func (s *Store) start(ctx context.Context) error {
+	var hello struct {
+		SetName string `bson:"setName"`
+		Msg     string `bson:"msg"`
+	}
+	if err := s.db.RunCommand(ctx, bson.D{{Key: "hello", Value: 1}}).Decode(&hello); err != nil {
+		return fmt.Errorf("mongodb: %w", err)
+	}
+	// Multi-document transactions need a replica set or a sharded cluster.
+	s.txn = hello.SetName != "" || hello.Msg == "isdbgrid"
+	return s.loadSpecs(ctx)
+}
+
+// Transactions reports whether the server takes multi-document
+// transactions, so an Apply commits its documents and checkpoint in one.
+func (s *Store) Transactions() bool { return s.txn }
+
+// Close disconnects from the server. Closing twice is harmless.
+func (s *Store) Close() error {
+	err := s.client.Disconnect(context.Background())
+	if errors.Is(err, mongo.ErrClientDisconnected) {
+		return nil
+	}
+	return err
+}
+
+// coll returns the MongoDB collection of a read-model collection.
+func (s *Store) coll(name string) *mongo.Collection { return s.db.Collection(name) }
