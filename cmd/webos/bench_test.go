@@ -68,7 +68,7 @@ func BenchmarkHTTP(b *testing.B) {
 // warehouse.*); otherwise every request is anonymous.
 func benchServer(b *testing.B, az application.Authorizer) (url, token string) {
 	b.Helper()
-	e, err := openEngineWith(b.TempDir(), logging.New(io.Discard, 8), az)
+	e, err := openEngineWith(b.TempDir(), logging.New(io.Discard, 8), az, moduleConfig{})
 	if err != nil {
 		b.Fatal(err)
 	}

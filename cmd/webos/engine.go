@@ -15,16 +15,8 @@ import (
 	"github.com/webos-engine/webos/adapters/jsonschema"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/modules/identity"
-	"github.com/webos-engine/webos/modules/orders"
-	"github.com/webos-engine/webos/modules/warehouse"
 	"github.com/webos-engine/webos/projections"
 )
-
-// modules lists the business modules the engine hosts, after the core
-// identity module.
-func modules() []application.Module {
-	return []application.Module{warehouse.Module{}, orders.Module{}}
-}
 
 // engine is everything a data-dir command runs on.
 type engine struct {
@@ -43,19 +35,20 @@ type engine struct {
 // newApp builds the kernel on the given stores, with role-based
 // authorisation, and loads the identity module and the business modules.
 func newApp(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger) (*application.App, []application.Module, *identity.Directory) {
-	return newAppWith(events, models, snapshots, log, application.Roles{})
+	return newAppWith(events, models, snapshots, log, application.Roles{}, moduleConfig{})
 }
 
-// newAppWith is newApp with the Authorizer az: the benchmarks compare
-// application.Roles with application.AllowAll.
+// newAppWith is newApp with the Authorizer az (the benchmarks compare
+// application.Roles with application.AllowAll) and the modules
+// configured by cfg.
 func newAppWith(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger,
-	az application.Authorizer) (*application.App, []application.Module, *identity.Directory) {
+	az application.Authorizer, cfg moduleConfig) (*application.App, []application.Module, *identity.Directory) {
 	app := application.New(application.Deps{
 		Events: events, ReadModels: models, Snapshots: snapshots, Validator: jsonschema.NewValidator(),
 		Authorizer: az, NewID: newID, Logger: log,
 	})
 	id := identity.New(events)
-	mods := append([]application.Module{id}, modules()...)
+	mods := append([]application.Module{id}, modules(cfg)...)
 	app.Load(mods...)
 	return app, mods, id.Directory()
 }
@@ -64,11 +57,12 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // openEngine locks the data dir and opens the embedded SQLite stores in it.
 func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
-	return openEngineWith(dataDir, log, application.Roles{})
+	return openEngineWith(dataDir, log, application.Roles{}, moduleConfig{})
 }
 
-// openEngineWith is openEngine with the Authorizer az.
-func openEngineWith(dataDir string, log *slog.Logger, az application.Authorizer) (*engine, error) {
+// openEngineWith is openEngine with the Authorizer az and the modules
+// configured by cfg.
+func openEngineWith(dataDir string, log *slog.Logger, az application.Authorizer, cfg moduleConfig) (*engine, error) {
 	unlock, err := lockDataDir(dataDir)
 	if err != nil {
 		return nil, err
@@ -79,7 +73,7 @@ func openEngineWith(dataDir string, log *slog.Logger, az application.Authorizer)
 		return nil, err
 	}
 	events := health.Track(st.events)
-	app, mods, dir := newAppWith(events, st.models, st.snapshots, log, az)
+	app, mods, dir := newAppWith(events, st.models, st.snapshots, log, az, cfg)
 	rt := projections.New(events, st.models, app.Events(), app.Projections(), log, projections.Options{})
 	if err := rt.Declare(context.Background()); err != nil {
 		unlock()

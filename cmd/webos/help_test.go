@@ -100,6 +100,8 @@ func TestUsageMistakesExit2(t *testing.T) {
 		{nil, []string{"projections"}, []string{"webos projections rebuild"}},
 		{[]string{"WEBOS_DEMO=maybe"}, []string{"serve"}, []string{"WEBOS_DEMO", "true or false"}},
 		{[]string{"WEBOS_SHUTDOWN_TIMEOUT=10"}, []string{"serve"}, []string{"WEBOS_SHUTDOWN_TIMEOUT", "duration with a unit"}},
+		{[]string{"WEBOS_PAYMENT_GATEWAY=maybe"}, []string{"serve"}, []string{"WEBOS_PAYMENT_GATEWAY", "approve, decline or timeout"}},
+		{nil, []string{"serve", "--payment-gateway", "decline,fail=x"}, []string{`"fail=x"`, "usage: webos serve"}},
 		{[]string{"WEBOS_LOG_LEVEL=loud"}, []string{"projections", "rebuild", "x"}, []string{"WEBOS_LOG_LEVEL", "debug, info, warn or error"}},
 	}
 	for _, c := range cases {

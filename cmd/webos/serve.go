@@ -12,12 +12,14 @@ import (
 
 	"github.com/webos-engine/webos/adapters/httpapi"
 	"github.com/webos-engine/webos/adapters/logging"
+	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/ui"
 )
 
 type serveFlags struct {
 	commonFlags
 	http            httpFlags
+	modules         moduleConfig
 	addr            string
 	demo            bool
 	shutdownTimeout time.Duration
@@ -33,6 +35,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	fs.BoolVar(&f.demo, "demo", false, "load the sample catalogue first (idempotent)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown")
 	f.http.register(fs)
+	f.modules.register(fs)
 	rest, err := parse(fs, args, out)
 	if err != nil {
 		return err
@@ -47,7 +50,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	}
 	defer func() { _ = ln.Close() }() // Serve closes it; this covers the early returns
 	log := logging.New(out.stderr, f.logLevel)
-	e, err := openEngine(f.dataDir, log)
+	e, err := openEngineWith(f.dataDir, log, application.Roles{}, f.modules)
 	if err != nil {
 		return err
 	}

@@ -7,5 +7,8 @@ import (
 	"github.com/webos-engine/webos/modules/orders/contract"
 )
 
+// Gateway is internal.
+type Gateway struct{}
+
 var _ = orders.Order{}
 var _ = contract.Placed{}
