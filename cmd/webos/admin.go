@@ -25,6 +25,7 @@ type adminFlags struct {
 
 func (f *adminFlags) register(fs *flag.FlagSet) {
 	f.commonFlags.register(fs)
+	f.registerReadModels(fs)
 	fs.StringVar(&f.email, "email", "", "the user's `EMAIL` (required)")
 	fs.StringVar(&f.name, "display-name", "", "the user's display `NAME` (default: the email)")
 }
@@ -42,7 +43,7 @@ func openAdmin(fs *flag.FlagSet, args []string, out streams, f *adminFlags) (*en
 	if strings.TrimSpace(f.email) == "" {
 		return nil, usagef("--email is required")
 	}
-	return openEngine(f.dataDir, logging.New(out.stderr, max(f.logLevel, slog.LevelWarn)))
+	return openEngine(f.commonFlags, logging.New(out.stderr, max(f.logLevel, slog.LevelWarn)))
 }
 
 // adminCreate creates an administrator (if missing) and prints a

@@ -25,7 +25,7 @@ import (
 // schema, so nothing changes). Streams and /api/modules likewise.
 func TestEveryCommandAndViewIsGuarded(t *testing.T) {
 	t.Parallel()
-	e, err := openEngine(t.TempDir(), logging.New(io.Discard, 8))
+	e, err := openEngine(commonFlags{dataDir: t.TempDir()}, logging.New(io.Discard, 8))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // permission check of application.Roles; against application.AllowAll,
 // which is what authorisation-off costs.
 func BenchmarkPermissionCheck(b *testing.B) {
-	e, err := openEngine(b.TempDir(), logging.New(io.Discard, 8))
+	e, err := openEngine(commonFlags{dataDir: b.TempDir()}, logging.New(io.Discard, 8))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -27,7 +27,7 @@ import (
 
 func benchEngine(b *testing.B) *engine {
 	b.Helper()
-	e, err := openEngine(b.TempDir(), logging.New(io.Discard, 8))
+	e, err := openEngine(commonFlags{dataDir: b.TempDir()}, logging.New(io.Discard, 8))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func BenchmarkHTTP(b *testing.B) {
 // warehouse.*); otherwise every request is anonymous.
 func benchServer(b *testing.B, az application.Authorizer) (url, token string) {
 	b.Helper()
-	e, err := openEngineWith(b.TempDir(), logging.New(io.Discard, 8), az, moduleConfig{})
+	e, err := openEngineWith(commonFlags{dataDir: b.TempDir()}, logging.New(io.Discard, 8), az, moduleConfig{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -55,19 +55,21 @@ func newAppWith(events application.EventStore, models application.ReadModelStore
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// openEngine locks the data dir and opens the embedded SQLite stores in it.
-func openEngine(dataDir string, log *slog.Logger) (*engine, error) {
-	return openEngineWith(dataDir, log, application.Roles{}, moduleConfig{})
+// openEngine locks the data dir and opens the stores c names: the
+// embedded SQLite ones in it by default.
+func openEngine(c commonFlags, log *slog.Logger) (*engine, error) {
+	return openEngineWith(c, log, application.Roles{}, moduleConfig{})
 }
 
 // openEngineWith is openEngine with the Authorizer az and the modules
 // configured by cfg.
-func openEngineWith(dataDir string, log *slog.Logger, az application.Authorizer, cfg moduleConfig) (*engine, error) {
+func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, cfg moduleConfig) (*engine, error) {
+	dataDir := c.dataDir
 	unlock, err := lockDataDir(dataDir)
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStores(context.Background(), dataDir, log)
+	st, err := openStores(context.Background(), c, log)
 	if err != nil {
 		unlock()
 		return nil, err
@@ -77,7 +79,7 @@ func openEngineWith(dataDir string, log *slog.Logger, az application.Authorizer,
 	rt := projections.New(events, st.models, app.Events(), app.Projections(), log, projections.Options{})
 	if err := rt.Declare(context.Background()); err != nil {
 		unlock()
-		return nil, errors.Join(fmt.Errorf("%s: %w", filepath.Join(dataDir, "readmodels.db"), err), st.close())
+		return nil, errors.Join(fmt.Errorf("%s: %w", readModelsName(c), err), st.close())
 	}
 	if err := dir.Sync(context.Background()); err != nil {
 		unlock()

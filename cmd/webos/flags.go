@@ -16,6 +16,9 @@ import (
 type commonFlags struct {
 	dataDir  string
 	logLevel slog.Level
+	// readModels is --readmodels, for the commands that open the engine
+	// (registerReadModels).
+	readModels readModelsURL
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {

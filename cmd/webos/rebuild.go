@@ -13,6 +13,7 @@ import (
 func rebuild(ctx context.Context, fs *flag.FlagSet, args []string, out streams) error {
 	var common commonFlags
 	common.register(fs)
+	common.registerReadModels(fs)
 	names, err := parse(fs, args, out)
 	if err != nil {
 		return err
@@ -21,7 +22,7 @@ func rebuild(ctx context.Context, fs *flag.FlagSet, args []string, out streams) 
 		return usagef("usage: webos projections rebuild NAME (one projection name, e.g. warehouse.stock)")
 	}
 	log := logging.New(out.stderr, common.logLevel)
-	e, err := openEngine(common.dataDir, log)
+	e, err := openEngine(common, log)
 	if err != nil {
 		return err
 	}

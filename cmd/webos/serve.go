@@ -31,6 +31,7 @@ type serveFlags struct {
 func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) error {
 	var f serveFlags
 	f.register(fs)
+	f.registerReadModels(fs)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on")
 	fs.BoolVar(&f.demo, "demo", false, "load the sample catalogue first (idempotent)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown")
@@ -50,7 +51,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	}
 	defer func() { _ = ln.Close() }() // Serve closes it; this covers the early returns
 	log := logging.New(out.stderr, f.logLevel)
-	e, err := openEngineWith(f.dataDir, log, application.Roles{}, f.modules)
+	e, err := openEngineWith(f.commonFlags, log, application.Roles{}, f.modules)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 func skip(ctx context.Context, fs *flag.FlagSet, args []string, out streams) error {
 	var common commonFlags
 	common.register(fs)
+	common.registerReadModels(fs)
 	var position uint64
 	var reason string
 	fs.Uint64Var(&position, "position", 0, "the `POSITION` of the event to skip, as /api/modules or the log reports it")
@@ -29,7 +30,7 @@ func skip(ctx context.Context, fs *flag.FlagSet, args []string, out streams) err
 		return usagef("usage: webos projections skip NAME --position P (e.g. warehouse.stock --position 42)")
 	}
 	log := logging.New(out.stderr, common.logLevel)
-	e, err := openEngine(common.dataDir, log)
+	e, err := openEngine(common, log)
 	if err != nil {
 		return err
 	}

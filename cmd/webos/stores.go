@@ -9,15 +9,16 @@ import (
 	"time"
 
 	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
-	rmsqlite "github.com/webos-engine/webos/adapters/readmodel/sqlite"
 	snapsqlite "github.com/webos-engine/webos/adapters/snapshot/sqlite"
 	"github.com/webos-engine/webos/adapters/sqlitefile"
+	"github.com/webos-engine/webos/application"
 )
 
-// stores are the three databases of a data dir.
+// stores are the three databases of a data dir (the read models may live
+// elsewhere: --readmodels).
 type stores struct {
 	events    *sqlite.Store
-	models    *rmsqlite.Store
+	models    application.ReadModelStore
 	snapshots *snapsqlite.Store
 }
 
@@ -26,7 +27,8 @@ type stores struct {
 // are derived from it: a damaged one is moved aside (kept, for a post
 // mortem) and started afresh, and projections rebuild it; snapshots taken
 // from another event store are dropped. Every error names its file.
-func openStores(ctx context.Context, dataDir string, log *slog.Logger) (st stores, err error) {
+func openStores(ctx context.Context, c commonFlags, log *slog.Logger) (st stores, err error) {
+	dataDir := c.dataDir
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, st.close())
@@ -40,7 +42,7 @@ func openStores(ctx context.Context, dataDir string, log *slog.Logger) (st store
 		}
 		return st, err
 	}
-	if st.models, err = openDerived(filepath.Join(dataDir, "readmodels.db"), rmsqlite.Open, log); err != nil {
+	if st.models, err = openReadModels(ctx, c, log); err != nil {
 		return st, err
 	}
 	path = filepath.Join(dataDir, "snapshots.db")

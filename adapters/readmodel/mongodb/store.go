@@ -91,9 +91,24 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	s.cps, s.specs = s.db.Collection(checkpointsName), s.db.Collection(specsName)
 	if err := s.start(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
-		return nil, err
+		return nil, unreachable(err)
 	}
 	return s, nil
+}
+
+// unreachable shortens the driver's server selection error, which lists
+// the whole topology, to the last error met reaching the server.
+func unreachable(err error) error {
+	msg := err.Error()
+	i := strings.Index(msg, "Last error: ")
+	if i < 0 {
+		return err
+	}
+	last := msg[i+len("Last error: "):]
+	if j := strings.Index(last, " }"); j >= 0 {
+		last = last[:j]
+	}
+	return fmt.Errorf("no server answered within the server selection timeout (%s)", last)
 }
 
 // start asks the server whether it takes transactions and loads the specs.
@@ -103,7 +118,7 @@ func (s *Store) start(ctx context.Context) error {
 		Msg     string `bson:"msg"`
 	}
 	if err := s.db.RunCommand(ctx, bson.D{{Key: "hello", Value: 1}}).Decode(&hello); err != nil {
-		return fmt.Errorf("mongodb: %w", err)
+		return err
 	}
 	// Multi-document transactions need a replica set or a sharded cluster.
 	s.txn = hello.SetName != "" || hello.Msg == "isdbgrid"
