@@ -17,6 +17,9 @@ type Account struct {
 	Roles  []string `json:"roles"`
 	Grants []string `json:"grants"`
 	Teams  []string `json:"teams"`
+	// Mates are the user's id and the ids of every member of the user's
+	// teams (see Principal.Mates).
+	Mates []string `json:"-"`
 	// SessionsNotBefore voids every session and token use that started
 	// before it: it moves when the user is disabled or the password
 	// changes, so those take effect on the next request.

@@ -114,7 +114,7 @@ func (a *App) view(ctx context.Context, name string) (View, Grant, error) {
 	if !ok {
 		return View{}, Grant{}, domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name)
 	}
-	g, err := a.deps.Authorizer.Authorize(ctx, Access{Permission: v.permission, Resource: "view:" + name})
+	g, err := a.deps.Authorizer.Authorize(ctx, Access{Permission: v.permission, Resource: "view:" + name, Owner: v.Owner})
 	if err != nil {
 		return View{}, Grant{}, err
 	}

@@ -12,6 +12,9 @@ type Access struct {
 	// Resource names what is used: "command:{name}", "view:{name}" or
 	// "stream:{id}".
 	Resource string
+	// Owner is the field of the view's records that holds the id of the
+	// user owning each (View.Owner); "" when records have no owner.
+	Owner string
 }
 
 // Grant is what the Authorizer allows. For a query, Filters are the
@@ -39,8 +42,12 @@ func (AllowAll) Authorize(context.Context, Access) (Grant, error) { return Grant
 
 // Roles is the Authorizer of the engine with users: the principal's
 // grants (from its roles, narrowed by its token's scope) must cover the
-// permission. A context without a principal is Go code inside the engine
-// (see PrincipalFrom) and is allowed.
+// permission. A grant on one's own records only (OwnRecords) allows a
+// view with an Owner field, filtered to the records of the principal and
+// its team mates: the filter goes into the view query, so a list, its
+// filters, sort and cursors can never reach another record. A context
+// without a principal is Go code inside the engine (see PrincipalFrom)
+// and is allowed.
 type Roles struct{}
 
 // Authorize checks the principal's grants.
@@ -49,6 +56,8 @@ func (Roles) Authorize(ctx context.Context, access Access) (Grant, error) {
 	switch {
 	case !ok || p.Allows(access.Permission):
 		return Grant{}, nil
+	case access.Owner != "" && p.AllowsOwn(access.Permission):
+		return Grant{Filters: []Filter{{Field: access.Owner, Op: In, Values: p.owners()}}}, nil
 	case p.Kind == Anonymous:
 		return Grant{}, domain.Errorf(domain.KindUnauthenticated, "unauthenticated", "sign in or send an API token to use %s", access.Resource)
 	}

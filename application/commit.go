@@ -104,6 +104,9 @@ func (a *App) check(r *Registrar) error {
 	for _, v := range r.views {
 		_, taken := a.views[v.Name]
 		errs = append(errs, claim("view", v.Name, taken))
+		if f, ok := v.Collection.Field(v.Owner); v.Owner != "" && (!ok || f.Type != String) {
+			errs = append(errs, fmt.Errorf("view %s: owner field %q is not a declared string field", v.Name, v.Owner))
+		}
 	}
 	for _, p := range r.projections {
 		taken := false

@@ -18,6 +18,7 @@ type declaring struct {
 	perms   []application.Permission
 	command string // the permission its command needs
 	view    string // the permission its view needs
+	owner   string // its view's owner field
 }
 
 func (m declaring) Manifest() application.Manifest {
@@ -28,7 +29,9 @@ func (m declaring) Register(r *application.Registrar) error {
 	application.RegisterCommand(r, "Do", m.command, func(context.Context, struct{}) (application.Result, error) {
 		return application.Result{}, nil
 	})
-	r.View("list", application.View{Collection: application.CollectionSpec{Name: "decl_list"}, Permission: m.view})
+	r.View("list", application.View{Collection: application.CollectionSpec{Name: "decl_list", Fields: []application.FieldSpec{
+		{Name: "ownerId", Type: application.String}, {Name: "n", Type: application.Number},
+	}}, Permission: m.view, Owner: m.owner})
 	return nil
 }
 
@@ -41,13 +44,16 @@ func TestModulesMustDeclareThePermissionsTheyUse(t *testing.T) {
 		m    declaring
 		want string // "" loads
 	}{
-		{"declared", declaring{[]application.Permission{write, read}, write.Name, read.Name}, ""},
-		{"undeclared command permission", declaring{[]application.Permission{read}, "decl.other", read.Name}, `needs permission "decl.other", which the manifest does not declare`},
-		{"empty permission", declaring{[]application.Permission{read}, "", read.Name}, `needs permission ""`},
-		{"command needs a read permission", declaring{[]application.Permission{read}, read.Name, read.Name}, "a command must not be open to readers"},
-		{"view needs a write permission", declaring{[]application.Permission{write}, write.Name, write.Name}, "a view changes nothing"},
-		{"outside the namespace", declaring{[]application.Permission{write, read, {Name: "other.x"}}, write.Name, read.Name}, `permission "other.x" must be`},
-		{"declared twice", declaring{[]application.Permission{write, read, write}, write.Name, read.Name}, "declared twice"},
+		{"declared", declaring{[]application.Permission{write, read}, write.Name, read.Name, ""}, ""},
+		{"an owner field", declaring{[]application.Permission{write, read}, write.Name, read.Name, "ownerId"}, ""},
+		{"an undeclared owner field", declaring{[]application.Permission{write, read}, write.Name, read.Name, "owner"}, `owner field "owner" is not a declared string field`},
+		{"a number as owner field", declaring{[]application.Permission{write, read}, write.Name, read.Name, "n"}, `owner field "n" is not`},
+		{"undeclared command permission", declaring{[]application.Permission{read}, "decl.other", read.Name, ""}, `needs permission "decl.other", which the manifest does not declare`},
+		{"empty permission", declaring{[]application.Permission{read}, "", read.Name, ""}, `needs permission ""`},
+		{"command needs a read permission", declaring{[]application.Permission{read}, read.Name, read.Name, ""}, "a command must not be open to readers"},
+		{"view needs a write permission", declaring{[]application.Permission{write}, write.Name, write.Name, ""}, "a view changes nothing"},
+		{"outside the namespace", declaring{[]application.Permission{write, read, {Name: "other.x"}}, write.Name, read.Name, ""}, `permission "other.x" must be`},
+		{"declared twice", declaring{[]application.Permission{write, read, write}, write.Name, read.Name, ""}, "declared twice"},
 	}
 	for _, c := range cases {
 		app := application.New(application.Deps{Events: memory.New(), ReadModels: rmmemory.New(), Validator: jsonschema.NewValidator(), NewID: func() string { return "x" }})
@@ -139,5 +145,44 @@ func TestThePrincipalIsTheActor(t *testing.T) {
 	}
 	if evs[0].Actor != "u7" || evs[0].Tenant != "" {
 		t.Fatalf("actor %q tenant %q, want the principal's u7 and none", evs[0].Actor, evs[0].Tenant)
+	}
+}
+
+func TestOwnRecordGrantsBecomeQueryFilters(t *testing.T) {
+	t.Parallel()
+	az := application.Roles{}
+	read := application.Permission{Name: "orders.orders.read", ReadOnly: true}
+	view := application.Access{Permission: read, Resource: "view:orders.list", Owner: "ownerId"}
+	p := application.Principal{ID: "u1", Kind: application.User, UserID: "u1", Grants: []string{"orders.orders.read:own"}, Mates: []string{"u1", "u2"}}
+	ctx := application.WithPrincipal(context.Background(), p)
+	g, err := az.Authorize(ctx, view)
+	if err != nil || len(g.Filters) != 1 || g.Filters[0].Field != "ownerId" || g.Filters[0].Op != application.In ||
+		len(g.Filters[0].Values) != 2 || g.Filters[0].Values[0] != "u1" || g.Filters[0].Values[1] != "u2" {
+		t.Fatalf("own grant on a view with an owner: %+v %v", g, err)
+	}
+	// No owner field: the records cannot be told apart, so nothing.
+	if _, err := az.Authorize(ctx, application.Access{Permission: read, Resource: "stream:x"}); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("own grant without an owner field: %v", err)
+	}
+	// The whole permission needs no filter; a module pattern works too.
+	for _, grants := range [][]string{{"orders.orders.read"}, {"orders.*"}, {"*:read"}} {
+		p.Grants = grants
+		if g, err := az.Authorize(application.WithPrincipal(context.Background(), p), view); err != nil || g.Filters != nil {
+			t.Fatalf("grants %v: %+v %v", grants, g, err)
+		}
+	}
+	p.Grants = []string{"orders.*:own"}
+	if g, err := az.Authorize(application.WithPrincipal(context.Background(), p), view); err != nil || len(g.Filters) != 1 {
+		t.Fatalf("a module pattern on own records: %+v %v", g, err)
+	}
+	// A token scoped to own records narrows a user who may read all.
+	p.Grants, p.Scope = []string{"*"}, []string{"orders.orders.read:own"}
+	if g, err := az.Authorize(application.WithPrincipal(context.Background(), p), view); err != nil || len(g.Filters) != 1 {
+		t.Fatalf("a token scoped to own records: %+v %v", g, err)
+	}
+	// "*:own" is not a grant: it would be everything on one's records.
+	p.Grants, p.Scope = []string{"*:own"}, nil
+	if _, err := az.Authorize(application.WithPrincipal(context.Background(), p), view); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("*:own: %v", err)
 	}
 }

@@ -25,9 +25,13 @@ const (
 // Grant patterns beyond plain permission names: AllPermissions matches
 // every permission, ReadPermissions every permission declared ReadOnly
 // (the auditor's grant), and "module.*" every permission of a module.
+// A name or "module.*" followed by OwnRecords grants the permission on
+// one's own records only: a view with an Owner field shows the holder
+// the records owned by them or by a member of one of their teams.
 const (
 	AllPermissions  = "*"
 	ReadPermissions = "*:read"
+	OwnRecords      = ":own"
 )
 
 // Principal is who a request acts as. Transport adapters establish it
@@ -52,8 +56,11 @@ type Principal struct {
 	// Scope, when not nil, narrows Grants: a permission must be covered
 	// by both (an API token issued for some permissions only).
 	Scope []string `json:"scope,omitempty"`
-	// Teams are the teams of the user, for record-level rules.
+	// Teams are the teams of the user.
 	Teams []string `json:"teams,omitempty"`
+	// Mates are the ids of the user and of every member of the user's
+	// teams: whose records an OwnRecords grant shows.
+	Mates []string `json:"-"`
 }
 
 // AnonymousPrincipal is the principal of a request without credentials.
@@ -72,6 +79,29 @@ func SystemPrincipal(name string) Principal {
 func (p Principal) Allows(perm Permission) bool {
 	covers := func(g string) bool { return GrantCovers(g, perm) }
 	return slices.ContainsFunc(p.Grants, covers) && (p.Scope == nil || slices.ContainsFunc(p.Scope, covers))
+}
+
+// AllowsOwn reports whether the principal holds perm on its own records
+// (a grant with OwnRecords, or the whole permission).
+func (p Principal) AllowsOwn(perm Permission) bool {
+	own := func(g string) bool {
+		rest, ok := strings.CutSuffix(g, OwnRecords)
+		return (ok && rest != AllPermissions && GrantCovers(rest, perm)) || GrantCovers(g, perm)
+	}
+	return slices.ContainsFunc(p.Grants, own) && (p.Scope == nil || slices.ContainsFunc(p.Scope, own))
+}
+
+// owners are the ids whose records an OwnRecords grant shows p.
+func (p Principal) owners() []any {
+	ids := p.Mates
+	if len(ids) == 0 {
+		ids = []string{p.UserID}
+	}
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }
 
 // GrantCovers reports whether the grant pattern g covers perm.

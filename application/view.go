@@ -12,6 +12,11 @@ type View struct {
 	DefaultSort []SortKey
 	// Permission is the permission an actor needs to read the view.
 	Permission string
+	// Owner, when set, is the declared string field holding the id of
+	// the user who owns each record: a principal granted Permission on
+	// its own records only (OwnRecords) sees just the records of itself
+	// and its team mates.
+	Owner string
 	// Projections names the projections that write Collection, set at
 	// registration: a reader that asks for its own write (a minimum
 	// position) waits for these.

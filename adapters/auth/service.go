@@ -212,7 +212,7 @@ func checkPassword(pw string) error {
 
 // userPrincipal is the principal of a user's session.
 func userPrincipal(acc application.Account) application.Principal {
-	return application.Principal{ID: acc.ID, Kind: application.User, UserID: acc.ID, Grants: acc.Grants, Teams: acc.Teams}
+	return application.Principal{ID: acc.ID, Kind: application.User, UserID: acc.ID, Grants: acc.Grants, Teams: acc.Teams, Mates: acc.Mates}
 }
 
 // digest is the hex SHA-256 under which a high-entropy secret (a session

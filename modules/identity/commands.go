@@ -52,7 +52,9 @@ type LeaveTeam struct {
 }
 
 // DefineRole creates a role or replaces its permissions. A permission is
-// a permission name, "{module}.*", "*" or "*:read".
+// a permission name, "{module}.*", "*" or "*:read"; a name or
+// "{module}.*" may end in ":own", which grants it on the records of the
+// user and the user's team mates only, in views that name an owner.
 type DefineRole struct {
 	Role        string   `json:"role" jsonschema:"pattern=^[a-z][a-z0-9_-]{0\\,63}$"`
 	Description string   `json:"description" jsonschema:"maxLength=200"`

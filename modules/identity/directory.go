@@ -35,6 +35,7 @@ type Directory struct {
 	email  map[string]string // normalised email -> user id
 	roles  map[string][]string
 	tokens map[string]application.APIToken
+	teams  map[string][]string // team -> member ids
 }
 
 // account is a user as the Directory keeps it.
@@ -45,7 +46,7 @@ type account struct {
 
 func newDirectory(events application.EventStore) *Directory {
 	return &Directory{events: events, users: map[string]*account{}, email: map[string]string{},
-		roles: map[string][]string{}, tokens: map[string]application.APIToken{}}
+		roles: map[string][]string{}, tokens: map[string]application.APIToken{}, teams: map[string][]string{}}
 }
 
 func (d *Directory) bind(repo *application.Repository) { d.repo = repo }
@@ -132,8 +133,10 @@ func (d *Directory) apply(env domain.Envelope) error {
 		u.Roles = slices.DeleteFunc(slices.Clone(u.Roles), func(r string) bool { return r == e.Role })
 	case "TeamJoined":
 		u.Teams = append(slices.Clone(u.Teams), e.Team)
+		d.teams[e.Team] = append(slices.Clone(d.teams[e.Team]), e.UserID)
 	case "TeamLeft":
 		u.Teams = slices.DeleteFunc(slices.Clone(u.Teams), func(t string) bool { return t == e.Team })
+		d.teams[e.Team] = slices.DeleteFunc(slices.Clone(d.teams[e.Team]), func(id string) bool { return id == e.UserID })
 	case "TokenIssued":
 		d.tokens[e.TokenID] = application.APIToken{ID: e.TokenID, UserID: e.UserID, Name: e.Name,
 			Permissions: e.Permissions, ExpiresAt: e.ExpiresAt, SecretHash: e.SecretHash}
@@ -146,6 +149,17 @@ func (d *Directory) apply(env domain.Envelope) error {
 		d.roles[e.Role] = e.Permissions
 	}
 	return nil
+}
+
+// mates are the ids of a and of the members of a's teams, sorted; d.mu
+// is held.
+func (d *Directory) mates(a application.Account) []string {
+	out := []string{a.ID}
+	for _, t := range a.Teams {
+		out = append(out, d.teams[t]...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // grants are the permission patterns roles hold; d.mu is held.

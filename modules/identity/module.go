@@ -99,9 +99,9 @@ func (m *Module) Register(r *application.Registrar) error {
 	r.Projection(usersProjection())
 	r.Projection(rolesProjection())
 	r.Projection(tokensProjection())
-	r.View("users", application.View{Collection: usersCollection, DefaultSort: []application.SortKey{{Field: "email"}}, Permission: PermissionReadUsers})
+	r.View("users", application.View{Collection: usersCollection, DefaultSort: []application.SortKey{{Field: "email"}}, Permission: PermissionReadUsers, Owner: "id"})
 	r.View("roles", application.View{Collection: rolesCollection, DefaultSort: []application.SortKey{{Field: "role"}}, Permission: PermissionReadRoles})
-	r.View("tokens", application.View{Collection: tokensCollection, DefaultSort: []application.SortKey{{Field: "userId"}}, Permission: PermissionReadTokens})
+	r.View("tokens", application.View{Collection: tokensCollection, DefaultSort: []application.SortKey{{Field: "userId"}}, Permission: PermissionReadTokens, Owner: "userId"})
 	return nil
 }
 
@@ -116,8 +116,9 @@ func userCommand[C any](r *application.Registrar, d *Directory, name, permission
 }
 
 // pattern is what a role may grant: a permission name, "{module}.*", "*"
-// or "*:read".
-var pattern = regexp.MustCompile(`^(\*|\*:read|[a-z][a-z0-9_]*(\.[a-z][a-zA-Z0-9_]*)*\.\*|[a-z][a-z0-9_]*(\.[a-z][a-zA-Z0-9_]*)+)$`)
+// or "*:read"; a name or "{module}.*" may end in ":own" (one's own and
+// one's team mates' records only).
+var pattern = regexp.MustCompile(`^(\*|\*:read|([a-z][a-z0-9_]*(\.[a-z][a-zA-Z0-9_]*)*\.\*|[a-z][a-z0-9_]*(\.[a-z][a-zA-Z0-9_]*)+)(:own)?)$`)
 
 func validPattern(p string) bool { return pattern.MatchString(p) }
 

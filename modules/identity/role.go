@@ -52,7 +52,7 @@ func (r *Role) Define(c DefineRole) error {
 	for i, p := range c.Permissions {
 		if !validPattern(p) {
 			bad = append(bad, domain.FieldError{Pointer: domain.Pointer("permissions", itoa(i)),
-				Detail: "expected a permission name, \"{module}.*\", \"*\" or \"*:read\""})
+				Detail: "expected a permission name or \"{module}.*\" (either may end in \":own\"), \"*\" or \"*:read\""})
 		}
 	}
 	if bad != nil {
