@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/modules/identity"
@@ -23,11 +22,7 @@ func (e *engine) createUser(ctx context.Context, email, name string, roles []str
 	if name == "" {
 		name = email
 	}
-	body, err := json.Marshal(identity.CreateUser{Email: email, DisplayName: name, Roles: roles})
-	if err != nil {
-		return false, err
-	}
-	_, err = e.app.Dispatch(ctx, "identity.CreateUser", body)
+	err := e.send(ctx, "identity.CreateUser", identity.CreateUser{Email: email, DisplayName: name, Roles: roles})
 	return err == nil, err
 }
 

@@ -43,7 +43,13 @@ func openAdmin(fs *flag.FlagSet, args []string, out streams, f *adminFlags) (*en
 	if strings.TrimSpace(f.email) == "" {
 		return nil, usagef("--email is required")
 	}
-	return openEngine(f.commonFlags, logging.New(out.stderr, max(f.logLevel, slog.LevelWarn)))
+	return openEngine(f.commonFlags, quietLog(out, f.commonFlags))
+}
+
+// quietLog is the admin commands' logger: warnings and errors only, so
+// their own output stands out.
+func quietLog(out streams, c commonFlags) *slog.Logger {
+	return logging.New(out.stderr, max(c.logLevel, slog.LevelWarn))
 }
 
 // adminCreate creates an administrator (if missing) and prints a

@@ -39,6 +39,13 @@ func commands() []command {
 		{"admin create", "", "create an administrator and print a one-time link that sets their password", adminCreate},
 		{"admin create-user", "", "create a user with roles; the password from stdin with --password-stdin", adminCreateUser},
 		{"admin create-token", "", "issue an API token for a user and print it alone on stdout", adminCreateToken},
+		{"admin list-users", "", "list every user with status, roles and teams", adminListUsers},
+		{"admin set-password", "", "set a user's password from the first line of stdin; their sessions end", adminSetPassword},
+		{"admin disable-user", "", "stop a user signing in; their sessions and tokens stop at once", adminDisableUser},
+		{"admin enable-user", "", "let a disabled user sign in again", adminEnableUser},
+		{"admin grant-role", "", "give a user a role", adminGrantRole},
+		{"admin revoke-role", "", "take a role from a user", adminRevokeRole},
+		{"admin revoke-token", "", "end one of a user's API tokens", adminRevokeToken},
 		{"version", "", "print the version", printVersion},
 	}
 }

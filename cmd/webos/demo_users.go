@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -25,11 +24,7 @@ var demoUsers = []struct{ email, name, role string }{
 // demoUsers creates the demo users that are missing, each with a random
 // password printed to w this once: no password is fixed anywhere.
 func (e *engine) demoUsers(ctx context.Context, w io.Writer) error {
-	body, err := json.Marshal(demoRole)
-	if err != nil {
-		return err
-	}
-	if _, err := e.app.Dispatch(ctx, "identity.DefineRole", body); err != nil {
+	if err := e.send(ctx, "identity.DefineRole", demoRole); err != nil {
 		return err
 	}
 	for _, u := range demoUsers {
