@@ -20,6 +20,9 @@ type Account struct {
 	// Mates are the user's id and the ids of every member of the user's
 	// teams (see Principal.Mates).
 	Mates []string `json:"-"`
+	// TOTPRequired is set when one of the user's roles requires
+	// two-factor authentication.
+	TOTPRequired bool `json:"totpRequired"`
 	// SessionsNotBefore voids every session and token use that started
 	// before it: it moves when the user is disabled or the password
 	// changes, so those take effect on the next request.

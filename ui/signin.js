@@ -12,13 +12,14 @@ document.addEventListener("DOMContentLoaded", () => {
     document.getElementById("setup-note").hidden = false;
     document.getElementById("admin-fields").hidden = false;
     document.getElementById("login-fields").hidden = true;
+    document.getElementById("totp-field").hidden = true;
     form.password.autocomplete = "new-password";
   }
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const body = secret
       ? { token: secret, password: form.password.value, email: form.email.value, displayName: form.displayName.value }
-      : { email: form.loginEmail.value, password: form.password.value };
+      : { email: form.loginEmail.value, password: form.password.value, totp: form.totp.value };
     const res = await fetch(secret ? "/api/auth/setup" : "/api/auth/login", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     });

@@ -47,7 +47,7 @@ func TestLoginRehashesWithNewParameters(t *testing.T) {
 	// The same store under a service with stronger parameters.
 	stronger := auth.Params{Memory: 2048, Time: 2, Threads: 1}
 	f2 := auth.New(auth.Config{Accounts: f.acc, Store: storeOf(t, f), Params: stronger, Clock: f.clock.Now})
-	if _, err := f2.Login(context.Background(), "ada@example.com", "correct horse", "1.2.3.4"); err != nil {
+	if _, err := f2.Login(context.Background(), "ada@example.com", "correct horse", "", "1.2.3.4"); err != nil {
 		t.Fatal(err)
 	}
 	hash := credentialOf(t, f, "u1")
@@ -70,16 +70,16 @@ func TestLoginAnswersEveryFailureAlike(t *testing.T) {
 		{"ada@example.com", "wrong horse"}, {"nobody@example.com", "correct horse"},
 		{"off@example.com", "correct horse"}, {"nopw@example.com", ""},
 	} {
-		_, err := f.svc.Login(ctx, c.email, c.pw, "10.0.0."+c.email[:1])
+		_, err := f.svc.Login(ctx, c.email, c.pw, "", "10.0.0."+c.email[:1])
 		if !errors.Is(err, auth.ErrInvalidCredentials) || err.Error() != auth.ErrInvalidCredentials.Error() {
 			t.Errorf("%s: %v, want the one invalid-credentials answer", c.email, err)
 		}
 	}
-	a, err := f.svc.Login(ctx, "ADA@example.com ", "correct horse", "10.0.0.9")
+	a, err := f.svc.Login(ctx, "ADA@example.com ", "correct horse", "", "10.0.0.9")
 	if err != nil || a.Principal.ID != "u1" || a.Principal.Grants[0] != "warehouse.*" {
 		t.Fatalf("right password: %+v %v", a, err)
 	}
-	b, err := f.svc.Login(ctx, "ada@example.com", "correct horse", "10.0.0.9")
+	b, err := f.svc.Login(ctx, "ada@example.com", "correct horse", "", "10.0.0.9")
 	if err != nil || b.ID == a.ID || b.CSRFToken == a.CSRFToken {
 		t.Fatalf("a second login must get a new session id and CSRF token: %v", err)
 	}
@@ -90,7 +90,7 @@ func TestLoginThrottling(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	fail := func(email, addr string) error {
-		_, err := f.svc.Login(ctx, email, "wrong", addr)
+		_, err := f.svc.Login(ctx, email, "wrong", "", addr)
 		return err
 	}
 	for i := range auth.DefaultThrottle.Free {
@@ -115,14 +115,14 @@ func TestLoginThrottling(t *testing.T) {
 	if err := fail("ada@example.com", "10.0.0.1"); !errors.Is(err, auth.ErrInvalidCredentials) {
 		t.Fatalf("the attempt after a wait: %v", err)
 	}
-	if _, err := f.svc.Login(ctx, "ada@example.com", "correct horse", "10.9.9.9"); !errors.As(err, &tma) {
+	if _, err := f.svc.Login(ctx, "ada@example.com", "correct horse", "", "10.9.9.9"); !errors.As(err, &tma) {
 		t.Fatalf("right password while the account is throttled: %v", err)
 	}
 	if err := fail("ghost@example.com", "10.0.0.1"); !errors.As(err, &tma) {
 		t.Fatalf("another email from the throttled address: %v", err)
 	}
 	f.clock.Add(time.Hour)
-	if _, err := f.svc.Login(ctx, "ada@example.com", "correct horse", "10.0.0.1"); err != nil {
+	if _, err := f.svc.Login(ctx, "ada@example.com", "correct horse", "", "10.0.0.1"); err != nil {
 		t.Fatalf("after the wait: %v", err)
 	}
 	if err := fail("ada@example.com", "10.0.0.1"); !errors.Is(err, auth.ErrInvalidCredentials) {
@@ -168,7 +168,7 @@ func timingRound(t *testing.T, f *fixture) (bool, string) {
 			email = "nobody@example.com"
 		}
 		start := time.Now()
-		_, err := f.svc.Login(ctx, email, "wrong horse", "10.0.0.1")
+		_, err := f.svc.Login(ctx, email, "wrong horse", "", "10.0.0.1")
 		d := time.Since(start)
 		if !errors.Is(err, auth.ErrInvalidCredentials) {
 			t.Fatal(err)
@@ -200,7 +200,7 @@ func TestSessions(t *testing.T) {
 	ctx := context.Background()
 	login := func() auth.Session {
 		t.Helper()
-		ss, err := f.svc.Login(ctx, "ada@example.com", "correct horse", "10.0.0.1")
+		ss, err := f.svc.Login(ctx, "ada@example.com", "correct horse", "", "10.0.0.1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,7 +325,7 @@ func TestSetupLinks(t *testing.T) {
 	if err != nil || ss.Principal.ID != "u1" {
 		t.Fatalf("setup: %+v %v", ss, err)
 	}
-	if _, err := f.svc.Login(ctx, "ada@example.com", "from the link", "10.0.0.1"); err != nil {
+	if _, err := f.svc.Login(ctx, "ada@example.com", "from the link", "", "10.0.0.1"); err != nil {
 		t.Fatalf("login with the password set by the link: %v", err)
 	}
 	if _, err := f.svc.UseSetupLink(ctx, link, auth.Setup{Password: "again and again"}); domain.KindOf(err) != domain.KindUnauthenticated {

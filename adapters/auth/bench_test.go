@@ -20,7 +20,7 @@ func BenchmarkLogin(b *testing.B) {
 	b.Run("login", func(b *testing.B) {
 		ctx := context.Background()
 		for b.Loop() {
-			if _, err := f.svc.Login(ctx, "ada@example.com", "correct horse", "10.0.0.1"); err != nil {
+			if _, err := f.svc.Login(ctx, "ada@example.com", "correct horse", "", "10.0.0.1"); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -86,6 +86,10 @@ type Session struct {
 	ID        string
 	CSRFToken string
 	Principal application.Principal
+	// EnrolOnly: the user's role requires TOTP and the user has none, so
+	// the session holds no permission until the user enrols and signs in
+	// again with a code.
+	EnrolOnly bool
 }
 
 // ErrInvalidCredentials answers a login with an unknown email or a wrong
@@ -99,11 +103,14 @@ func (e *TooManyAttempts) Error() string {
 	return "too many failed logins; wait " + e.RetryAfter.Round(time.Second).String()
 }
 
-// Login checks email and password for a client at addr and starts a new
-// session. An unknown email, a disabled user and a wrong password all
-// fail with ErrInvalidCredentials after the same argon2id work, and all
-// count against the throttle of the email and of addr.
-func (s *Service) Login(ctx context.Context, email, password, addr string) (Session, error) {
+// Login checks email and password (and, for a user with TOTP, second: a
+// current code or an unused recovery code) for a client at addr and
+// starts a new session. An unknown email, a disabled user, a wrong
+// password and a wrong second factor all fail with ErrInvalidCredentials
+// after the same argon2id work, and all count against the throttle of
+// the email and of addr; a right password without the second factor
+// its user has answers ErrSecondFactorRequired.
+func (s *Service) Login(ctx context.Context, email, password, second, addr string) (Session, error) {
 	now := s.cfg.Clock()
 	keys := []string{"email:" + strings.ToLower(strings.TrimSpace(email)), "addr:" + addr}
 	var wait time.Duration
@@ -127,10 +134,15 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Sess
 		return Session{}, err
 	}
 	if !ok || !match || !acc.Active {
-		for _, k := range keys {
-			s.throttle.fail(k, now)
-		}
+		s.failed(keys, now)
 		return Session{}, ErrInvalidCredentials
+	}
+	enrolled, err := s.secondFactor(ctx, acc.ID, second, now)
+	if err != nil {
+		if errors.Is(err, ErrInvalidCredentials) {
+			s.failed(keys, now)
+		}
+		return Session{}, err
 	}
 	for _, k := range keys {
 		s.throttle.clear(k)
@@ -140,14 +152,31 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Sess
 			s.cfg.Logger.WarnContext(ctx, "could not rehash a password with the current parameters", "user", acc.ID, "error", err)
 		}
 	}
-	return s.startSession(ctx, acc, now)
+	return s.startSession(ctx, acc, now, acc.TOTPRequired && !enrolled)
+}
+
+// failed counts a failed login against keys.
+func (s *Service) failed(keys []string, now time.Time) {
+	for _, k := range keys {
+		s.throttle.fail(k, now)
+	}
 }
 
 // startSession stores a new session of acc with fresh random ids.
-func (s *Service) startSession(ctx context.Context, acc application.Account, now time.Time) (Session, error) {
-	ss := Session{ID: rand.Text() + rand.Text(), CSRFToken: rand.Text(), Principal: userPrincipal(acc)}
-	err := s.cfg.Store.addSession(ctx, digest(ss.ID), session{UserID: acc.ID, CSRF: ss.CSRFToken, Created: now, Seen: now})
+func (s *Service) startSession(ctx context.Context, acc application.Account, now time.Time, enrolOnly bool) (Session, error) {
+	ss := Session{ID: rand.Text() + rand.Text(), CSRFToken: rand.Text(), Principal: sessionPrincipal(acc, enrolOnly), EnrolOnly: enrolOnly}
+	err := s.cfg.Store.addSession(ctx, digest(ss.ID), session{UserID: acc.ID, CSRF: ss.CSRFToken, Created: now, Seen: now, EnrolOnly: enrolOnly})
 	return ss, err
+}
+
+// sessionPrincipal is the principal of a session: none of the user's
+// permissions while the session is only for TOTP enrolment.
+func sessionPrincipal(acc application.Account, enrolOnly bool) application.Principal {
+	p := userPrincipal(acc)
+	if enrolOnly {
+		p.Grants = []string{}
+	}
+	return p
 }
 
 // Authenticate returns the session whose id is in the cookie. An unknown
@@ -175,7 +204,7 @@ func (s *Service) Authenticate(ctx context.Context, id string) (Session, error) 
 			return Session{}, err
 		}
 	}
-	return Session{ID: id, CSRFToken: ss.CSRF, Principal: userPrincipal(acc)}, nil
+	return Session{ID: id, CSRFToken: ss.CSRF, Principal: sessionPrincipal(acc, ss.EnrolOnly), EnrolOnly: ss.EnrolOnly}, nil
 }
 
 var errSessionEnded = domain.Errorf(domain.KindUnauthenticated, "session_ended", "the session has ended; sign in again")

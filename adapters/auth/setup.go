@@ -64,7 +64,7 @@ func (s *Service) UseSetupLink(ctx context.Context, secret string, in Setup) (Se
 		return Session{}, err
 	}
 	acc, _ = s.cfg.Accounts.Account(ctx, acc.ID)
-	return s.startSession(ctx, acc, s.cfg.Clock())
+	return s.startSession(ctx, acc, s.cfg.Clock(), acc.TOTPRequired)
 }
 
 // Accounts is the directory the service reads, for callers that resolve

@@ -21,12 +21,24 @@ CREATE TABLE IF NOT EXISTS sessions (
 	user_id    TEXT NOT NULL,
 	csrf       TEXT NOT NULL,
 	created_at INTEGER NOT NULL,
-	seen_at    INTEGER NOT NULL
+	seen_at    INTEGER NOT NULL,
+	enrol_only INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
 CREATE TABLE IF NOT EXISTS token_use (
 	token_id  TEXT PRIMARY KEY,
 	last_used INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS totp (
+	user_id   TEXT PRIMARY KEY,
+	secret    BLOB NOT NULL,
+	enabled   INTEGER NOT NULL,
+	last_step INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS recovery_codes (
+	user_id TEXT NOT NULL,
+	hash    TEXT NOT NULL,
+	PRIMARY KEY (user_id, hash)
 );
 CREATE TABLE IF NOT EXISTS setup_links (
 	hash       TEXT PRIMARY KEY,
@@ -35,7 +47,8 @@ CREATE TABLE IF NOT EXISTS setup_links (
 );`
 
 // Store is auth.db: password hashes, sessions (by the hash of their id),
-// when each token was last used, and pending setup links (by hash).
+// when each token was last used, TOTP secrets and recovery codes (by
+// hash), and pending setup links (by hash).
 // Times are Unix nanoseconds.
 type Store struct {
 	db *sql.DB
@@ -50,10 +63,25 @@ func OpenStore(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite auth %s: %w", path, err)
 	}
-	if _, err := db.ExecContext(context.Background(), schema); err != nil {
+	if err := migrate(db); err != nil {
 		return nil, fmt.Errorf("sqlite auth %s: %w", path, errors.Join(err, db.Close()))
 	}
 	return &Store{db: db}, nil
+}
+
+// migrate creates the tables, and adds enrol_only to a sessions table
+// from before TOTP.
+func migrate(db *sql.DB) error {
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		return err
+	}
+	var has bool
+	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM pragma_table_info('sessions') WHERE name = 'enrol_only'`).Scan(&has); err != nil || has {
+		return err
+	}
+	_, err := db.ExecContext(ctx, `ALTER TABLE sessions ADD COLUMN enrol_only INTEGER NOT NULL DEFAULT 0`)
+	return err
 }
 
 // Close closes the file.
@@ -74,25 +102,27 @@ func (s *Store) setCredential(ctx context.Context, userID, hash string, at time.
 	return err
 }
 
-// session is a stored session.
+// session is a stored session. EnrolOnly marks a session of a user whose
+// role requires TOTP and who has none yet: it may enrol and nothing else.
 type session struct {
-	UserID  string
-	CSRF    string
-	Created time.Time
-	Seen    time.Time
+	UserID    string
+	CSRF      string
+	Created   time.Time
+	Seen      time.Time
+	EnrolOnly bool
 }
 
 func (s *Store) addSession(ctx context.Context, idHash string, ss session) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at) VALUES (?, ?, ?, ?, ?)`,
-		idHash, ss.UserID, ss.CSRF, ss.Created.UnixNano(), ss.Seen.UnixNano())
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, enrol_only) VALUES (?, ?, ?, ?, ?, ?)`,
+		idHash, ss.UserID, ss.CSRF, ss.Created.UnixNano(), ss.Seen.UnixNano(), ss.EnrolOnly)
 	return err
 }
 
 func (s *Store) session(ctx context.Context, idHash string) (session, error) {
 	var ss session
 	var created, seen int64
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf, created_at, seen_at FROM sessions WHERE id_hash = ?`, idHash).
-		Scan(&ss.UserID, &ss.CSRF, &created, &seen)
+	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf, created_at, seen_at, enrol_only FROM sessions WHERE id_hash = ?`, idHash).
+		Scan(&ss.UserID, &ss.CSRF, &created, &seen, &ss.EnrolOnly)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ss, errNotFound
 	}
@@ -146,4 +176,75 @@ func (s *Store) takeSetupLink(ctx context.Context, hash string, now time.Time) (
 		return "", errNotFound
 	}
 	return email, err
+}
+
+// totpState is a user's TOTP enrolment.
+type totpState struct {
+	Secret   []byte
+	Enabled  bool
+	LastStep int64
+}
+
+func (s *Store) totp(ctx context.Context, userID string) (totpState, error) {
+	var t totpState
+	err := s.db.QueryRowContext(ctx, `SELECT secret, enabled, last_step FROM totp WHERE user_id = ?`, userID).Scan(&t.Secret, &t.Enabled, &t.LastStep)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, errNotFound
+	}
+	return t, err
+}
+
+func (s *Store) setTOTP(ctx context.Context, userID string, t totpState) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO totp (user_id, secret, enabled, last_step) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enabled = excluded.enabled, last_step = excluded.last_step`,
+		userID, t.Secret, t.Enabled, t.LastStep)
+	return err
+}
+
+// useTOTPStep records step as used, unless a later one was: two logins
+// racing with one code cannot both pass.
+func (s *Store) useTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE totp SET last_step = ? WHERE user_id = ? AND last_step < ?`, step, userID, step)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// setRecoveryCodes replaces the user's recovery codes with hashes.
+func (s *Store) setRecoveryCodes(ctx context.Context, userID string, hashes []string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	for _, h := range hashes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, hash) VALUES (?, ?)`, userID, h); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// takeRecoveryCode deletes the code and reports whether it was there: a
+// recovery code works once.
+func (s *Store) takeRecoveryCode(ctx context.Context, userID, hash string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = ? AND hash = ?`, userID, hash)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (s *Store) deleteTOTP(ctx context.Context, userID string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, `DELETE FROM totp WHERE user_id = ?`, userID)
+	return err
 }

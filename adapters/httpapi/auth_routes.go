@@ -28,6 +28,9 @@ const maxAuthBody = 64 << 10
 type signedIn struct {
 	Principal application.Principal `json:"principal"`
 	CSRFToken string                `json:"csrfToken,omitempty"`
+	// TOTPEnrolmentRequired: a role requires TOTP and the user has none;
+	// the session may only enrol (POST /api/auth/totp/enrol).
+	TOTPEnrolmentRequired bool `json:"totpEnrolmentRequired,omitempty"`
 }
 
 func (s *server) authRoutes(r *gin.Engine) {
@@ -38,6 +41,9 @@ func (s *server) authRoutes(r *gin.Engine) {
 	r.GET("/api/auth/tokens", s.listTokens)
 	r.POST("/api/auth/tokens", s.issueToken)
 	r.DELETE("/api/auth/tokens/:id", s.revokeToken)
+	r.POST("/api/auth/totp/enrol", s.enrolTOTP)
+	r.POST("/api/auth/totp/confirm", s.confirmTOTP)
+	r.POST("/api/auth/totp/disable", s.disableTOTP)
 }
 
 // login handles POST /api/auth/login {email, password}: a new session
@@ -46,6 +52,8 @@ func (s *server) login(c *gin.Context) {
 	var in struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
+		// TOTP is a current code or a recovery code, for users with TOTP.
+		TOTP string `json:"totp"`
 	}
 	if !s.readJSON(c, &in) {
 		return
@@ -59,7 +67,7 @@ func (s *server) login(c *gin.Context) {
 			return
 		}
 	}
-	ss, err := s.cfg.Auth.Login(ctx, in.Email, in.Password, clientAddr(c.Request))
+	ss, err := s.cfg.Auth.Login(ctx, in.Email, in.Password, in.TOTP, clientAddr(c.Request))
 	if err != nil {
 		s.failLogin(c, err)
 		return
@@ -69,7 +77,7 @@ func (s *server) login(c *gin.Context) {
 
 func (s *server) signIn(c *gin.Context, ss auth.Session) {
 	s.setCookie(c, ss)
-	s.writeJSON(c, http.StatusOK, "application/json", signedIn{Principal: ss.Principal, CSRFToken: ss.CSRFToken})
+	s.writeJSON(c, http.StatusOK, "application/json", signedIn{Principal: ss.Principal, CSRFToken: ss.CSRFToken, TOTPEnrolmentRequired: ss.EnrolOnly})
 }
 
 // logout handles POST /api/auth/logout: the session ends on the server,
@@ -98,7 +106,8 @@ func (s *server) sessionInfo(c *gin.Context) {
 	}
 	out := signedIn{Principal: p}
 	if v, ok := c.Get(sessionKey); ok {
-		out.CSRFToken = v.(auth.Session).CSRFToken
+		ss := v.(auth.Session)
+		out.CSRFToken, out.TOTPEnrolmentRequired = ss.CSRFToken, ss.EnrolOnly
 	}
 	s.writeJSON(c, http.StatusOK, "application/json", out)
 }

@@ -290,3 +290,26 @@ func TestMassAssignmentIsRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestTOTPRoutes(t *testing.T) {
+	t.Parallel()
+	s := newAuthServer(t)
+	res, out := s.call("POST", "/api/auth/login", `{"email":"w@example.com","password":"password writer","totp":""}`)
+	wantStatus(t, "a login with an empty totp for a user without TOTP", res, out, http.StatusOK, "")
+	cookie, csrf := s.login("writer")
+	res, out = s.call("POST", "/api/auth/totp/enrol", "", "Authorization", "Bearer webos_x_y")
+	wantStatus(t, "enrol with a token", res, out, http.StatusUnauthorized, "")
+	res, out = s.call("POST", "/api/auth/totp/enrol", "", "Cookie", cookie, "X-CSRF-Token", csrf)
+	wantStatus(t, "enrol", res, out, http.StatusOK, "")
+	if url, _ := out["otpauthUrl"].(string); !strings.HasPrefix(url, "otpauth://totp/") || out["secret"] == "" {
+		t.Fatalf("enrolment: %v", out)
+	}
+	res, out = s.call("POST", "/api/auth/totp/confirm", `{"code":"000000"}`, "Cookie", cookie, "X-CSRF-Token", csrf)
+	if res.StatusCode != http.StatusBadRequest && res.StatusCode != http.StatusOK {
+		t.Fatalf("confirm with a made-up code: %d %v", res.StatusCode, out)
+	}
+	res, out = s.call("POST", "/api/auth/totp/disable", `{"code":"000000"}`, "Cookie", cookie, "X-CSRF-Token", csrf)
+	if res.StatusCode == http.StatusNoContent || res.StatusCode >= 500 {
+		t.Fatalf("disable with a made-up code: %d %v", res.StatusCode, out)
+	}
+}

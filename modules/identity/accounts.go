@@ -33,6 +33,7 @@ func (d *Directory) Account(_ context.Context, id string) (application.Account, 
 	a := u.Account
 	a.Grants = d.grants(a.Roles)
 	a.Mates = d.mates(a)
+	a.TOTPRequired = d.totpRequired(a.Roles)
 	return a, true
 }
 

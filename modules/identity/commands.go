@@ -59,6 +59,9 @@ type DefineRole struct {
 	Role        string   `json:"role" jsonschema:"pattern=^[a-z][a-z0-9_-]{0\\,63}$"`
 	Description string   `json:"description" jsonschema:"maxLength=200"`
 	Permissions []string `json:"permissions" jsonschema:"maxItems=200"`
+	// RequireTOTP makes the role's holders sign in with a one-time code
+	// too; one without TOTP gets a session that may only enrol.
+	RequireTOTP bool `json:"requireTotp,omitempty"`
 }
 
 // RevokeToken ends any user's API token (administrators; users revoke

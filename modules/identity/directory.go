@@ -33,7 +33,7 @@ type Directory struct {
 	pos    uint64
 	users  map[string]*account
 	email  map[string]string // normalised email -> user id
-	roles  map[string][]string
+	roles  map[string]RoleDefined
 	tokens map[string]application.APIToken
 	teams  map[string][]string // team -> member ids
 }
@@ -46,7 +46,7 @@ type account struct {
 
 func newDirectory(events application.EventStore) *Directory {
 	return &Directory{events: events, users: map[string]*account{}, email: map[string]string{},
-		roles: map[string][]string{}, tokens: map[string]application.APIToken{}, teams: map[string][]string{}}
+		roles: map[string]RoleDefined{}, tokens: map[string]application.APIToken{}, teams: map[string][]string{}}
 }
 
 func (d *Directory) bind(repo *application.Repository) { d.repo = repo }
@@ -106,6 +106,7 @@ func (d *Directory) apply(env domain.Envelope) error {
 		Permissions []string  `json:"permissions"`
 		ExpiresAt   time.Time `json:"expiresAt"`
 		SecretHash  string    `json:"secretHash"`
+		RequireTOTP bool      `json:"requireTotp"`
 	}
 	if err := json.Unmarshal(env.Data, &e); err != nil {
 		return err
@@ -146,7 +147,7 @@ func (d *Directory) apply(env domain.Envelope) error {
 		t.Revoked = true
 		d.tokens[e.TokenID] = t
 	case "RoleDefined":
-		d.roles[e.Role] = e.Permissions
+		d.roles[e.Role] = RoleDefined{Role: e.Role, Permissions: e.Permissions, RequireTOTP: e.RequireTOTP}
 	}
 	return nil
 }
@@ -170,10 +171,15 @@ func (d *Directory) grants(roles []string) []string {
 			out = append(out, g...)
 			continue
 		}
-		out = append(out, d.roles[r]...)
+		out = append(out, d.roles[r].Permissions...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// totpRequired reports whether one of roles requires TOTP; d.mu is held.
+func (d *Directory) totpRequired(roles []string) bool {
+	return slices.ContainsFunc(roles, func(r string) bool { return d.roles[r].RequireTOTP })
 }
 
 // grantable refuses roles that do not exist, and any role at all unless

@@ -81,6 +81,7 @@ type RoleDefined struct {
 	Role        string   `json:"role"`
 	Description string   `json:"description"`
 	Permissions []string `json:"permissions"`
+	RequireTOTP bool     `json:"requireTotp,omitempty"`
 }
 
 // EventType names UserCreated.

@@ -28,6 +28,7 @@ type Role struct {
 	name        string
 	description string
 	permissions []string
+	requireTOTP bool
 }
 
 // RoleStream is the stream of the role called name.
@@ -39,7 +40,7 @@ func NewRole(name string) *Role { return &Role{Base: domain.NewBase(RoleStream(n
 // Apply mutates state for one event.
 func (r *Role) Apply(e domain.Event) {
 	if d, ok := e.(RoleDefined); ok {
-		r.description, r.permissions = d.Description, d.Permissions
+		r.description, r.permissions, r.requireTOTP = d.Description, d.Permissions, d.RequireTOTP
 	}
 }
 
@@ -61,12 +62,12 @@ func (r *Role) Define(c DefineRole) error {
 	perms := slices.Clone(c.Permissions)
 	slices.Sort(perms)
 	perms = slices.Compact(perms)
-	if r.Exists() && r.description == c.Description && slices.Equal(r.permissions, perms) {
+	if r.Exists() && r.description == c.Description && slices.Equal(r.permissions, perms) && r.requireTOTP == c.RequireTOTP {
 		return nil // defined so already
 	}
 	if perms == nil {
 		perms = []string{}
 	}
-	domain.Raise(r, RoleDefined{Role: r.name, Description: c.Description, Permissions: perms})
+	domain.Raise(r, RoleDefined{Role: r.name, Description: c.Description, Permissions: perms, RequireTOTP: c.RequireTOTP})
 	return nil
 }

@@ -86,13 +86,14 @@ type RoleRow struct {
 	Role        string   `json:"role"`
 	Description string   `json:"description"`
 	Permissions []string `json:"permissions"`
+	RequireTOTP bool     `json:"requireTotp"`
 	Version     uint64   `json:"version"`
 }
 
 func rolesProjection() *application.Projection {
 	p := application.NewProjection("identity.roles", rolesCollection)
 	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e RoleDefined) error {
-		row := RoleRow{Role: e.Role, Description: e.Description, Permissions: e.Permissions}
+		row := RoleRow{Role: e.Role, Description: e.Description, Permissions: e.Permissions, RequireTOTP: e.RequireTOTP}
 		return putRow(ctx, tx, rolesCollection.Name, row.Role, env, &row, &row.Version)
 	})
 	return p
