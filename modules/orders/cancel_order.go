@@ -17,7 +17,14 @@ func (o *Order) MarkCancelled(c contract.MarkCancelled) error {
 		return domain.Errorf(domain.KindConflict, "wrong_order_state",
 			"order %s is confirmed; only the customer cancels a confirmed order", o.id)
 	}
-	return o.cancel(c.Reason, contract.ByFulfilment)
+	reason := c.Reason
+	if reason == "" {
+		reason = o.failure
+	}
+	if reason == "" {
+		reason = "the fulfilment was undone"
+	}
+	return o.cancel(reason, contract.ByFulfilment)
 }
 
 func (o *Order) cancel(reason, by string) error {

@@ -14,7 +14,7 @@ import (
 // checkOrder refuses a PlaceOrder its schema lets through but the business
 // does not: an unknown currency, a line in another currency than the
 // order's, a SKU twice, a SKU the Warehouse does not know or has
-// discontinued. Every fault is reported at once, each with its JSON
+// discontinued, a total of 0. Every fault is reported at once, each with its JSON
 // pointer, before anything is recorded.
 func checkOrder(ctx context.Context, stock whcontract.StockLevels, c contract.PlaceOrder) error {
 	var faults []domain.FieldError
@@ -42,6 +42,13 @@ func checkOrder(ctx context.Context, stock whcontract.StockLevels, c contract.Pl
 		if detail != "" {
 			faults = append(faults, domain.FieldError{Pointer: at + "/sku", Detail: detail})
 		}
+	}
+	var total int64
+	for _, l := range c.Lines {
+		total += l.Quantity * l.UnitPrice
+	}
+	if total == 0 {
+		faults = append(faults, domain.FieldError{Pointer: "/lines", Detail: "the order's total is 0; an order is paid for"})
 	}
 	if faults != nil {
 		return domain.Invalid("the order cannot be placed as sent", faults...)

@@ -1,12 +1,15 @@
 package orders
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/modules/orders/contract"
 	whcontract "github.com/webos-engine/webos/modules/warehouse/contract"
+	"github.com/webos-engine/webos/sagas"
 )
 
 // Permissions the module's commands and views require.
@@ -21,8 +24,17 @@ const (
 	PermissionView = "orders.view"
 )
 
-// Module is the Orders module.
-type Module struct{}
+// Module is the Orders module, with its OrderFulfilment process. The
+// process sends commands of the Warehouse and Payments modules, which
+// must run beside it.
+type Module struct {
+	// PaymentDeadline is how long a payment may stay unanswered before
+	// the order is given up (default DefaultPaymentDeadline).
+	PaymentDeadline time.Duration
+	// PaymentCheck is how often an unanswered payment is asked about
+	// again (default DefaultPaymentCheck).
+	PaymentCheck time.Duration
+}
 
 // Manifest describes the module; it needs the Warehouse's StockLevels.
 func (Module) Manifest() application.Manifest {
@@ -33,14 +45,16 @@ func (Module) Manifest() application.Manifest {
 	}}
 }
 
-// Register adds the Order commands and events, the projection and the
-// views.
-func (Module) Register(r *application.Registrar) error {
+// Register adds the Order commands and events, the projection, the
+// views and the OrderFulfilment process.
+func (m Module) Register(r *application.Registrar) error {
 	stock, err := application.Lookup[whcontract.StockLevels](r.Services())
 	if err != nil {
 		return fmt.Errorf("orders needs the warehouse: %w", err)
 	}
 	application.RegisterEvent[contract.OrderPlaced](r, 1)
+	application.RegisterEvent[contract.OrderFulfilmentStarted](r, 1)
+	application.RegisterEvent[contract.OrderFulfilmentFailed](r, 1)
 	application.RegisterEvent[contract.OrderStockReserved](r, 1)
 	application.RegisterEvent[contract.OrderPaymentAuthorised](r, 1)
 	application.RegisterEvent[contract.OrderConfirmed](r, 1)
@@ -56,6 +70,8 @@ func (Module) Register(r *application.Registrar) error {
 		return place(ctx, c)
 	})
 	command(r, "CancelOrder", PermissionPlace, func(c contract.CancelOrder) string { return c.OrderID }, (*Order).Cancel)
+	command(r, "StartFulfilment", PermissionFulfil, func(c contract.StartFulfilment) string { return c.OrderID }, (*Order).StartFulfilment)
+	command(r, "ReportFulfilmentFailure", PermissionFulfil, func(c contract.ReportFulfilmentFailure) string { return c.OrderID }, (*Order).ReportFailure)
 	command(r, "MarkStockReserved", PermissionFulfil, func(c contract.MarkStockReserved) string { return c.OrderID }, (*Order).MarkStockReserved)
 	command(r, "MarkPaymentAuthorised", PermissionFulfil, func(c contract.MarkPaymentAuthorised) string { return c.OrderID }, (*Order).MarkPaymentAuthorised)
 	command(r, "ConfirmOrder", PermissionFulfil, func(c contract.ConfirmOrder) string { return c.OrderID }, (*Order).Confirm)
@@ -64,7 +80,7 @@ func (Module) Register(r *application.Registrar) error {
 	r.Projection(ordersProjection())
 	r.View("list", application.View{Collection: listCollection, DefaultSort: []application.SortKey{{Field: "placedAt", Desc: true}}, Permission: PermissionView})
 	r.View("detail", application.View{Collection: detailCollection, DefaultSort: []application.SortKey{{Field: "orderId"}}, Permission: PermissionView})
-	return nil
+	return sagas.Register(r, fulfilment(cmp.Or(m.PaymentDeadline, DefaultPaymentDeadline), cmp.Or(m.PaymentCheck, DefaultPaymentCheck)))
 }
 
 // command registers one command on an existing Order named by orderID.

@@ -15,6 +15,8 @@ type Order struct {
 	total     int64
 	paymentID string
 	reason    string
+	started   bool
+	failure   string
 }
 
 // StreamID is the event stream of the order with the given id.
@@ -33,6 +35,10 @@ func (o *Order) Apply(e domain.Event) {
 	switch e := e.(type) {
 	case contract.OrderPlaced:
 		o.state, o.lines, o.total = contract.StatePlaced, e.Lines, e.Total
+	case contract.OrderFulfilmentStarted:
+		o.started = true
+	case contract.OrderFulfilmentFailed:
+		o.failure = e.Reason
 	case contract.OrderStockReserved:
 		o.state = contract.StateStockReserved
 	case contract.OrderPaymentAuthorised:
@@ -51,7 +57,7 @@ func (o *Order) Apply(e domain.Event) {
 func (o *Order) advance(from, to string, e domain.Event) error {
 	switch {
 	case o.state == contract.StateCancelled:
-		return domain.Errorf(domain.KindConflict, "order_cancelled", "order %s was cancelled: %s", o.id, o.reason)
+		return cancelled(o)
 	case o.state == from:
 		domain.Raise(o, e)
 		return nil
@@ -75,6 +81,10 @@ func rank(state string) int {
 		return 4
 	}
 	return 0
+}
+
+func cancelled(o *Order) error {
+	return domain.Errorf(domain.KindConflict, "order_cancelled", "order %s was cancelled: %s", o.id, o.reason)
 }
 
 func wrongState(id, is, want string) error {

@@ -48,11 +48,15 @@ type Detail struct {
 	PaymentID string       `json:"paymentId,omitempty"`
 	// CancelledBy is contract.ByCustomer or contract.ByFulfilment.
 	CancelledBy string `json:"cancelledBy,omitempty"`
-	// Timeline is what happened to the order, oldest first. The order's
-	// own events are entries with Source "order"; the OrderFulfilment
-	// process adds its steps (commands sent, replies, timers) with Source
-	// "fulfilment", so the detail shows the whole story in one list.
+	// Timeline is what happened to the order, oldest first: its own
+	// events, the fulfilment's milestones among them (started, failed and
+	// why, cancelled).
 	Timeline []TimelineEntry `json:"timeline"`
+	// Fulfilment is the id of the order's OrderFulfilment instance: its
+	// document in the view sagas.instances has the process's own
+	// timeline, every command it sent and every reply and timer, with
+	// times.
+	Fulfilment string `json:"fulfilment"`
 	// Position is the global position of the last event applied, so an
 	// event delivered again is not applied twice.
 	Position uint64 `json:"position"`
@@ -70,8 +74,7 @@ type DetailLine struct {
 type TimelineEntry struct {
 	At       string `json:"at"`
 	Position uint64 `json:"position"`
-	// Source is "order" for the order's own events, "fulfilment" for the
-	// fulfilment process's steps.
+	// Source is "order": the entry is one of the order's events.
 	Source string `json:"source"`
 	// Step names what happened: "placed", "stockReserved", ...
 	Step   string `json:"step"`

@@ -38,7 +38,7 @@ func TestOrderViews(t *testing.T) {
 			{SKU: "A1", Quantity: 2, UnitPrice: 500, Total: 1000},
 			{SKU: "B1", Quantity: 1, UnitPrice: 250, Total: 250},
 		},
-		PaymentID: "P1", CancelledBy: "customer", Position: 4,
+		PaymentID: "P1", CancelledBy: "customer", Position: 4, Fulfilment: "sagas.orders.OrderFulfilment.O1",
 		Timeline: []orders.TimelineEntry{
 			{At: "2026-01-01T00:00:01.000000000Z", Position: 1, Source: "order", Step: "placed", Detail: "2 lines, 1250 EUR in minor units, for customer C1", Actor: "tester"},
 			{At: "2026-01-01T00:00:02.000000000Z", Position: 2, Source: "order", Step: "stockReserved", Detail: "stock reserved for every line", Actor: "tester"},

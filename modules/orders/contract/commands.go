@@ -43,6 +43,23 @@ type CancelOrder struct {
 	Reason  string `json:"reason" jsonschema:"minLength=1,maxLength=200"`
 }
 
+// StartFulfilment records, for the fulfilment process, that it took the
+// order up. Its compensation is MarkCancelled, which so runs after every
+// other: the order is cancelled once what was done for it is undone.
+// Starting again changes nothing; a cancelled order refuses.
+type StartFulfilment struct {
+	OrderID string `json:"orderId" jsonschema:"minLength=1,maxLength=64"`
+}
+
+// ReportFulfilmentFailure records, for the fulfilment process, why the
+// order cannot be fulfilled, before what was done is undone; MarkCancelled
+// without a reason then cancels with this one. The first report stands;
+// reporting on a cancelled order changes nothing.
+type ReportFulfilmentFailure struct {
+	OrderID string `json:"orderId" jsonschema:"minLength=1,maxLength=64"`
+	Reason  string `json:"reason" jsonschema:"minLength=1,maxLength=200"`
+}
+
 // MarkStockReserved records, for the fulfilment process, that stock is
 // reserved for every line. Marking it again changes nothing.
 type MarkStockReserved struct {
@@ -65,10 +82,11 @@ type ConfirmOrder struct {
 
 // MarkCancelled records, for the fulfilment process, that the order could
 // not be fulfilled and what was done is undone: stock that could not be
-// reserved, a declined payment, no answer from the payment gateway. A
-// confirmed order cannot be marked so (the customer cancels it);
-// marking a cancelled order changes nothing.
+// reserved, a declined payment, no answer from the payment gateway.
+// Without a reason, the reported failure's reason is given. A confirmed
+// order cannot be marked so (the customer cancels it); marking a
+// cancelled order changes nothing.
 type MarkCancelled struct {
 	OrderID string `json:"orderId" jsonschema:"minLength=1,maxLength=64"`
-	Reason  string `json:"reason" jsonschema:"minLength=1,maxLength=200"`
+	Reason  string `json:"reason,omitempty" jsonschema:"maxLength=200"`
 }

@@ -10,6 +10,19 @@ type OrderPlaced struct {
 	Total      int64  `json:"total"`
 }
 
+// OrderFulfilmentStarted records that the fulfilment process took the
+// order up.
+type OrderFulfilmentStarted struct {
+	OrderID string `json:"orderId"`
+}
+
+// OrderFulfilmentFailed records why the order cannot be fulfilled; it is
+// cancelled once what was done for it is undone.
+type OrderFulfilmentFailed struct {
+	OrderID string `json:"orderId"`
+	Reason  string `json:"reason"`
+}
+
 // OrderStockReserved records that stock is held for every line.
 type OrderStockReserved struct {
 	OrderID string `json:"orderId"`
@@ -58,6 +71,12 @@ const (
 // EventType names OrderPlaced.
 func (OrderPlaced) EventType() string { return "orders.OrderPlaced" }
 
+// EventType names OrderFulfilmentStarted.
+func (OrderFulfilmentStarted) EventType() string { return "orders.OrderFulfilmentStarted" }
+
+// EventType names OrderFulfilmentFailed.
+func (OrderFulfilmentFailed) EventType() string { return "orders.OrderFulfilmentFailed" }
+
 // EventType names OrderStockReserved.
 func (OrderStockReserved) EventType() string { return "orders.OrderStockReserved" }
 
@@ -72,6 +91,12 @@ func (OrderCancelled) EventType() string { return "orders.OrderCancelled" }
 
 // Order names the order the event concerns.
 func (e OrderPlaced) Order() string { return e.OrderID }
+
+// Order names the order the event concerns.
+func (e OrderFulfilmentStarted) Order() string { return e.OrderID }
+
+// Order names the order the event concerns.
+func (e OrderFulfilmentFailed) Order() string { return e.OrderID }
 
 // Order names the order the event concerns.
 func (e OrderStockReserved) Order() string { return e.OrderID }
