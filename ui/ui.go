@@ -20,6 +20,10 @@ type Page struct {
 	Version string
 	// Modules are the loaded modules, failed ones included.
 	Modules []Module
+	// SignIn is set for a visitor who may not see the modules (they need
+	// system.modules.read, like GET /api/modules): the page links to the
+	// sign-in page instead.
+	SignIn bool
 }
 
 // Module is one module's line on the page.

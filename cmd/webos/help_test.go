@@ -156,24 +156,34 @@ func TestVersionFlag(t *testing.T) {
 	}
 }
 
-// TestRootPage: a browser opening / gets an HTML page naming the engine,
-// its modules and their views, with links into the API.
+// TestRootPage: a browser opening / gets an HTML page naming the engine
+// and, once signed in, its modules and their views, with links into the
+// API; before, a link to sign in and nothing of the modules.
 func TestRootPage(t *testing.T) {
 	t.Parallel()
 	p := serve(t, t.TempDir())
-	res, err := http.Get(p.url + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = res.Body.Close() }()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
-		t.Fatalf("GET /: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
-	}
-	for _, want := range []string{"Web OS Engine", "warehouse.ReceiveStock", `href="/api/views/warehouse.stock"`, `href="/api/modules"`} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("GET / lacks %q", want)
+	page := func(get func(string) (*http.Response, error)) string {
+		t.Helper()
+		res, err := get("/")
+		if err != nil {
+			t.Fatal(err)
 		}
+		defer func() { _ = res.Body.Close() }()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("GET /: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		return string(body)
+	}
+	signedIn := page(p.get)
+	for _, want := range []string{"Web OS Engine", "warehouse.ReceiveStock", `href="/api/views/warehouse.stock"`, `href="/api/modules"`} {
+		if !strings.Contains(signedIn, want) {
+			t.Errorf("GET / signed in lacks %q", want)
+		}
+	}
+	anonymous := page(func(path string) (*http.Response, error) { return http.Get(p.url + path) })
+	if !strings.Contains(anonymous, `href="/login"`) || strings.Contains(anonymous, "warehouse.ReceiveStock") {
+		t.Errorf("GET / without signing in shows the modules or no sign-in link:\n%s", anonymous)
 	}
 	p.stop()
 }

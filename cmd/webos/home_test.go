@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -27,7 +29,7 @@ func (brokenModule) Register(*application.Registrar) error {
 func TestHomePageHidesAFailedModulesCause(t *testing.T) {
 	app := application.New(application.Deps{Events: memory.New(), ReadModels: rmmemory.New()})
 	app.Load(brokenModule{})
-	p := (&engine{app: app}).homePage(nil)
+	p := (&engine{app: app}).homePage(httptest.NewRequest("GET", "/", http.NoBody))
 	if len(p.Modules) != 1 || p.Modules[0].Status != application.StatusFailed ||
 		strings.Contains(p.Modules[0].Error, "chan int") || p.Modules[0].Error == "" {
 		t.Fatalf("home page modules: %+v", p.Modules)

@@ -62,6 +62,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	if err := e.projections.Start(projCtx); err != nil {
 		return err
 	}
+	following := e.followIdentity(projCtx, identitySyncEvery, log)
 	if f.demo {
 		if err := e.demoUsers(asSystem(ctx, "demo"), out.stderr); err != nil {
 			return fmt.Errorf("demo users: %w", err)
@@ -87,6 +88,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	err = listen(ctx, ln, e, f, log)
 	stopProjections()
 	e.projections.Wait()
+	<-following
 	// No command can arrive any more: bring every projection up to the
 	// head, so a clean stop leaves nothing for the next start to replay.
 	drainCtx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
