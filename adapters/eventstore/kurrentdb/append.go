@@ -56,12 +56,13 @@ func duplicate(id string) error {
 // tryAppend makes one attempt; lost reports that an AnyVersion append met
 // a concurrent writer and should be tried again.
 func (s *Store) tryAppend(ctx context.Context, stream string, expected domain.ExpectedVersion, events []domain.Envelope) (out []domain.Envelope, lost bool, err error) {
-	current, prevHash, err := s.last(ctx, stream)
+	defer s.heads.lock(stream)()
+	h, err := s.head(ctx, stream, expected)
 	if err != nil {
 		return nil, false, err
 	}
-	if !expected.Matches(current) {
-		return nil, false, domain.VersionConflict(stream, expected, current)
+	if !expected.Matches(h.version) {
+		return nil, false, domain.VersionConflict(stream, expected, h.version)
 	}
 	out = make([]domain.Envelope, len(events))
 	for i, e := range events {
@@ -70,10 +71,10 @@ func (s *Store) tryAppend(ctx context.Context, stream string, expected domain.Ex
 		out[i].TraceContext = maps.Clone(e.TraceContext)
 		out[i].StreamID = stream
 	}
-	if err := domain.Chain(current, prevHash, out); err != nil {
+	if err := domain.Chain(h.version, h.hash, out); err != nil {
 		return nil, false, domain.Invalid(err.Error())
 	}
-	reqs, err := s.requests(stream, current, out)
+	reqs, err := s.requests(stream, h.version, out)
 	if err != nil {
 		return nil, false, domain.Invalid(err.Error())
 	}
@@ -84,19 +85,32 @@ func (s *Store) tryAppend(ctx context.Context, stream string, expected domain.Ex
 	if _, err := c.MultiStreamAppend(ctx, slices.Values(reqs)); err != nil {
 		switch cs := conflictStream(err); {
 		case cs == s.n.stream(stream) && expected == domain.AnyVersion:
-			return nil, true, nil
+			_, err := s.last(ctx, stream) // refresh the cached head
+			return nil, err == nil, err
 		case cs == s.n.stream(stream):
-			now, _, verr := s.last(ctx, stream)
+			now, verr := s.last(ctx, stream)
 			if verr != nil {
 				return nil, false, verr
 			}
-			return nil, false, domain.VersionConflict(stream, expected, now)
+			return nil, false, domain.VersionConflict(stream, expected, now.version)
 		case strings.HasPrefix(cs, s.n.indexPrefix()):
 			return nil, false, duplicate(strings.TrimPrefix(cs, s.n.indexPrefix()))
 		}
 		return nil, false, s.fail(ctx, c, err)
 	}
+	last := out[len(out)-1]
+	s.heads.put(stream, head{version: last.StreamVersion, hash: last.Hash})
 	return out, false, s.positions(ctx, stream, out)
+}
+
+// head is the stream head to chain onto: the cached one when it can
+// decide (see heads), the server's otherwise.
+func (s *Store) head(ctx context.Context, stream string, expected domain.ExpectedVersion) (head, error) {
+	h, ok := s.heads.get(stream)
+	if ok && (expected == domain.AnyVersion || uint64(expected) <= h.version) {
+		return h, nil
+	}
+	return s.last(ctx, stream)
 }
 
 // requests is the multi-stream append of chained events: the events at
@@ -143,15 +157,18 @@ func (s *Store) positions(ctx context.Context, stream string, out []domain.Envel
 	return nil
 }
 
-// last returns the stream's version and the hash of its last event.
-func (s *Store) last(ctx context.Context, stream string) (uint64, string, error) {
+// readHead reads the stream's head from the server and caches it; last
+// shares it between concurrent callers.
+func (s *Store) readHead(ctx context.Context, stream string) (head, error) {
 	evs, err := s.readStream(ctx, s.n.stream(stream), kurrentdb.End{}, kurrentdb.Backwards, 1)
 	if err != nil || len(evs) == 0 {
-		return 0, "", err
+		return head{}, err
 	}
 	e, err := s.n.decode(evs[0])
 	if err != nil {
-		return 0, "", err
+		return head{}, err
 	}
-	return e.StreamVersion, e.Hash, nil
+	h := head{version: e.StreamVersion, hash: e.Hash}
+	s.heads.put(stream, h)
+	return h, nil
 }

@@ -3,9 +3,7 @@ package kurrentdb
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/kurrent-io/KurrentDB-Client-Go/kurrentdb"
 
@@ -84,11 +82,8 @@ func (s *Store) StreamVersion(ctx context.Context, stream string) (uint64, error
 	if err := s.usable(ctx); err != nil {
 		return 0, err
 	}
-	evs, err := s.readStream(ctx, s.n.stream(stream), kurrentdb.End{}, kurrentdb.Backwards, 1)
-	if err != nil || len(evs) == 0 {
-		return 0, err
-	}
-	return evs[0].EventNumber + 1, nil
+	h, err := s.last(ctx, stream)
+	return h.version, err
 }
 
 // ReadAll returns up to limit events of the store's streams with a
@@ -164,16 +159,9 @@ func (s *Store) readAll(ctx context.Context, from kurrentdb.AllPosition, dir kur
 	if err != nil {
 		return nil, s.fail(ctx, c, err)
 	}
-	defer rs.Close()
-	var out []*kurrentdb.RecordedEvent
-	for {
-		ev, err := rs.Recv()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, s.fail(ctx, c, err)
-		}
-		out = append(out, ev.Event)
+	out, err := drain(rs)
+	if err != nil {
+		return nil, s.fail(ctx, c, err)
 	}
+	return out, nil
 }

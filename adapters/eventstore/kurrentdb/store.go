@@ -38,6 +38,10 @@ type Store struct {
 	id     string
 	origin uint64 // position of the store-id event: the store's history follows it
 	done   chan struct{}
+	ctx    context.Context // ends at Close
+	cancel context.CancelFunc
+	heads  *heads
+	reads  headReads
 
 	mu     sync.Mutex
 	client *kurrentdb.Client
@@ -55,7 +59,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{cfg: cfg, n: names{ns: ns}, log: opts.Logger, done: make(chan struct{})}
+	s := &Store{cfg: cfg, n: names{ns: ns}, log: opts.Logger, done: make(chan struct{}), heads: newHeads(),
+		reads: headReads{running: map[string]bool{}, next: map[string]*headRead{}}}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -72,9 +78,13 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	dctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if err := s.loadStoreID(dctx); err != nil {
-		_ = s.client.Close()
-		if ctx.Err() == nil && dctx.Err() != nil {
+		_ = s.Close()
+		var ke *kurrentdb.Error
+		switch {
+		case ctx.Err() == nil && dctx.Err() != nil:
 			err = fmt.Errorf("no answer within %s", timeout)
+		case errors.As(err, &ke) && ke.Code() == kurrentdb.ErrorUnavailable:
+			err = fmt.Errorf("server unreachable: %w", ke)
 		}
 		return nil, fmt.Errorf("kurrentdb at %s: %w", Redact(url), err)
 	}
@@ -134,6 +144,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	close(s.done)
+	s.cancel()
 	return s.client.Close()
 }
 
@@ -217,6 +228,19 @@ func (s *Store) readStream(ctx context.Context, stream string, from kurrentdb.St
 	if err != nil {
 		return nil, s.fail(ctx, c, err)
 	}
+	out, err := drain(rs)
+	var ke *kurrentdb.Error
+	if errors.As(err, &ke) && ke.Code() == kurrentdb.ErrorCodeResourceNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, s.fail(ctx, c, err)
+	}
+	return out, nil
+}
+
+// drain reads a read's events to the end and closes it.
+func drain(rs *kurrentdb.ReadStream) ([]*kurrentdb.RecordedEvent, error) {
 	defer rs.Close()
 	var out []*kurrentdb.RecordedEvent
 	for {
@@ -224,12 +248,8 @@ func (s *Store) readStream(ctx context.Context, stream string, from kurrentdb.St
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
-		var ke *kurrentdb.Error
-		if errors.As(err, &ke) && ke.Code() == kurrentdb.ErrorCodeResourceNotFound {
-			return nil, nil
-		}
 		if err != nil {
-			return nil, s.fail(ctx, c, err)
+			return nil, err
 		}
 		out = append(out, ev.Event)
 	}

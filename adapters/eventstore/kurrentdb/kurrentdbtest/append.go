@@ -3,6 +3,7 @@ package kurrentdbtest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/google/uuid"
@@ -54,9 +55,14 @@ func (a *appendServer) AppendSession(call grpc.ClientStreamingServer[streamsv2.A
 	if len(parts) == 0 {
 		return status.Error(codes.InvalidArgument, "append session without requests")
 	}
-	resp, err := a.log.commit(parts)
-	if err != nil {
-		return err
+	resp, c := a.log.commit(parts)
+	if c != nil {
+		st, err := status.New(codes.FailedPrecondition, fmt.Sprintf("stream %s: expected revision %d, actual %d", c.stream, c.expected, c.actual)).
+			WithDetails(&streamerrors.StreamRevisionConflictErrorDetails{Stream: c.stream, ExpectedRevision: c.expected, ActualRevision: c.actual})
+		if err != nil {
+			return status.Error(codes.Internal, err.Error())
+		}
+		return st.Err()
 	}
 	return call.SendAndClose(resp)
 }

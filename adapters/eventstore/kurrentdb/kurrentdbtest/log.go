@@ -1,16 +1,12 @@
 package kurrentdbtest
 
 import (
-	"fmt"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
-	streamerrors "github.com/kurrent-io/KurrentDB-Client-Go/protos/kurrentdb/protocols/v2/streams/errors"
 	streamsv2 "github.com/kurrent-io/KurrentDB-Client-Go/protos/kurrentdb/protocols/v2/streams/streams"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 )
 
 // Expected-revision constants of the v2 protocol.
@@ -110,24 +106,23 @@ func (l *eventLog) actualLocked(stream string) int64 {
 	return int64(len(l.streams[stream])) - 1
 }
 
-// commit writes every part of a session or none.
-func (l *eventLog) commit(parts []pending) (*streamsv2.AppendSessionResponse, error) {
+// conflict is a failed expected-revision check.
+type conflict struct {
+	stream           string
+	expected, actual int64
+}
+
+// commit writes every part of a session or none; a failed check is
+// returned as a conflict.
+func (l *eventLog) commit(parts []pending) (*streamsv2.AppendSessionResponse, *conflict) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.repeatLocked(parts) {
 		return l.responseLocked(parts), nil
 	}
 	for _, p := range parts {
-		actual := l.actualLocked(p.stream)
-		if !matches(p.expected, actual) {
-			st := status.New(codes.FailedPrecondition, fmt.Sprintf("stream %s: expected revision %d, actual %d", p.stream, p.expected, actual))
-			st, err := st.WithDetails(&streamerrors.StreamRevisionConflictErrorDetails{
-				Stream: p.stream, ExpectedRevision: p.expected, ActualRevision: actual,
-			})
-			if err != nil {
-				return nil, status.Error(codes.Internal, err.Error())
-			}
-			return nil, st.Err()
+		if actual := l.actualLocked(p.stream); !matches(p.expected, actual) {
+			return nil, &conflict{stream: p.stream, expected: p.expected, actual: actual}
 		}
 	}
 	for _, p := range parts {
