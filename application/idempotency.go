@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -13,8 +14,10 @@ import (
 // A command with a command id (Meta.CommandID: the HTTP Idempotency-Key,
 // or an id given from Go with WithCommandID) is idempotent. Its events get
 // ids derived from the tenant, the command id and their index, so the
-// event store's unique event ids refuse a second append of the same
-// command, whatever process makes it and however much later. Before
+// event store's unique event ids keep a second append of the same command
+// from writing, whatever process makes it and however much later: the
+// store refuses it, or (KurrentDB) answers it with the events stored the
+// first time, which appendKept accepts only if they are this command's. Before
 // deciding, the repository looks the first of those ids up; when it is
 // stored, the command is not decided again on the current state: its
 // first result is answered.
@@ -106,17 +109,27 @@ func (r *Repository) sameDecision(ctx context.Context, stream string, fresh func
 		return keyReused(key)
 	}
 	for i := range stored {
-		was, err := r.events.Decode(&stored[i])
-		if err != nil {
-			return fmt.Errorf("load %s: %w", stream, err)
-		}
-		typ, _, old, err1 := r.events.Encode(was)
-		newTyp, _, now, err2 := r.events.EncodeRaised(pending[i], a.Root().PendingData()[i])
-		if err1 != nil || err2 != nil || typ != newTyp || !bytes.Equal(old, now) {
+		if same, err := r.sameEvent(&stored[i], pending[i], a.Root().PendingData()[i]); err != nil {
+			return err
+		} else if !same {
 			return keyReused(key)
 		}
 	}
 	return nil
+}
+
+// sameEvent reports whether stored is the event raised as ev (raw: its
+// data as Raise took it): of the same type, with the same data once both
+// are encoded by this program, whatever schema version stored was
+// written with.
+func (r *Repository) sameEvent(stored *domain.Envelope, ev domain.Event, raw json.RawMessage) (bool, error) {
+	was, err := r.events.Decode(stored)
+	if err != nil {
+		return false, fmt.Errorf("load %s: %w", stored.StreamID, err)
+	}
+	typ, _, old, err1 := r.events.Encode(was)
+	newTyp, _, now, err2 := r.events.EncodeRaised(ev, raw)
+	return err1 == nil && err2 == nil && typ == newTyp && bytes.Equal(old, now), nil
 }
 
 func (r *Repository) readPage(ctx context.Context, stream string, from uint64, limit int) ([]domain.Envelope, error) {

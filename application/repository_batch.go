@@ -102,7 +102,7 @@ func (r *Repository) appendBatch(ctx context.Context, e *streamEntry, a domain.A
 	if len(envs) == 0 {
 		return nil, nil
 	}
-	stored, err := r.store.Append(ctx, e.id, domain.ExpectedVersion(base), envs)
+	stored, err := r.appendKept(ctx, e.id, domain.ExpectedVersion(base), envs, a.Root().Pending(), a.Root().PendingData())
 	if err != nil {
 		return nil, err
 	}

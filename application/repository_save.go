@@ -1,8 +1,11 @@
 package application
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/webos-engine/webos/domain"
 )
@@ -21,7 +24,7 @@ func (r *Repository) append(ctx context.Context, e *streamEntry, a domain.Aggreg
 	if err != nil {
 		return Result{}, err
 	}
-	stored, err := r.store.Append(ctx, root.ID(), domain.ExpectedVersion(root.Version()), envs)
+	stored, err := r.appendKept(ctx, root.ID(), domain.ExpectedVersion(root.Version()), envs, pending, root.PendingData())
 	if err != nil {
 		return Result{}, err
 	}
@@ -68,4 +71,38 @@ func (r *Repository) envelopes(ctx context.Context, stream string, events []doma
 		}
 	}
 	return envs, nil
+}
+
+// appendKept appends envs, encoded from events (raw: their data as Raise
+// took it), and checks that the store answered with them. A store may
+// answer an append whose ids it holds already, right after the same
+// version, with the events it stored then (see EventStore): ids derived
+// from a command id make that happen when two processes run one keyed
+// command at once, and the first one stored may be another command under
+// the same id. Such an answer counts as the command's result only if it
+// holds the same events.
+func (r *Repository) appendKept(ctx context.Context, stream string, expected domain.ExpectedVersion,
+	envs []domain.Envelope, events []domain.Event, raw []json.RawMessage) ([]domain.Envelope, error) {
+	stored, err := r.store.Append(ctx, stream, expected, envs)
+	if err != nil {
+		return nil, err
+	}
+	if len(stored) != len(envs) {
+		return nil, fmt.Errorf("append to %s: the event store answered %d events for %d", stream, len(stored), len(envs))
+	}
+	for i := range stored {
+		if stored[i].ID != envs[i].ID {
+			return nil, fmt.Errorf("append to %s: the event store answered event %s for %s", stream, stored[i].ID, envs[i].ID)
+		}
+		if stored[i].Type == envs[i].Type && bytes.Equal(stored[i].Data, envs[i].Data) {
+			continue
+		}
+		if same, err := r.sameEvent(&stored[i], events[i], raw[i]); err != nil || !same {
+			if key := MetaFrom(ctx).CommandID; key != "" && err == nil {
+				err = keyReused(key)
+			}
+			return nil, cmp.Or(err, fmt.Errorf("append to %s: the event store holds event %s with other data", stream, envs[i].ID))
+		}
+	}
+	return stored, nil
 }
