@@ -23,10 +23,12 @@ type Store struct {
 	log     []domain.Envelope // the global feed, in position order
 	streams map[string][]int  // stream id -> indexes into log, by version
 	ids     map[string]int    // event id -> index into log
-	closed  bool
-	notify  catchup.Notifier
-	id      string
-	opts    Options
+	// checkpoints are the application.CheckpointStore's, by consumer.
+	checkpoints map[string]application.Checkpoint
+	closed      bool
+	notify      catchup.Notifier
+	id          string
+	opts        Options
 }
 
 var _ application.EventStore = (*Store)(nil)
@@ -52,7 +54,8 @@ func New() *Store { return NewWith(Options{}) }
 
 // NewWith returns an empty store that answers as opts says.
 func NewWith(opts Options) *Store {
-	return &Store{streams: map[string][]int{}, ids: map[string]int{}, id: rand.Text(), opts: opts}
+	return &Store{streams: map[string][]int{}, ids: map[string]int{}, checkpoints: map[string]application.Checkpoint{},
+		id: rand.Text(), opts: opts}
 }
 
 // StoreID returns the random id the store was made with; see

@@ -3,6 +3,7 @@ package memory_test
 import (
 	"testing"
 
+	"github.com/webos-engine/webos/adapters/checkpoint/checkpointtest"
 	"github.com/webos-engine/webos/adapters/eventstore/eventstoretest"
 	"github.com/webos-engine/webos/adapters/eventstore/memory"
 	"github.com/webos-engine/webos/application"
@@ -21,4 +22,8 @@ func TestConformance(t *testing.T) {
 			eventstoretest.RunWith(t, c.caps, func(*testing.T) application.EventStore { return memory.NewWith(c.opts) })
 		})
 	}
+}
+
+func TestCheckpointConformance(t *testing.T) {
+	checkpointtest.Run(t, func(*testing.T) checkpointtest.Store { return memory.New() })
 }

@@ -35,6 +35,9 @@ var errNeedSavepoints = errors.New("rerun the batch with savepoints")
 // apply appends one request. The first result is the request's own error;
 // the second means the transaction is unusable and the batch must fail.
 func (tx *batchTx) apply(ctx context.Context, r *request) (error, error) {
+	if r.save != nil {
+		return nil, tx.w.saveCheckpoint(ctx, r.save)
+	}
 	h, err := tx.head(ctx, r.stream)
 	if err != nil {
 		return nil, err

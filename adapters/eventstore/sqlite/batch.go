@@ -55,7 +55,7 @@ func (w *writer) attempt(batch []*request, savepoints bool) ([]error, error) {
 	}
 	tx := &batchTx{w: w, heads: map[string]streamHead{}, savepoints: savepoints, lone: len(batch) == 1}
 	results := make([]error, len(batch))
-	wrote := false
+	wrote, appended := false, false
 	for i, r := range batch {
 		var fatal error
 		results[i], fatal = tx.apply(ctx, r)
@@ -64,6 +64,7 @@ func (w *writer) attempt(batch []*request, savepoints bool) ([]error, error) {
 			return nil, fatal
 		}
 		wrote = wrote || results[i] == nil
+		appended = appended || results[i] == nil && r.save == nil
 	}
 	if !wrote {
 		// Also how a lone request undoes a partial write.
@@ -74,7 +75,9 @@ func (w *writer) attempt(batch []*request, savepoints bool) ([]error, error) {
 		w.rollback()
 		return nil, err
 	}
-	w.notify.Broadcast()
+	if appended { // a saved checkpoint alone gives subscribers nothing to read
+		w.notify.Broadcast()
+	}
 	return results, nil
 }
 

@@ -11,8 +11,9 @@ import (
 	"github.com/webos-engine/webos/adapters/eventstore/catchup"
 )
 
-// ErrReadOnly is returned by Append on a Store opened with OpenReadOnly.
-var ErrReadOnly = errors.New("sqlite event store: opened read-only, appends are refused")
+// ErrReadOnly is returned by Append and SaveCheckpoint on a Store opened
+// with OpenReadOnly.
+var ErrReadOnly = errors.New("sqlite event store: opened read-only, writes are refused")
 
 // errNoStoreID is StoreID's answer for a file older than store ids, which
 // only OpenReadOnly leaves unmigrated.
@@ -92,6 +93,7 @@ func (s *Store) checkReadableSchema(ctx context.Context) error {
 	if err := s.read.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return err
 	}
+	s.schema = version
 	switch {
 	case version == 0:
 		return errors.New("not an event store (schema version 0)")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
 	"github.com/webos-engine/webos/adapters/eventstore/sqlite/sqlitetest"
+	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 )
 
@@ -24,14 +25,19 @@ func TestReadOnlyLeavesTheFileAlone(t *testing.T) {
 		name    string
 		prepare func(t *testing.T, path string) // leaves a store file at path
 		storeID bool                            // the file has a store id
+		saved   bool                            // the file has checkpoints
 	}{
-		{"closed cleanly", closedStore, true},
-		{"killed, WAL and shm left", func(t *testing.T, path string) { killedStore(t, path, true) }, true},
-		{"killed, WAL left without shm", func(t *testing.T, path string) { killedStore(t, path, false) }, true},
+		{"closed cleanly", closedStore, true, true},
+		{"killed, WAL and shm left", func(t *testing.T, path string) { killedStore(t, path, true) }, true, true},
+		{"killed, WAL left without shm", func(t *testing.T, path string) { killedStore(t, path, false) }, true, true},
+		{"schema version 2", func(t *testing.T, path string) {
+			closedStore(t, path)
+			sqlitetest.Exec(t, path, "DROP TABLE checkpoints", "PRAGMA user_version = 2")
+		}, true, false},
 		{"schema version 1", func(t *testing.T, path string) {
 			closedStore(t, path)
-			sqlitetest.Exec(t, path, "DROP TABLE meta", "PRAGMA user_version = 1")
-		}, false},
+			sqlitetest.Exec(t, path, "DROP TABLE checkpoints", "DROP TABLE meta", "PRAGMA user_version = 1")
+		}, false, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -52,6 +58,16 @@ func TestReadOnlyLeavesTheFileAlone(t *testing.T) {
 			}
 			if id, err := s.StoreID(ctx); (err == nil) != c.storeID || (err == nil && len(id) != 32) {
 				t.Fatalf("StoreID: %q, %v", id, err)
+			}
+			if err := s.SaveCheckpoint(ctx, "forwarder", application.Checkpoint{}); !errors.Is(err, sqlite.ErrReadOnly) {
+				t.Fatalf("SaveCheckpoint on a read-only store: %v, want ErrReadOnly", err)
+			}
+			want := application.Checkpoint{}
+			if c.saved {
+				want = savedCheckpoint
+			}
+			if cp, err := s.LoadCheckpoint(ctx, "forwarder"); err != nil || cp != want {
+				t.Fatalf("LoadCheckpoint = %+v, %v; want %+v", cp, err, want)
 			}
 			mustClose(t, s)
 			if after := sqlitetest.Evidence(t, path); !reflect.DeepEqual(after, before) {
@@ -100,9 +116,16 @@ func killedStore(t *testing.T, path string, shm bool) {
 	}
 }
 
+// savedCheckpoint is the checkpoint write saves.
+var savedCheckpoint = application.Checkpoint{StoreID: "s", Position: 5, Hash: "h"}
+
+// write appends five events in two streams and saves a checkpoint.
 func write(t *testing.T, s *sqlite.Store) {
 	t.Helper()
 	ctx := context.Background()
+	if err := s.SaveCheckpoint(ctx, "forwarder", savedCheckpoint); err != nil {
+		t.Fatal(err)
+	}
 	for i, w := range []struct {
 		stream   string
 		expected domain.ExpectedVersion

@@ -35,7 +35,19 @@ var migrations = []string{
 		value TEXT NOT NULL
 	) STRICT;
 	INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))))`,
+	// application.CheckpointStore: where the feed's consumers that are not
+	// projections stand, kept with the events so that a backup of this
+	// file restores them consistent with its events.
+	`CREATE TABLE checkpoints (
+		consumer TEXT    PRIMARY KEY,
+		store_id TEXT    NOT NULL,
+		position INTEGER NOT NULL CHECK (position >= 0),
+		hash     TEXT    NOT NULL
+	) STRICT`,
 }
+
+// schemaCheckpoints is the schema version that made the checkpoints table.
+const schemaCheckpoints = 3
 
 // storeID reads the identity written by the second migration.
 func storeID(ctx context.Context, db *sql.DB) (string, error) {

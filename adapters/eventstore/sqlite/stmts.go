@@ -12,7 +12,7 @@ import (
 type writeStmts struct {
 	begin, commit, rollback        *sql.Stmt
 	savepoint, release, rollbackTo *sql.Stmt
-	head, insert                   *sql.Stmt
+	head, insert, checkpoint       *sql.Stmt
 }
 
 func (w *writeStmts) prepare(ctx context.Context, conn *sql.Conn) error {
@@ -28,6 +28,7 @@ func (w *writeStmts) prepare(ctx context.Context, conn *sql.Conn) error {
 		{&w.rollbackTo, "ROLLBACK TO append"},
 		{&w.head, `SELECT version, hash FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1`},
 		{&w.insert, insertSQL},
+		{&w.checkpoint, saveCheckpointSQL},
 	} {
 		var err error
 		if *p.stmt, err = conn.PrepareContext(ctx, p.sql); err != nil {
@@ -39,7 +40,7 @@ func (w *writeStmts) prepare(ctx context.Context, conn *sql.Conn) error {
 
 func (w *writeStmts) close() error {
 	var errs []error
-	for _, s := range []*sql.Stmt{w.begin, w.commit, w.rollback, w.savepoint, w.release, w.rollbackTo, w.head, w.insert} {
+	for _, s := range []*sql.Stmt{w.begin, w.commit, w.rollback, w.savepoint, w.release, w.rollbackTo, w.head, w.insert, w.checkpoint} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}

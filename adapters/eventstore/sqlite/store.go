@@ -28,6 +28,7 @@ type Store struct {
 	notify catchup.Notifier
 	feed   catchup.Feed
 	id     string // StoreID, read once at Open: it never changes
+	schema int    // the file's schema version (user_version)
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -60,6 +61,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	ctx := context.Background()
 	if err = migrate(ctx, s.write); err == nil {
 		s.id, err = storeID(ctx, s.write)
+		s.schema = len(migrations)
 	}
 	if err == nil {
 		s.read, err = openDB(path+"?"+readPragmas(cfg), cfg.readConns)

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/webos-engine/webos/adapters/checkpoint/checkpointtest"
 	"github.com/webos-engine/webos/adapters/eventstore/eventstoretest"
 	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
 	"github.com/webos-engine/webos/application"
@@ -31,6 +32,18 @@ func TestConformance(t *testing.T) {
 	eventstoretest.RunWith(t, eventstoretest.Capabilities{GaplessPositions: true}, func(t *testing.T) application.EventStore { return open(t) })
 	dir := t.TempDir()
 	eventstoretest.RunDurable(t, func(t *testing.T, name string) application.EventStore {
+		s, err := sqlite.Open(filepath.Join(dir, name+".db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestCheckpointConformance(t *testing.T) {
+	checkpointtest.Run(t, func(t *testing.T) checkpointtest.Store { return open(t) })
+	dir := t.TempDir()
+	checkpointtest.RunDurable(t, func(t *testing.T, name string) checkpointtest.Store {
 		s, err := sqlite.Open(filepath.Join(dir, name+".db"))
 		if err != nil {
 			t.Fatal(err)

@@ -14,13 +14,15 @@ import (
 // the write lock is held and how much work one failed commit throws away.
 const maxBatch = 256
 
-// request is one Append waiting for the writer. The writer fills in events
-// (versions, hashes, positions) and sends exactly one result on done.
+// request is one Append, or one SaveCheckpoint (save set), waiting for
+// the writer. The writer fills in events (versions, hashes, positions) and
+// sends exactly one result on done.
 type request struct {
 	ctx      context.Context
 	stream   string
 	expected domain.ExpectedVersion
 	events   []domain.Envelope
+	save     *savedCheckpoint
 	done     chan error
 }
 
