@@ -20,7 +20,7 @@ func TestServeFollowsIdentityEventsOfOtherProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = e.close() })
-	other := identity.New(e.events)
+	other := identity.New(e.events, nil)
 	stale := e.directory
 	// The engine's own directory plays the other process's; a second
 	// one, loaded by nobody's commands, plays this process's.

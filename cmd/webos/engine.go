@@ -47,7 +47,7 @@ func newAppWith(events application.EventStore, models application.ReadModelStore
 		Events: events, ReadModels: models, Snapshots: snapshots, Validator: jsonschema.NewValidator(),
 		Authorizer: az, NewID: newID, Logger: log,
 	})
-	id := identity.New(events)
+	id := identity.New(events, snapshots)
 	mods := append([]application.Module{id}, modules(cfg)...)
 	app.Load(mods...)
 	return app, mods, id.Directory()

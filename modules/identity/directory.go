@@ -25,17 +25,20 @@ const syncBatch = 1000
 // SQLite one, which one process holds) calls Sync periodically to see
 // theirs.
 type Directory struct {
-	events application.EventStore
-	repo   *application.Repository
+	events    application.EventStore
+	snapshots application.SnapshotStore // nil: none
+	repo      *application.Repository
 
-	syncMu sync.Mutex // one Sync at a time
-	mu     sync.RWMutex
-	pos    uint64
-	users  map[string]*account
-	email  map[string]string // normalised email -> user id
-	roles  map[string]RoleDefined
-	tokens map[string]application.APIToken
-	teams  map[string][]string // team -> member ids
+	syncMu  sync.Mutex // one Sync at a time
+	mu      sync.RWMutex
+	pos     uint64
+	posHash string // the hash of the event at pos
+	started bool   // the snapshot, if any, was looked at
+	users   map[string]*account
+	email   map[string]string // normalised email -> user id
+	roles   map[string]RoleDefined
+	tokens  map[string]application.APIToken
+	teams   map[string][]string // team -> member ids
 }
 
 // account is a user as the Directory keeps it.
@@ -44,8 +47,8 @@ type account struct {
 	tokens []string
 }
 
-func newDirectory(events application.EventStore) *Directory {
-	return &Directory{events: events, users: map[string]*account{}, email: map[string]string{},
+func newDirectory(events application.EventStore, snapshots application.SnapshotStore) *Directory {
+	return &Directory{events: events, snapshots: snapshots, users: map[string]*account{}, email: map[string]string{},
 		roles: map[string]RoleDefined{}, tokens: map[string]application.APIToken{}, teams: map[string][]string{}}
 }
 
@@ -63,10 +66,24 @@ func synced[C any](d *Directory, h application.CommandHandler[C]) application.Co
 	}
 }
 
-// Sync applies the identity events appended since the last Sync.
+// Sync applies the identity events appended since the last Sync. The
+// first starts from the saved state, if there is one that fits; a Sync
+// that read many events saves the state it reached.
 func (d *Directory) Sync(ctx context.Context) error {
 	d.syncMu.Lock()
 	defer d.syncMu.Unlock()
+	if !d.started && d.snapshots != nil {
+		if err := d.restore(ctx); err != nil {
+			return fmt.Errorf("identity directory: %w", err)
+		}
+	}
+	d.started = true
+	read := 0
+	defer func() {
+		if read >= snapshotAfter && d.snapshots != nil {
+			_ = d.save(ctx) // a cache: the next start reads more events without it
+		}
+	}()
 	for {
 		d.mu.RLock()
 		pos := d.pos
@@ -86,9 +103,10 @@ func (d *Directory) Sync(ctx context.Context) error {
 					return fmt.Errorf("identity directory: event %s: %w", env.ID, err)
 				}
 			}
-			d.pos = env.Position
+			d.pos, d.posHash = env.Position, env.Hash
 		}
 		d.mu.Unlock()
+		read += len(batch)
 		if len(batch) < syncBatch {
 			return nil
 		}

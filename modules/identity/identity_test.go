@@ -17,7 +17,7 @@ import (
 func newEngine(t *testing.T) (*testkit.Engine, *identity.Directory) {
 	t.Helper()
 	e := testkit.NewEngineWith(t, func(d *application.Deps) { d.Authorizer = application.Roles{} })
-	m := identity.New(e.Events)
+	m := identity.New(e.Events, nil)
 	e.Load(t, m)
 	return e, m.Directory()
 }
@@ -163,7 +163,7 @@ func TestTheDirectoryFollowsOtherWriters(t *testing.T) {
 	t.Parallel()
 	e, _ := newEngine(t)
 	// A second engine on the same event store, as another process.
-	other := identity.New(e.Events)
+	other := identity.New(e.Events, nil)
 	if _, err := e.Dispatch(as("*"), "identity.CreateUser", identity.CreateUser{Email: "o@example.com", DisplayName: "O"}); err != nil {
 		t.Fatal(err)
 	}

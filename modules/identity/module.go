@@ -39,8 +39,10 @@ type Module struct {
 }
 
 // New returns the identity module reading identity events from events.
-func New(events application.EventStore) *Module {
-	return &Module{dir: newDirectory(events)}
+// Its Directory saves its state in snapshots (nil: never), so a start
+// reads only the events after it.
+func New(events application.EventStore, snapshots application.SnapshotStore) *Module {
+	return &Module{dir: newDirectory(events, snapshots)}
 }
 
 // Directory is the module's in-memory user directory, usable once the
