@@ -104,7 +104,15 @@ func TestNoAnswerLeavesThePaymentPending(t *testing.T) {
 	if r := row(t, e, "P1"); r.State != contract.StatePending {
 		t.Fatalf("no answer: %+v", r)
 	}
-	// The same command again (a redelivery) asks again.
+	// The same command again (a redelivery) asks again; still no answer.
+	if err := send(t, e, authorise, application.WithCommandID("step-1")); err != nil {
+		t.Fatal(err)
+	}
+	if r := row(t, e, "P1"); r.State != contract.StatePending {
+		t.Fatalf("still no answer: %+v", r)
+	}
+	// Once the gateway answers, asking again records the late approval.
+	g.Set(simulated.Behaviour{})
 	if err := send(t, e, authorise, application.WithCommandID("step-1")); err != nil {
 		t.Fatal(err)
 	}

@@ -16,9 +16,9 @@ const (
 	Approve Outcome = iota
 	// Decline answers declined and holds nothing.
 	Decline
-	// TimeOut holds the amount but never answers the call, which ends
-	// when its context does: the answer is lost. Asked again with the
-	// same key, the provider answers approved: a late approval.
+	// TimeOut holds the amount but answers no call, which ends when its
+	// context does: the answer is lost. Asked again once the behaviour is
+	// another, the provider answers approved: a late approval.
 	TimeOut
 )
 

@@ -73,7 +73,7 @@ func (g *Gateway) Authorise(ctx context.Context, req payments.AuthoriseRequest) 
 		c = g.charge(req, b)
 	}
 	answer := c.answer()
-	lost := !seen && b.Outcome == TimeOut
+	lost := b.Outcome == TimeOut
 	g.mu.Unlock()
 	if err := wait(ctx, b.Latency, lost); err != nil {
 		return payments.Authorisation{}, err

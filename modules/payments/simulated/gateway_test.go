@@ -42,7 +42,7 @@ func TestFailNTimesThenSucceed(t *testing.T) {
 }
 
 // TestTimeOutLosesTheAnswerNotTheCharge: the provider holds the money
-// but the call ends without an answer; asked again, it answers approved.
+// but no call gets an answer; once it answers again, it answers approved.
 func TestTimeOutLosesTheAnswerNotTheCharge(t *testing.T) {
 	t.Parallel()
 	g := simulated.New(simulated.Behaviour{Outcome: simulated.TimeOut})
@@ -54,6 +54,12 @@ func TestTimeOutLosesTheAnswerNotTheCharge(t *testing.T) {
 	if g.Outstanding("o1") != 500 {
 		t.Fatalf("the provider holds %d, want 500", g.Outstanding("o1"))
 	}
+	again, cancelAgain := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancelAgain()
+	if _, err := g.Authorise(again, req); !errors.Is(err, payments.ErrUnavailable) {
+		t.Fatalf("asked again while timing out: %v", err)
+	}
+	g.Set(simulated.Behaviour{})
 	if a, err := g.Authorise(context.Background(), req); err != nil || !a.Approved {
 		t.Fatalf("late approval: %+v %v", a, err)
 	}
