@@ -65,6 +65,9 @@ type Accounts interface {
 	// PasswordChanged records that the user's password was set, which
 	// ends the user's other sessions.
 	PasswordChanged(ctx context.Context, userID string) error
+	// SecondFactorChanged records that the user turned two-factor
+	// authentication on or off.
+	SecondFactorChanged(ctx context.Context, userID string, on bool) error
 	// Empty reports whether no user exists yet (first run).
 	Empty(ctx context.Context) bool
 }

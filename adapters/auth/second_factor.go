@@ -101,7 +101,10 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, code string) ([]strin
 	if err := s.cfg.Store.setRecoveryCodes(ctx, userID, hashes); err != nil {
 		return nil, err
 	}
-	return codes, s.cfg.Store.setTOTP(ctx, userID, totpState{Secret: st.Secret, Enabled: true, LastStep: step})
+	if err := s.cfg.Store.setTOTP(ctx, userID, totpState{Secret: st.Secret, Enabled: true, LastStep: step}); err != nil {
+		return nil, err
+	}
+	return codes, s.cfg.Accounts.SecondFactorChanged(ctx, userID, true)
 }
 
 // DisableTOTP turns TOTP off, given a current code or a recovery code,
@@ -119,5 +122,8 @@ func (s *Service) DisableTOTP(ctx context.Context, userID, code string) error {
 	case err != nil:
 		return err
 	}
-	return s.cfg.Store.deleteTOTP(ctx, userID)
+	if err := s.cfg.Store.deleteTOTP(ctx, userID); err != nil {
+		return err
+	}
+	return s.cfg.Accounts.SecondFactorChanged(ctx, userID, false)
 }

@@ -92,6 +92,9 @@ func (a *Accounts) PasswordChanged(_ context.Context, userID string) error {
 	return nil
 }
 
+// SecondFactorChanged records nothing: the fake keeps no history.
+func (a *Accounts) SecondFactorChanged(context.Context, string, bool) error { return nil }
+
 // Empty reports whether there is no user.
 func (a *Accounts) Empty(context.Context) bool {
 	a.mu.Lock()

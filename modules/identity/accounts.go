@@ -100,6 +100,11 @@ func (d *Directory) PasswordChanged(ctx context.Context, userID string) error {
 	return d.onUser(ctx, userID, (*User).PasswordSet)
 }
 
+// SecondFactorChanged records that the user turned TOTP on or off.
+func (d *Directory) SecondFactorChanged(ctx context.Context, userID string, on bool) error {
+	return d.onUser(ctx, userID, func(u *User) error { return u.SecondFactor(on) })
+}
+
 // onUser runs decide on the existing user id, through the repository,
 // and syncs. The caller has authorised it.
 func (d *Directory) onUser(ctx context.Context, id string, decide func(*User) error) error {

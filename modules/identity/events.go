@@ -58,6 +58,17 @@ type PasswordChanged struct {
 	UserID string `json:"userId"`
 }
 
+// SecondFactorEnabled records that the user turned TOTP on. The secret
+// is not in it: it lives in auth.db.
+type SecondFactorEnabled struct {
+	UserID string `json:"userId"`
+}
+
+// SecondFactorDisabled records that the user turned TOTP off.
+type SecondFactorDisabled struct {
+	UserID string `json:"userId"`
+}
+
 // TokenIssued records a new API token of the user, with the SHA-256 of
 // its secret.
 type TokenIssued struct {
@@ -119,3 +130,9 @@ func (TokenRevoked) EventType() string { return "identity.TokenRevoked" }
 
 // EventType names RoleDefined.
 func (RoleDefined) EventType() string { return "identity.RoleDefined" }
+
+// EventType names SecondFactorEnabled.
+func (SecondFactorEnabled) EventType() string { return "identity.SecondFactorEnabled" }
+
+// EventType names SecondFactorDisabled.
+func (SecondFactorDisabled) EventType() string { return "identity.SecondFactorDisabled" }

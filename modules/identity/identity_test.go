@@ -139,6 +139,12 @@ func TestTokensAndPasswordChanges(t *testing.T) {
 	if acc, _ := dir.Account(ctx, id); acc.SessionsNotBefore.IsZero() {
 		t.Fatal("PasswordChanged did not move SessionsNotBefore")
 	}
+	if err := dir.SecondFactorChanged(ctx, id, true); err != nil {
+		t.Fatal(err)
+	}
+	if users := e.Query(t, "identity.users", application.Query{}); !strings.Contains(string(users.Items[0]), `"totp":true`) {
+		t.Fatalf("identity.users after SecondFactorChanged: %s", users.Items)
+	}
 	// The token view never shows the secret's hash; no event holds a
 	// password or its hash.
 	tokens := e.Query(t, "identity.tokens", application.Query{})

@@ -60,6 +60,7 @@ func (m *Module) Register(r *application.Registrar) error {
 	for _, reg := range []func(*application.Registrar){
 		ev[UserCreated], ev[UserRenamed], ev[UserDisabled], ev[UserEnabled], ev[RoleGranted], ev[RoleRevoked],
 		ev[TeamJoined], ev[TeamLeft], ev[PasswordChanged], ev[TokenIssued], ev[TokenRevoked], ev[RoleDefined],
+		ev[SecondFactorEnabled], ev[SecondFactorDisabled],
 	} {
 		reg(r)
 	}

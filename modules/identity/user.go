@@ -143,6 +143,16 @@ func (u *User) PasswordSet() error {
 	return nil
 }
 
+// SecondFactor records that TOTP was turned on or off.
+func (u *User) SecondFactor(on bool) error {
+	if on {
+		domain.Raise(u, SecondFactorEnabled{UserID: u.id})
+	} else {
+		domain.Raise(u, SecondFactorDisabled{UserID: u.id})
+	}
+	return nil
+}
+
 // Issue records a new API token.
 func (u *User) Issue(t TokenIssued) error {
 	if u.disabled {

@@ -28,7 +28,9 @@ type UserRow struct {
 	Status      string   `json:"status"`
 	Roles       []string `json:"roles"`
 	Teams       []string `json:"teams"`
-	Version     uint64   `json:"version"`
+	// TOTP tells whether the user signs in with a one-time code too.
+	TOTP    bool   `json:"totp"`
+	Version uint64 `json:"version"`
 }
 
 func usersProjection() *application.Projection {
@@ -48,6 +50,8 @@ func usersProjection() *application.Projection {
 	onUser(p, func(r *UserRow, e TeamLeft) {
 		r.Teams = slices.DeleteFunc(r.Teams, func(x string) bool { return x == e.Team })
 	})
+	onUser(p, func(r *UserRow, _ SecondFactorEnabled) { r.TOTP = true })
+	onUser(p, func(r *UserRow, _ SecondFactorDisabled) { r.TOTP = false })
 	return p
 }
 
@@ -73,6 +77,9 @@ func (e RoleGranted) user() string  { return e.UserID }
 func (e RoleRevoked) user() string  { return e.UserID }
 func (e TeamJoined) user() string   { return e.UserID }
 func (e TeamLeft) user() string     { return e.UserID }
+
+func (e SecondFactorEnabled) user() string  { return e.UserID }
+func (e SecondFactorDisabled) user() string { return e.UserID }
 
 // rolesCollection backs identity.roles: one document per defined role.
 var rolesCollection = application.CollectionSpec{
