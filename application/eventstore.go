@@ -83,7 +83,7 @@ type EventStore interface {
 	// is a position to compare with others, never a count of events.
 	Head(ctx context.Context) (uint64, error)
 	// Subscribe delivers every event with a position greater than after, in
-	// order and without gaps, then follows new appends until ctx ends.
+	// order and skipping none, then follows new appends until ctx ends.
 	Subscribe(ctx context.Context, after uint64) Subscription
 	// Close releases the store's resources.
 	Close() error

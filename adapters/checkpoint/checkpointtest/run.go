@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"InvalidInput", testInvalidInput},
 		{"CancelledContext", testCancelledContext},
 		{"ConcurrentConsumers", testConcurrentConsumers},
+		{"OutsideTheFeed", testOutsideTheFeed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
@@ -193,4 +194,25 @@ func testConcurrentConsumers(t *testing.T, s application.CheckpointStore) {
 		})
 	}
 	wg.Wait()
+}
+
+// testOutsideTheFeed: in a store that is also the event store, saved
+// checkpoints are no events: the feed, which every consumer reads, shows
+// none of them, and its head stays where it was.
+func testOutsideTheFeed(t *testing.T, s application.CheckpointStore) {
+	events, ok := s.(application.EventStore)
+	if !ok {
+		t.Skip("not an event store")
+	}
+	ctx := context.Background()
+	for i := range 3 {
+		save(t, s, fmt.Sprintf("c-%d", i), application.Checkpoint{StoreID: "s", Position: uint64(i + 1), Hash: "h"})
+	}
+	head, err := events.Head(ctx)
+	if err != nil || head != 0 {
+		t.Fatalf("head after saving checkpoints in an empty store: %d, %v; want 0", head, err)
+	}
+	if all, err := events.ReadAll(ctx, 0, 0); err != nil || len(all) != 0 {
+		t.Fatalf("the feed holds %d events (%v) after saving checkpoints, want none", len(all), err)
+	}
 }

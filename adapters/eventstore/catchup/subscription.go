@@ -49,7 +49,7 @@ type Subscription struct {
 var _ application.Subscription = (*Subscription)(nil)
 
 // Subscribe starts a subscription delivering every event with a position
-// greater than after, in order and without gaps, and then live appends,
+// greater than after, in order and skipping none, and then live appends,
 // until ctx ends or a read fails. Its goroutine exits, and Events is closed,
 // as soon as ctx ends, so cancelling ctx is how a consumer lets go.
 func (f Feed) Subscribe(ctx context.Context, after uint64) *Subscription {
