@@ -44,7 +44,12 @@ const (
 //     measure time; see MeasureLag), nor derive a position from another.
 //     A reader never sees position p+k before every position up to p+k
 //     that will ever be committed is visible: no store is excused from
-//     this, whatever its commits do in parallel.
+//     this, whatever its commits do in parallel. To keep it, a store may
+//     show an append in the feed (ReadAll, Head, Subscribe) a moment after
+//     Append returned, while older appends are still in flight
+//     (PostgreSQL); it shows it once they end. Stream reads, StreamVersion
+//     and EventByID show it at once. The feed never goes back: a position
+//     it showed stays at or below Head.
 //   - StoreID is fixed when the store is created and never changes, survives
 //     every reopen and restart, and differs between any two stores. Derived
 //     stores record it with their checkpoints (see Checkpoint), so that
@@ -79,8 +84,9 @@ type EventStore interface {
 	// ReadAll returns up to limit events of the global feed with a position
 	// greater than after, in position order.
 	ReadAll(ctx context.Context, after uint64, limit int) ([]domain.Envelope, error)
-	// Head returns the position of the last committed event, 0 if none. It
-	// is a position to compare with others, never a count of events.
+	// Head returns the position of the last event the feed shows, 0 if
+	// none. It is a position to compare with others, never a count of
+	// events.
 	Head(ctx context.Context) (uint64, error)
 	// Subscribe delivers every event with a position greater than after, in
 	// order and skipping none, then follows new appends until ctx ends.

@@ -95,6 +95,37 @@ func wantCode(t *testing.T, err error, kind domain.Kind, code string) {
 	}
 }
 
+// feedAt waits until the feed's head is at position head (a store may
+// show an append in its feed a moment after Append returned; see
+// application.EventStore) and fails if it is or gets past it.
+func feedAt(t *testing.T, s application.EventStore, head uint64) {
+	t.Helper()
+	for deadline := time.Now().Add(wait); ; time.Sleep(time.Millisecond) {
+		h := headOf(t, s)
+		if h > head || h < head && time.Now().After(deadline) {
+			t.Fatalf("head %d, want %d", h, head)
+		}
+		if h == head {
+			return
+		}
+	}
+}
+
+// feedAfter waits until the feed shows n events after position after,
+// returns them, and fails if it shows more.
+func feedAfter(t *testing.T, s application.EventStore, after uint64, n int) []domain.Envelope {
+	t.Helper()
+	for deadline := time.Now().Add(wait); ; time.Sleep(time.Millisecond) {
+		got, err := s.ReadAll(context.Background(), after, 0)
+		if err != nil || len(got) > n || len(got) < n && time.Now().After(deadline) {
+			t.Fatalf("the feed shows %d events after %d (%v), want %d", len(got), after, err, n)
+		}
+		if len(got) == n {
+			return got
+		}
+	}
+}
+
 // headOf returns the store's head position and fails the test on error.
 func headOf(t *testing.T, s application.EventStore) uint64 {
 	t.Helper()
