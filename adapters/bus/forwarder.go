@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -13,7 +14,8 @@ import (
 	"github.com/webos-engine/webos/domain"
 )
 
-// ForwarderCheckpoint is the name the Forwarder saves its checkpoint under.
+// ForwarderCheckpoint is the name the Forwarder saves its checkpoint
+// under when ForwarderOptions.Checkpoint is empty.
 const ForwarderCheckpoint = "bus.forwarder"
 
 // ForwarderOptions tunes a Forwarder; zero values take the defaults.
@@ -25,6 +27,10 @@ type ForwarderOptions struct {
 	// MinBackoff and MaxBackoff bound the wait before retrying after a
 	// failure (defaults 100ms and 5s); it doubles on each failure in a row.
 	MinBackoff, MaxBackoff time.Duration
+	// Checkpoint names the forwarder's checkpoint (default
+	// ForwarderCheckpoint). Give each bus its own: a checkpoint reached
+	// on one bus says nothing about what another has received.
+	Checkpoint string
 }
 
 func (o *ForwarderOptions) defaults() {
@@ -36,6 +42,9 @@ func (o *ForwarderOptions) defaults() {
 	}
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 5 * time.Second
+	}
+	if o.Checkpoint == "" {
+		o.Checkpoint = ForwarderCheckpoint
 	}
 }
 
@@ -60,7 +69,8 @@ type Forwarder struct {
 func NewForwarder(events application.EventStore, pub message.Publisher, cps Checkpoints, backend string, log *slog.Logger, opts ForwarderOptions) *Forwarder {
 	opts.defaults()
 	f := &Forwarder{events: events, pub: pub, cps: cps, log: log, opts: opts, backend: backend}
-	f.status.set(func(s *ForwarderStatus) { s.State, s.Backend = StateStarting, backend })
+	kind, _, _ := strings.Cut(backend, "://")
+	f.status.set(func(s *ForwarderStatus) { s.State, s.Backend = StateStarting, kind })
 	return f
 }
 
@@ -136,7 +146,7 @@ func (f *Forwarder) session(ctx context.Context) error {
 // (another store, a restored backup) starts the forwarder over from the
 // beginning: publishing again is safe, skipping is not.
 func (f *Forwarder) start(ctx context.Context) (application.Checkpoint, error) {
-	cp, err := f.cps.Checkpoint(ctx, ForwarderCheckpoint)
+	cp, err := f.cps.Checkpoint(ctx, f.opts.Checkpoint)
 	if err != nil {
 		return cp, fmt.Errorf("loading the forwarder's checkpoint: %w", err)
 	}
@@ -181,7 +191,7 @@ func (f *Forwarder) forward(ctx context.Context, storeID string, batch []domain.
 	}
 	last := batch[len(batch)-1]
 	cp := application.Checkpoint{StoreID: storeID, Position: last.Position, Hash: last.Hash}
-	if err := f.cps.SaveCheckpoint(ctx, ForwarderCheckpoint, cp); err != nil {
+	if err := f.cps.SaveCheckpoint(ctx, f.opts.Checkpoint, cp); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}

@@ -44,6 +44,7 @@ var problemTitles = map[string]string{
 	"not_caught_up":                "View not caught up",
 	"event_store_unavailable":      "Event store unavailable",
 	"read_model_store_unavailable": "Read-model store unavailable",
+	"bus_unavailable":              "Event bus unavailable",
 }
 
 // problemTitle is the title of the problem type code. A module's own codes

@@ -28,6 +28,9 @@ type Config struct {
 	// Projections reports projection progress for /api/modules; nil
 	// reports none.
 	Projections func(ctx context.Context) []projections.Status
+	// Bus reports the event bus (forwarder, lag, poison messages) for
+	// /api/modules; nil reports none.
+	Bus func(ctx context.Context) any
 	// AwaitPosition waits until the named projections have applied the
 	// event feed up to position, or ctx ends (projections.Runtime.WaitFor).
 	// A view query with a minimum position (X-Min-Position or

@@ -16,6 +16,7 @@ import (
 type systemStatus struct {
 	Modules     []application.ModuleStatus `json:"modules"`
 	Projections []projections.Status       `json:"projections"`
+	Bus         any                        `json:"bus,omitempty"`
 }
 
 // modules handles GET /api/modules. A failing projection shows a code
@@ -34,6 +35,9 @@ func (s *server) modules(c *gin.Context) {
 		if p := s.cfg.Projections(c.Request.Context()); p != nil {
 			st.Projections = p
 		}
+	}
+	if s.cfg.Bus != nil {
+		st.Bus = s.cfg.Bus(c.Request.Context())
 	}
 	for _, m := range st.Modules {
 		if m.Error != "" {

@@ -34,6 +34,8 @@ func commands() []command {
 		{"projections rebuild", "NAME", "reset a projection and replay the event store into it", rebuild},
 		{"projections skip", "NAME --position P", "record that a projection passes over an event it cannot apply", skip},
 		{"schemas", "", "write the JSON Schemas of every command and event", writeSchemas},
+		{"bus poison list", "", "list the bus messages consumers gave up on, with their errors", busPoisonList},
+		{"bus poison replay", "ID... | --all", "hand poison messages back to their consumers at the next start of serve", busPoisonReplay},
 		{"audit verify", "", "check every stream's hash chain and the global feed's order", auditVerify},
 		{"audit export", "", "write every event as JSON for docs/audit/verify.py", auditExport},
 		{"admin create", "", "create an administrator and print a one-time link that sets their password", adminCreate},

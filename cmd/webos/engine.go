@@ -30,6 +30,8 @@ type engine struct {
 	auth        *auth.Service
 	authStore   *auth.Store
 	unlock      func()
+	// bus is the event bus serve runs (startBus); nil elsewhere.
+	bus *busRuntime
 }
 
 // newApp builds the kernel on the given stores, with role-based
@@ -106,7 +108,7 @@ func (e *engine) ready(ctx context.Context) error {
 	if _, err := e.models.Checkpoint(ctx, ""); err != nil {
 		return &httpapi.NotReady{Reason: "read_model_store_unavailable", Err: err}
 	}
-	return nil
+	return e.bus.ready()
 }
 
 // close closes the stores and releases the data dir.

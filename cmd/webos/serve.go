@@ -23,6 +23,7 @@ type serveFlags struct {
 	addr            string
 	demo            bool
 	shutdownTimeout time.Duration
+	bus             busURL
 }
 
 // serve runs the engine until ctx ends (SIGINT/SIGTERM), then shuts down
@@ -36,6 +37,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	fs.BoolVar(&f.demo, "demo", false, "load the sample catalogue first (idempotent)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown")
 	f.http.register(fs)
+	registerBus(fs, &f.bus)
 	f.modules.register(fs)
 	rest, err := parse(fs, args, out)
 	if err != nil {
@@ -63,6 +65,10 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		return err
 	}
 	following := e.followIdentity(projCtx, identitySyncEvery, log)
+	if e.bus, err = startBus(projCtx, e, f.bus, log); err != nil {
+		return err
+	}
+	defer e.bus.close()
 	if f.demo {
 		if err := e.demoUsers(asSystem(ctx, "demo"), out.stderr); err != nil {
 			return fmt.Errorf("demo users: %w", err)
@@ -102,7 +108,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 
 func listen(ctx context.Context, ln net.Listener, e *engine, f serveFlags, log *slog.Logger) error {
 	srv := f.http.server(httpapi.New(httpapi.Config{
-		App: e.app, Events: e.events, Projections: e.projections.Status, AwaitPosition: e.projections.WaitFor,
+		App: e.app, Events: e.events, Projections: e.projections.Status, AwaitPosition: e.projections.WaitFor, Bus: e.bus.status,
 		Ready: e.ready, Logger: log, Version: engineVersion(), NewID: newID,
 		AllowedHosts: f.http.hosts(f.addr, ln.Addr()), Home: ui.Home(e.homePage), Auth: e.auth,
 		SignIn: ui.SignIn(), Script: ui.Script(),
