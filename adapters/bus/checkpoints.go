@@ -6,26 +6,22 @@ import (
 	"github.com/webos-engine/webos/application"
 )
 
-// Checkpoints keeps the checkpoint of a consumer of the global feed that is
-// not a projection, by name.
-type Checkpoints interface {
-	// Checkpoint returns the checkpoint saved under name, the zero
-	// Checkpoint if none.
-	Checkpoint(ctx context.Context, name string) (application.Checkpoint, error)
-	// SaveCheckpoint replaces the checkpoint saved under name.
-	SaveCheckpoint(ctx context.Context, name string, cp application.Checkpoint) error
-}
-
-// ReadModelCheckpoints keeps checkpoints in a read-model store, beside the
-// projections' own (an Apply that writes nothing else).
+// ReadModelCheckpoints is an application.CheckpointStore in a read-model
+// store, beside the projections' checkpoints (an Apply that writes
+// nothing else), for an engine whose event store keeps none.
 type ReadModelCheckpoints struct{ Store application.ReadModelStore }
 
-// Checkpoint implements Checkpoints.
-func (c ReadModelCheckpoints) Checkpoint(ctx context.Context, name string) (application.Checkpoint, error) {
-	return c.Store.Checkpoint(ctx, name)
+var _ application.CheckpointStore = ReadModelCheckpoints{}
+
+// LoadCheckpoint implements application.CheckpointStore.
+func (c ReadModelCheckpoints) LoadCheckpoint(ctx context.Context, consumer string) (application.Checkpoint, error) {
+	return c.Store.Checkpoint(ctx, consumer)
 }
 
-// SaveCheckpoint implements Checkpoints.
-func (c ReadModelCheckpoints) SaveCheckpoint(ctx context.Context, name string, cp application.Checkpoint) error {
-	return c.Store.Apply(ctx, name, cp, func(application.ReadModelTx) error { return nil })
+// SaveCheckpoint implements application.CheckpointStore.
+func (c ReadModelCheckpoints) SaveCheckpoint(ctx context.Context, consumer string, cp application.Checkpoint) error {
+	if err := application.CheckCheckpoint(consumer, cp); err != nil {
+		return err
+	}
+	return c.Store.Apply(ctx, consumer, cp, func(application.ReadModelTx) error { return nil })
 }

@@ -57,7 +57,7 @@ func (o *ForwarderOptions) defaults() {
 type Forwarder struct {
 	events  application.EventStore
 	pub     message.Publisher
-	cps     Checkpoints
+	cps     application.CheckpointStore
 	log     *slog.Logger
 	opts    ForwarderOptions
 	backend string
@@ -66,7 +66,7 @@ type Forwarder struct {
 
 // NewForwarder returns a Forwarder from events to pub, saving its
 // checkpoint in cps. backend names the bus in its status.
-func NewForwarder(events application.EventStore, pub message.Publisher, cps Checkpoints, backend string, log *slog.Logger, opts ForwarderOptions) *Forwarder {
+func NewForwarder(events application.EventStore, pub message.Publisher, cps application.CheckpointStore, backend string, log *slog.Logger, opts ForwarderOptions) *Forwarder {
 	opts.defaults()
 	f := &Forwarder{events: events, pub: pub, cps: cps, log: log, opts: opts, backend: backend}
 	kind, _, _ := strings.Cut(backend, "://")
@@ -146,7 +146,7 @@ func (f *Forwarder) session(ctx context.Context) error {
 // (another store, a restored backup) starts the forwarder over from the
 // beginning: publishing again is safe, skipping is not.
 func (f *Forwarder) start(ctx context.Context) (application.Checkpoint, error) {
-	cp, err := f.cps.Checkpoint(ctx, f.opts.Checkpoint)
+	cp, err := f.cps.LoadCheckpoint(ctx, f.opts.Checkpoint)
 	if err != nil {
 		return cp, fmt.Errorf("loading the forwarder's checkpoint: %w", err)
 	}

@@ -144,7 +144,7 @@ func (h *harness) start() {
 	case <-time.After(30 * time.Second):
 		h.t.Fatal("router did not start")
 	}
-	h.fwd = bus.NewForwarder(h.events, h.backend.Publisher(), bus.ReadModelCheckpoints{Store: h.models}, h.backend.Name(), quiet,
+	h.fwd = bus.NewForwarder(h.events, h.backend.Publisher(), h.events, h.backend.Name(), quiet,
 		bus.ForwarderOptions{MinBackoff: 10 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
 	go func() {
 		defer wg.Done()

@@ -25,7 +25,7 @@ func appendedEventsReachTheConsumer(t *testing.T, open Factory) {
 	h.eventually("the forwarder's checkpoint is at the last event", func() bool {
 		return h.fwd.Status().Position == evs[len(evs)-1].Position
 	})
-	cp, err := h.models.Checkpoint(context.Background(), bus.ForwarderCheckpoint)
+	cp, err := h.events.LoadCheckpoint(context.Background(), bus.ForwarderCheckpoint)
 	if err != nil || cp.Position != evs[len(evs)-1].Position || cp.Hash != evs[len(evs)-1].Hash {
 		t.Fatalf("forwarder checkpoint %+v, %v; want the last event's", cp, err)
 	}
@@ -69,7 +69,7 @@ func forwarderRestart(t *testing.T, open Factory) {
 	evs := h.append(10, false)
 	h.allOnce(evs)
 	h.stop()
-	if err := (bus.ReadModelCheckpoints{Store: h.models}).SaveCheckpoint(context.Background(), bus.ForwarderCheckpoint, application.Checkpoint{}); err != nil {
+	if err := h.events.SaveCheckpoint(context.Background(), bus.ForwarderCheckpoint, application.Checkpoint{}); err != nil {
 		t.Fatal(err)
 	}
 	before := h.calls.Load()
