@@ -89,4 +89,3 @@ func busPoisonReplay(ctx context.Context, fs *flag.FlagSet, args []string, out s
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
-
