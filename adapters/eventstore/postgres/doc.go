@@ -17,35 +17,40 @@
 // 11 committed while 10 is still in flight, and a subscriber that moved on
 // to 11 would never see 10. Watermill's SQL adapter (v4) meets the same
 // problem by reading only rows written by transactions older than the
-// oldest transaction still running; this store does the same, and makes
-// that sound for a position-ordered feed:
+// oldest transaction still running (pg_snapshot_xmin). This store does the
+// same, made sound for a position-ordered feed, and narrowed to its own
+// appends:
 //
-//  1. Every append draws its positions with draw_positions (see schema.go),
-//     which, under a session advisory lock held only for the draw, assigns
-//     the transaction its id (pg_current_xact_id) and then takes nextval
-//     for each event. Transaction ids and positions are therefore handed
-//     out in the same order: if position p < q, then xid(p) <= xid(q).
-//     Each row records the xid of its transaction.
-//  2. A feed read (ReadAll, Head, subscriptions) only returns rows whose
-//     xid is below pg_snapshot_xmin(pg_current_snapshot()) of its own
-//     statement: the oldest transaction still running when the read
-//     started.
+//  1. Every append draws its positions with draw_positions (schema.go).
+//     Under a session advisory lock held only for the draw, it takes a
+//     shared transaction-level "append" lock (held until the append
+//     commits or rolls back), then assigns the transaction its id
+//     (pg_current_xact_id), then takes nextval for each event. Draws are
+//     serialised, so transaction ids and positions are handed out in the
+//     same order: if position p < q, then xid(p) <= xid(q). Each row
+//     records the xid of its transaction.
+//  2. A feed read (read_feed, feed_head) first computes a horizon H in one
+//     statement (feed_horizon): xmax of that statement's snapshot, lowered
+//     to the oldest xid among the transactions holding the append lock, as
+//     pg_locks shows them. Then, in a later statement with a later
+//     snapshot S, it returns only rows whose xid is below H or below
+//     pg_snapshot_xmin(S).
 //
-// If a read returns position q, every transaction with an xid below xmin
-// has ended, so each position p < q (drawn with an xid <= xid(q) < xmin)
-// is either committed and visible to the same read, or rolled back and
-// gone for ever. A read therefore returns a prefix of the final feed,
-// never a feed with a hole that fills later. Rolled-back appends (a
-// duplicate event id, a lost version race) leave gaps in the positions;
+// Why that never skips: say the read returns q, and p < q was drawn by
+// another transaction T, so xid(T) < xid(q). If xid(q) < H, then xid(T) <
+// xmax: T had its xid, hence its append lock, before the horizon was
+// taken; had it still held the lock, H would be at most xid(T). So T had
+// ended before S was taken, and S sees p if T committed. If xid(q) <
+// xmin(S), T had ended before S too. Either way a read returns a prefix of
+// the final feed, never a feed with a hole that fills later. Rolled-back
+// appends (a duplicate event id, a lost race) leave gaps in the positions;
 // gaps never fill.
 //
-// The price: while any transaction with an xid runs anywhere in the
-// PostgreSQL cluster, the feed stops just below the positions drawn after
-// it began. Appends are short, so this is a delay of milliseconds; a
-// transaction left open elsewhere in the cluster delays delivery (never
-// loses it) until it ends. Stream reads and EventByID are not held back:
-// a stream's versions commit in order, since version v+1 can only be
-// inserted after v committed.
+// The append lock confines the wait to this store's appends: a
+// transaction left open elsewhere in the cluster, which would stall a
+// plain xmin reader, does not hold the feed back. Stream reads and
+// EventByID are not held back at all: a stream's versions commit in order,
+// since version v+1 can only be inserted after v committed.
 //
 // # Subscriptions
 //

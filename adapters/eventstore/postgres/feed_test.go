@@ -183,6 +183,38 @@ func TestFeedWaitsForSlowerCommits(t *testing.T) {
 	}
 }
 
+// TestOtherTransactionsDoNotHoldBackTheFeed keeps a transaction with an
+// xid open that is not an append (as another application on the same
+// cluster would): the feed must not wait for it.
+func TestOtherTransactionsDoNotHoldBackTheFeed(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close(ctx) }()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, "SELECT pg_current_xact_id()"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.Append(ctx, "busy", domain.NoStream, events(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.ReadAll(ctx, 0, 0)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("ReadAll: %d events (%v), want 2 while another transaction is open", len(all), err)
+	}
+	if h, err := s.Head(ctx); err != nil || h != out[1].Position {
+		t.Fatalf("Head %d (%v), want %d", h, err, out[1].Position)
+	}
+}
+
 // TestConcurrentWritersAndSubscriber runs 8 writers on two Stores (as two
 // processes would) while a subscriber on a third, which only LISTEN and
 // polling wake, follows the feed: it must see every event exactly once, in

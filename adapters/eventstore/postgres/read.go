@@ -9,17 +9,13 @@ import (
 	"github.com/webos-engine/webos/domain"
 )
 
-// settled is the condition of the global feed (see doc.go): rows of
-// transactions older than the oldest one still running.
-const settled = `xid < pg_snapshot_xmin(pg_current_snapshot())`
-
 const (
 	forwardSQL  = `SELECT ` + columns + ` FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3`
 	backwardSQL = `SELECT ` + columns + ` FROM events WHERE stream_id = $1 AND version <= $2 ORDER BY version DESC LIMIT $3`
-	allSQL      = `SELECT ` + columns + ` FROM events WHERE position > $1 AND ` + settled + ` ORDER BY position LIMIT $2`
+	allSQL      = `SELECT ` + columns + ` FROM read_feed($1, $2)`
 	byIDSQL     = `SELECT ` + columns + ` FROM events WHERE id = $1`
 	versionSQL  = `SELECT COALESCE(max(version), 0) FROM events WHERE stream_id = $1`
-	headSQLAll  = `SELECT COALESCE((SELECT position FROM events WHERE ` + settled + ` ORDER BY position DESC LIMIT 1), 0)`
+	headSQLAll  = `SELECT feed_head()`
 )
 
 // sqlLimit maps "limit <= 0: all" to LIMIT NULL.

@@ -61,6 +61,69 @@ var migrations = []string{
 		value text NOT NULL
 	);
 	INSERT INTO meta (key, value) VALUES ('store_id', replace(gen_random_uuid()::text, '-', ''))`,
+	// The feed horizon of doc.go: appends announce themselves with a
+	// shared transaction lock taken before their xid, so that a feed read
+	// waits for in-flight appends of this store only, not for every
+	// transaction of the cluster.
+	`CREATE OR REPLACE FUNCTION draw_positions(n integer)
+	RETURNS TABLE (ord integer, pos bigint, tx xid8)
+	LANGUAGE plpgsql VOLATILE SET search_path FROM CURRENT AS $$
+	DECLARE
+		lock_key constant bigint := (x'7765626f'::bigint << 32) + 'events'::regclass::oid::bigint;
+		append_key constant bigint := (x'77656261'::bigint << 32) + 'events'::regclass::oid::bigint;
+	BEGIN
+		PERFORM pg_advisory_lock(lock_key);
+		PERFORM pg_advisory_xact_lock_shared(append_key);
+		tx := pg_current_xact_id();
+		FOR i IN 1..n LOOP
+			ord := i;
+			pos := nextval('events_position_seq');
+			RETURN NEXT;
+		END LOOP;
+		PERFORM pg_advisory_unlock(lock_key);
+	END $$;
+	-- feed_horizon: every append of this store with an xid below the
+	-- result has ended. It is xmax of this statement's snapshot, lowered
+	-- to the oldest xid among the appends still holding the append lock.
+	-- pg_locks shows xids in 32 bits: each is taken as the xid8 at most
+	-- 2^31 below xmax with those low bits; one at or above xmax (assigned
+	-- after the snapshot) is at least xmax and does not lower it.
+	CREATE FUNCTION feed_horizon() RETURNS xid8
+	LANGUAGE sql VOLATILE SET search_path FROM CURRENT AS $$
+		WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax),
+		holders AS (
+			SELECT x.transactionid::text::bigint AS x32
+			FROM pg_locks a JOIN pg_locks x ON x.virtualtransaction = a.virtualtransaction
+			WHERE a.locktype = 'advisory' AND a.granted AND a.objsubid = 1
+				AND a.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+				AND a.classid = x'77656261'::bigint::oid AND a.objid = 'events'::regclass::oid
+				AND x.locktype = 'transactionid' AND x.mode = 'ExclusiveLock' AND x.granted),
+		below AS (
+			SELECT ((s.xmax % 4294967296) - h.x32 + 4294967296) % 4294967296 AS d
+			FROM s, holders h)
+		SELECT (s.xmax - COALESCE((SELECT max(d) FROM below WHERE d BETWEEN 1 AND 2147483648), 0))::text::xid8
+		FROM s
+	$$;
+	-- read_feed and feed_head take the horizon in one statement and read
+	-- in the next, whose snapshot is later: see doc.go.
+	CREATE FUNCTION read_feed(after bigint, lim bigint) RETURNS SETOF events
+	LANGUAGE plpgsql VOLATILE SET search_path FROM CURRENT AS $$
+	DECLARE
+		h constant xid8 := feed_horizon();
+	BEGIN
+		RETURN QUERY SELECT * FROM events
+			WHERE position > after AND xid < greatest(h, pg_snapshot_xmin(pg_current_snapshot()))
+			ORDER BY position LIMIT lim;
+	END $$;
+	CREATE FUNCTION feed_head() RETURNS bigint
+	LANGUAGE plpgsql VOLATILE SET search_path FROM CURRENT AS $$
+	DECLARE
+		h constant xid8 := feed_horizon();
+	BEGIN
+		RETURN COALESCE((SELECT position FROM events
+			WHERE xid < greatest(h, pg_snapshot_xmin(pg_current_snapshot()))
+			ORDER BY position DESC LIMIT 1), 0);
+	END $$`,
 }
 
 // migrate creates the schema if needed and runs the steps it lacks, in one
