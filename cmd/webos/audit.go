@@ -6,11 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 )
@@ -71,18 +69,24 @@ func openAuditStore(fs *flag.FlagSet, args []string, out streams, common *common
 	if err := unexpected(rest); err != nil {
 		return nil, nil, err
 	}
-	path := filepath.Join(common.dataDir, "events.db")
-	if _, err := os.Stat(path); err != nil {
-		return nil, nil, fmt.Errorf("no event store at %s (is --data-dir right?)", path)
+	target, err := parseEventStore(common.eventStore, common.dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if target.scheme == "sqlite" {
+		// Refuse before the lock creates the data dir.
+		if _, err := os.Stat(target.path); err != nil {
+			return nil, nil, fmt.Errorf("no event store at %s (is --data-dir or --eventstore right?)", target.path)
+		}
 	}
 	unlock, err := lockDataDir(common.dataDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	events, err := sqlite.OpenReadOnly(path)
+	events, err := target.openAudit(context.Background())
 	if err != nil {
 		unlock()
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, err
 	}
 	return events, func() { _ = events.Close(); unlock() }, nil
 }

@@ -19,11 +19,15 @@ type commonFlags struct {
 	// readModels is --readmodels, for the commands that open the engine
 	// (registerReadModels).
 	readModels readModelsURL
+	// eventStore is --eventstore, for every data-dir command; checked
+	// when the store opens (eventstore_url.go).
+	eventStore string
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.dataDir, "data-dir", "./data", "`DIR` holding the event store and read models")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log `LEVEL`: debug, info, warn or error")
+	fs.StringVar(&c.eventStore, "eventstore", "", eventStoreUsage)
 }
 
 // parse parses args, flags and positional arguments in any order, and

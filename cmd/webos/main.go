@@ -1,7 +1,7 @@
 // Command webos is the Web OS Engine: one binary that serves the HTTP API,
 // runs projections and hosts the business modules.
 //
-//	webos serve [--data-dir DIR] [--addr HOST:PORT] [--demo]
+//	webos serve [--data-dir DIR] [--eventstore URL] [--addr HOST:PORT] [--demo]
 //	webos projections rebuild NAME [--data-dir DIR]
 //	webos projections skip NAME --position P [--reason TEXT] [--data-dir DIR]
 //	webos schemas [--out DIR]

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
 	snapsqlite "github.com/webos-engine/webos/adapters/snapshot/sqlite"
 	"github.com/webos-engine/webos/adapters/sqlitefile"
 	"github.com/webos-engine/webos/application"
@@ -17,16 +16,18 @@ import (
 // stores are the three databases of a data dir (the read models may live
 // elsewhere: --readmodels).
 type stores struct {
-	events    *sqlite.Store
+	events    application.EventStore
 	models    application.ReadModelStore
 	snapshots *snapsqlite.Store
 }
 
-// openStores opens the data dir's databases. The event store is the source
-// of truth: a damaged events.db is refused, never touched. The other two
-// are derived from it: a damaged one is moved aside (kept, for a post
-// mortem) and started afresh, and projections rebuild it; snapshots taken
-// from another event store are dropped. Every error names its file.
+// openStores opens the stores c names: the event store (--eventstore),
+// the read models (--readmodels) and the data dir's snapshots. The event
+// store is the source of truth: a damaged one is refused, never touched.
+// The other two are derived from it: a damaged one is moved aside (kept,
+// for a post mortem) and started afresh, and projections rebuild it;
+// snapshots taken from another event store are dropped. Every error names
+// its file or server.
 func openStores(ctx context.Context, c commonFlags, log *slog.Logger) (st stores, err error) {
 	dataDir := c.dataDir
 	defer func() {
@@ -34,18 +35,17 @@ func openStores(ctx context.Context, c commonFlags, log *slog.Logger) (st stores
 			err = errors.Join(err, st.close())
 		}
 	}()
-	path := filepath.Join(dataDir, "events.db")
-	if st.events, err = sqlite.Open(path); err != nil {
-		if sqlitefile.Damaged(err) {
-			err = fmt.Errorf("%w\nthe event store %s is damaged; it is the source of truth, so webos never moves or rebuilds it: "+
-				"stop here and restore events.db from a backup (the other files of the data dir are rebuilt from it)", err, path)
-		}
+	target, err := parseEventStore(c.eventStore, dataDir)
+	if err != nil {
+		return st, err
+	}
+	if st.events, err = target.open(ctx); err != nil {
 		return st, err
 	}
 	if st.models, err = openReadModels(ctx, c, log); err != nil {
 		return st, err
 	}
-	path = filepath.Join(dataDir, "snapshots.db")
+	path := filepath.Join(dataDir, "snapshots.db")
 	if st.snapshots, err = openDerived(path, snapsqlite.Open, log); err != nil {
 		return st, err
 	}

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -103,9 +104,14 @@ func (s *Store) start(ctx context.Context, cc *pgx.ConnConfig) error {
 	return nil
 }
 
-// errorf wraps an error with the store's name.
+// errorf wraps an error with the store's name, on one line: a driver's
+// message may span several.
 func (s *Store) errorf(format string, args ...any) error {
-	return fmt.Errorf("postgres event store %s: "+format, append([]any{s.name}, args...)...)
+	err := fmt.Errorf("postgres event store %s: "+format, append([]any{s.name}, args...)...)
+	if msg := err.Error(); strings.ContainsAny(msg, "\r\n") {
+		return errors.New(strings.Join(strings.Fields(msg), " "))
+	}
+	return err
 }
 
 // splitSchema takes the schema parameter out of a URL: pgx would send it

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/webos-engine/webos/adapters/eventstore/postgres"
+	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
+	"github.com/webos-engine/webos/adapters/sqlitefile"
+	"github.com/webos-engine/webos/application"
+)
+
+// eventStoreUsage is the help text of --eventstore.
+const eventStoreUsage = "`URL` of the event store: sqlite://PATH, or postgres://USER@HOST:PORT/DB " +
+	"(postgresql:// too; ?schema=NAME, default webos); empty: sqlite:// on events.db in the data dir"
+
+// eventStoreTarget is a parsed --eventstore value.
+type eventStoreTarget struct {
+	scheme string // "sqlite" or "postgres"
+	path   string // the SQLite file
+	url    string // the PostgreSQL URL, as given
+}
+
+// parseEventStore parses an --eventstore value. An unknown scheme is a
+// usage error whose message shows the scheme only: the rest of a URL may
+// hold a password.
+func parseEventStore(raw, dataDir string) (eventStoreTarget, error) {
+	if raw == "" {
+		return eventStoreTarget{scheme: "sqlite", path: filepath.Join(dataDir, "events.db")}, nil
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	switch {
+	case !ok:
+		return eventStoreTarget{}, usagef("--eventstore (WEBOS_EVENTSTORE) must be a URL such as sqlite://PATH or postgres://HOST/DB")
+	case scheme == "sqlite" && rest == "":
+		return eventStoreTarget{}, usagef("--eventstore (WEBOS_EVENTSTORE): sqlite:// needs a file path, e.g. sqlite://data/events.db")
+	case scheme == "sqlite":
+		return eventStoreTarget{scheme: scheme, path: rest}, nil
+	case scheme == "postgres" || scheme == "postgresql":
+		return eventStoreTarget{scheme: "postgres", url: raw}, nil
+	}
+	return eventStoreTarget{}, usagef("--eventstore (WEBOS_EVENTSTORE): unknown scheme %q; use sqlite:// or postgres://", scheme)
+}
+
+// open opens the event store for the engine, migrating its schema.
+func (t eventStoreTarget) open(ctx context.Context) (application.EventStore, error) {
+	if t.scheme == "postgres" {
+		return nonNil(postgres.Open(ctx, t.url))
+	}
+	s, err := sqlite.Open(t.path)
+	if err != nil && sqlitefile.Damaged(err) {
+		return nil, fmt.Errorf("%w\nthe event store %s is damaged; it is the source of truth, so webos never moves or rebuilds it: "+
+			"stop here and restore %s from a backup (the other files of the data dir are rebuilt from it)", err, t.path, filepath.Base(t.path))
+	}
+	return nonNil(s, err)
+}
+
+// nonNil returns a nil interface, not one holding a nil pointer, on error.
+func nonNil[S application.EventStore](s S, err error) (application.EventStore, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// openAudit opens the event store for an auditor's tool. A SQLite file is
+// opened read-only: the tool never changes the evidence.
+// PostgreSQL is opened through the port like the engine does (a schema
+// behind this program's version is migrated, which never touches events).
+func (t eventStoreTarget) openAudit(ctx context.Context) (application.EventStore, error) {
+	if t.scheme == "postgres" {
+		return nonNil(postgres.Open(ctx, t.url))
+	}
+	s, err := sqlite.OpenReadOnly(t.path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", t.path, err)
+	}
+	return s, nil
+}
