@@ -65,6 +65,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected domain.Expec
 			}
 		}
 		if !a.raced {
+			s.pool.Reset() // as in retry: the idle connections are likely broken too
 			select {
 			case <-ctx.Done():
 				return nil, ctx.Err()
