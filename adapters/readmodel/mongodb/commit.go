@@ -101,7 +101,7 @@ func (b *batch) writeDocuments(ctx context.Context) error {
 		models[k.collection] = append(models[k.collection], m)
 	}
 	for _, c := range colls {
-		if _, err := b.s.coll(c).BulkWrite(ctx, models[c], options.BulkWrite().SetOrdered(false)); err != nil {
+		if err := b.s.bulkWrite(ctx, b.s.coll(c), models[c]); err != nil {
 			return err
 		}
 	}

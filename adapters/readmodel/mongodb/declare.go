@@ -139,6 +139,5 @@ func (s *Store) rekey(ctx context.Context, spec application.CollectionSpec) erro
 	if err := cur.Err(); err != nil || len(models) == 0 {
 		return err
 	}
-	_, err = c.BulkWrite(ctx, models)
-	return err
+	return s.bulkWrite(ctx, c, models)
 }

@@ -57,6 +57,9 @@ type Store struct {
 	cps    *mongo.Collection
 	specs  *mongo.Collection
 	txn    bool
+	// maxOps bounds the writes of one bulk write request, 0 for no bound
+	// but the server's (see ferretDBMaxOps).
+	maxOps int
 
 	// writer serialises Apply, Reset and Declare.
 	writer sync.Mutex
@@ -111,8 +114,22 @@ func unreachable(err error) error {
 	return fmt.Errorf("no server answered within the server selection timeout (%s)", last)
 }
 
-// start asks the server whether it takes transactions and loads the specs.
+// ferretDBMaxOps is how many writes one bulk write request may hold on
+// FerretDB: v1.24 stops answering (on either backend) an update command
+// of 100 upserts that change existing documents, while 90 pass; so bulk
+// writes go in requests of at most 64 there.
+const ferretDBMaxOps = 64
+
+// start asks the server whether it takes transactions and whether it is
+// FerretDB, and loads the specs.
 func (s *Store) start(ctx context.Context) error {
+	build, err := s.db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Raw()
+	if err != nil {
+		return err
+	}
+	if _, ferret := build.Lookup("ferretdbVersion").StringValueOK(); ferret {
+		s.maxOps = ferretDBMaxOps
+	}
 	var hello struct {
 		SetName string `bson:"setName"`
 		Msg     string `bson:"msg"`
@@ -136,6 +153,22 @@ func (s *Store) Close() error {
 		return nil
 	}
 	return err
+}
+
+// bulkWrite runs models on collection c, unordered, in requests of at most
+// maxOps writes.
+func (s *Store) bulkWrite(ctx context.Context, c *mongo.Collection, models []mongo.WriteModel) error {
+	for len(models) > 0 {
+		n := len(models)
+		if s.maxOps > 0 {
+			n = min(n, s.maxOps)
+		}
+		if _, err := c.BulkWrite(ctx, models[:n], options.BulkWrite().SetOrdered(false)); err != nil {
+			return err
+		}
+		models = models[n:]
+	}
+	return nil
 }
 
 // coll returns the MongoDB collection of a read-model collection.

@@ -46,6 +46,29 @@ func testLimits(t *testing.T, s application.ReadModelStore) {
 	equalIDs(t, "walk bulk by n, 300 a page", got, want)
 }
 
+// testRewrite rewrites, in one batch, more existing documents than a
+// server request may carry on some servers (FerretDB hangs on an update
+// of 100), then reads them all back.
+func testRewrite(t *testing.T, s application.ReadModelStore) {
+	ctx := context.Background()
+	declare(t, s, bulk)
+	const total = 300
+	for round := range 2 {
+		apply(t, s, "bulk", uint64(round+1), func(tx application.ReadModelTx) error {
+			for i := range total {
+				id := fmt.Sprintf("r%03d", i)
+				if err := tx.Upsert(ctx, bulk.Name, id, map[string]any{"id": id, "n": round}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if n, err := s.Count(ctx, bulk.Name, []application.Filter{f("n", "eq", 1)}); err != nil || n != total {
+		t.Fatalf("after rewriting %d documents: %d hold the new value, %v", total, n, err)
+	}
+}
+
 func testMalformedCursor(t *testing.T, s application.ReadModelStore) {
 	ctx := context.Background()
 	seed(t, s)

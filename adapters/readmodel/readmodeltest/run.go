@@ -46,6 +46,7 @@ func Run(t *testing.T, caps Capabilities, open func(t *testing.T) application.Re
 		{"OverflowingNumbers", testOverflowingNumbers},
 		{"PagingTies", testPagingTies},
 		{"Limits", testLimits},
+		{"Rewrite", testRewrite},
 		{"MalformedCursor", testMalformedCursor},
 		{"ApplyAtomic", testApplyAtomic},
 		{"ApplyReadsOwnWrites", testApplyReadsOwnWrites},
