@@ -88,11 +88,31 @@ func checkStream(t *testing.T, s application.EventStore, stream string, ids map[
 
 // testConcurrentStreams appends to many streams at once while a subscriber
 // follows: it must see every event once, in strictly increasing positions.
+// Meanwhile the feed's head never goes back.
 func testConcurrentStreams(t *testing.T, s application.EventStore) {
 	const writers, each = 20, 10
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sub := s.Subscribe(ctx, 0)
+	done := make(chan struct{})
+	var heads sync.WaitGroup
+	heads.Go(func() {
+		var last uint64
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			h, err := s.Head(ctx)
+			if err != nil || h < last {
+				t.Errorf("head %d (%v) after %d: the feed went back", h, err, last)
+				return
+			}
+			last = h
+			time.Sleep(100 * time.Microsecond) // a reader, not a load test
+		}
+	})
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Go(func() {
@@ -105,6 +125,8 @@ func testConcurrentStreams(t *testing.T, s application.EventStore) {
 		})
 	}
 	wg.Wait()
+	close(done)
+	heads.Wait()
 	all := feedAfter(t, s, 0, writers*each)
 	for i := 1; i < len(all); i++ {
 		if all[i].Position <= all[i-1].Position {
