@@ -19,12 +19,13 @@ var idSpace = uuid.MustParse("5b0c6a8e-3f4e-4a53-9d4e-7765626f7331")
 // names maps engine names to KurrentDB stream names within a namespace.
 type names struct{ ns string }
 
-func (n names) stream(s string) string  { return n.ns + ":" + s }
-func (n names) domainPrefix() string    { return n.ns + ":" }
-func (n names) index(id string) string  { return n.indexPrefix() + id }
-func (n names) indexPrefix() string     { return n.ns + "-id:" }
-func (n names) storeStream() string     { return n.ns + "-store" }
-func (n names) ours(stream string) bool { return strings.HasPrefix(stream, n.domainPrefix()) }
+func (n names) stream(s string) string     { return n.ns + ":" + s }
+func (n names) domainPrefix() string       { return n.ns + ":" }
+func (n names) index(id string) string     { return n.indexPrefix() + id }
+func (n names) indexPrefix() string        { return n.ns + "-id:" }
+func (n names) storeStream() string        { return n.ns + "-store" }
+func (n names) checkpoint(c string) string { return n.ns + "-checkpoint:" + c }
+func (n names) ours(stream string) bool    { return strings.HasPrefix(stream, n.domainPrefix()) }
 
 // eventUUID is the KurrentDB event id of an engine event (what: "e" for
 // the event, "i" for its index record).

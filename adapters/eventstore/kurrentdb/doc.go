@@ -12,17 +12,20 @@
 //   - "<ns>-store" holds one event with the store id, written once when
 //     the store is first opened; its position is the store's origin;
 //   - "<ns>-id:<event id>" holds one small pointer event per engine event
-//     ({"stream","version"}): the event-id index.
+//     ({"stream","version"}): the event-id index;
+//   - "<ns>-checkpoint:<consumer>" holds a feed consumer's checkpoints
+//     (application.CheckpointStore): the last event wins, and the stream's
+//     $maxCount keeps only the last few.
 //
 // The envelope's fields other than type and data travel in the event's
 // metadata, a JSON object of strings (the form multi-stream appends
 // accept). KurrentDB event ids are UUIDs, so each engine id is mapped to a
 // name-based UUID (SHA-1, RFC 4122 version 5) of the namespace and the id.
 //
-// Appends. Append reads the stream's last event (for its version and
-// hash), chains the new events onto it (domain.Chain), and writes them in
-// one multi-stream append together with one index event per new event,
-// each to its own index stream with expected state "no stream". The server
+// Appends. Append takes the stream's head (last version and hash),
+// chains the new events onto it (domain.Chain), and writes them in one
+// multi-stream append together with one index event per new event, each
+// to its own index stream with expected state "no stream". The server
 // commits all of it or nothing, so:
 //   - a wrong expected version is a conflict on the engine stream
 //     (domain.VersionConflict);
@@ -35,10 +38,14 @@
 //     with an explicit version the caller (application/repository) gets
 //     the conflict, as with every other store.
 //
-// Append then reads the new events back for their positions (the append
-// answer carries only the session's last position). So one append costs
-// a stream read, the multi-stream append (1 + n events for n engine
-// events, all of them in the server's log) and a stream read.
+// The head comes from a per-process cache of recently used streams when
+// it can decide (see heads: an entry may lag behind other processes but is
+// never wrong), from a stream read otherwise; a process serialises its own
+// appends to one stream, and concurrent head reads of a stream share one
+// read. Append then reads the new events back for their positions (the
+// append answer carries only the session's last position). So one append
+// costs at most a stream read, the multi-stream append (1 + n events for n
+// engine events, all of them in the server's log) and a stream read.
 //
 // EventByID. KurrentDB cannot look events up by id. The index stream of
 // the id names the stream and version, so EventByID costs two single-event

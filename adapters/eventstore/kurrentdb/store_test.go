@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	kdb "github.com/kurrent-io/KurrentDB-Client-Go/kurrentdb"
+
+	"github.com/webos-engine/webos/adapters/checkpoint/checkpointtest"
 	"github.com/webos-engine/webos/adapters/eventstore/eventstoretest"
 	"github.com/webos-engine/webos/adapters/eventstore/kurrentdb"
 	"github.com/webos-engine/webos/adapters/eventstore/kurrentdb/kurrentdbtest"
@@ -48,4 +51,45 @@ func TestConformanceRealServer(t *testing.T) {
 			"(set it, e.g. KURRENTDB_URL='kurrentdb://127.0.0.1:2113?tls=false', to run it)")
 	}
 	eventstoretest.Run(t, func(t *testing.T) application.EventStore { return openIn(t, url) })
+}
+
+// TestCheckpoints runs the CheckpointStore suite against the double.
+func TestCheckpoints(t *testing.T) {
+	srv := kurrentdbtest.Start(t)
+	checkpointtest.Run(t, func(t *testing.T) checkpointtest.Store { return openIn(t, srv.URL()) })
+	checkpointtest.RunDurable(t, func(t *testing.T, name string) checkpointtest.Store {
+		s, err := kurrentdb.Open(context.Background(), srv.URL()+"&namespace=durable_"+name, kurrentdb.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+// TestCheckpointStreamIsCapped checks that a consumer's checkpoint stream
+// gets a $maxCount, so saving forever does not grow it forever.
+func TestCheckpointStreamIsCapped(t *testing.T) {
+	srv := kurrentdbtest.Start(t)
+	s := openIn(t, srv.URL())
+	defer func() { _ = s.Close() }()
+	ctx := context.Background()
+	if err := s.SaveCheckpoint(ctx, "bus.forwarder", application.Checkpoint{StoreID: "x", Position: 9, Hash: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := kdb.ParseConnectionString(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kdb.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Close() }()
+	meta, err := c.GetStreamMetadata(ctx, s.Namespace()+"-checkpoint:bus.forwarder", kdb.ReadStreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := meta.MaxCount(); n == nil || *n == 0 {
+		t.Fatalf("checkpoint stream $maxCount = %v, want one set", n)
+	}
 }

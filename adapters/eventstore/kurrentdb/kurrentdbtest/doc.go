@@ -29,6 +29,11 @@
 //     Properties travel back as the event's user metadata, a JSON object
 //     of strings ("Metadata must be a valid JSON object, using string keys
 //     and string values only").
+//   - v1 Streams.Append, a single-stream append with the same expected
+//     revision rules, whose conflicts are answered in the response
+//     (WrongExpectedVersion), not as an error status; the client writes
+//     stream metadata with it, to the "$$<stream>" stream
+//     ("Stream metadata", api/appending-events.md and the server docs).
 //   - v1 Streams.Read of a stream, forwards or backwards from a revision,
 //     the start or the end, with a count; a stream that does not exist
 //     answers StreamNotFound ("Reading events", api/reading-events.md).
@@ -56,6 +61,7 @@
 //     application must resubscribe", subscriptions.md).
 //
 // Not reproduced: authentication, TLS, clusters and gossip, deletes and
-// tombstones, stream metadata ($maxCount and friends), link events,
+// tombstones, the effect of stream metadata ($maxCount and friends are
+// stored but not applied to reads), link events,
 // persistent subscriptions, projections and the v2 AppendRecords call.
 package kurrentdbtest
