@@ -85,17 +85,18 @@ func (s *Store) scalar(ctx context.Context, sql string, args ...any) (uint64, er
 	return uint64(n), err
 }
 
-// retry runs a read, again on a new connection if it failed on a broken
+// retry runs a read (or an idempotent write), again on a new connection
+// if it failed on a broken
 // one (a backend terminated while idle in the pool fails its next query):
 // up to maxAttempts times, with backoff. The pool's idle connections are
 // dropped first: a server restart or a mass termination broke them all.
-func (s *Store) retry(ctx context.Context, read func() error) error {
+func (s *Store) retry(ctx context.Context, op func() error) error {
 	backoff := minBackoff
 	for try := 1; ; try++ {
 		if s.closed.Load() {
 			return ErrClosed
 		}
-		err := read()
+		err := op()
 		if err == nil || try == maxAttempts || !transient(err) || ctx.Err() != nil {
 			return err
 		}

@@ -124,6 +124,14 @@ var migrations = []string{
 			WHERE xid < greatest(h, pg_snapshot_xmin(pg_current_snapshot()))
 			ORDER BY position DESC LIMIT 1), 0);
 	END $$`,
+	// application.CheckpointStore: where each feed consumer that is not a
+	// projection stands, kept beside the events it refers to.
+	`CREATE TABLE checkpoints (
+		consumer text   PRIMARY KEY,
+		store_id text   NOT NULL,
+		position bigint NOT NULL CHECK (position >= 0),
+		hash     text   NOT NULL
+	)`,
 }
 
 // migrate creates the schema if needed and runs the steps it lacks, in one

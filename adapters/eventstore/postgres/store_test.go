@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/webos-engine/webos/adapters/checkpoint/checkpointtest"
 	"github.com/webos-engine/webos/adapters/eventstore/eventstoretest"
 	"github.com/webos-engine/webos/adapters/eventstore/postgres"
 	"github.com/webos-engine/webos/adapters/testkit/pgtest"
@@ -34,6 +35,17 @@ func TestConformance(t *testing.T) {
 		pgtest.Drop(t, prefix+"_"+name)
 	}
 	eventstoretest.RunDurable(t, func(t *testing.T, name string) application.EventStore {
+		return openSchema(t, prefix+"_"+name)
+	})
+}
+
+func TestCheckpointConformance(t *testing.T) {
+	checkpointtest.Run(t, func(t *testing.T) checkpointtest.Store { return open(t) })
+	prefix := pgtest.Schema(t, "cp_durable")
+	for _, name := range []string{"a", "b"} {
+		pgtest.Drop(t, prefix+"_"+name)
+	}
+	checkpointtest.RunDurable(t, func(t *testing.T, name string) checkpointtest.Store {
 		return openSchema(t, prefix+"_"+name)
 	})
 }
