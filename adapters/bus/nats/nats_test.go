@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,4 +59,15 @@ func dropStreams(t *testing.T, raw, token string) {
 
 func TestConformance(t *testing.T) {
 	bustest.Run(t, func(t *testing.T, token string) bus.Backend { return open(t, natsURL+"?ack_wait=5s", token) })
+}
+
+// TestFault kills its own JetStream server mid-stream and starts it again
+// on the same store directory.
+func TestFault(t *testing.T) {
+	dir := t.TempDir()
+	srv := bustest.StartServer(t, "/usr/sbin/nats-server", func(port int) []string {
+		return []string{"-js", "-a", "127.0.0.1", "-p", strconv.Itoa(port), "-sd", dir}
+	})
+	raw := "nats://127.0.0.1:" + strconv.Itoa(srv.Port)
+	bustest.Fault(t, func(t *testing.T, token string) bus.Backend { return open(t, raw+"?ack_wait=2s", token) }, srv.Kill, srv.Start)
 }

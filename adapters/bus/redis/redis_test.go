@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"testing"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -31,7 +32,12 @@ func open(t *testing.T, raw, token string) bus.Backend {
 	}
 	t.Cleanup(func() {
 		_ = b.Close()
-		opts, _ := goredis.ParseURL(redisURL)
+		clean := *u
+		clean.RawQuery = ""
+		opts, err := goredis.ParseURL(clean.String())
+		if err != nil {
+			return
+		}
 		c := goredis.NewClient(opts)
 		defer func() { _ = c.Close() }()
 		topics, _ := bustest.Names(token)
@@ -42,4 +48,16 @@ func open(t *testing.T, raw, token string) bus.Backend {
 
 func TestConformance(t *testing.T) {
 	bustest.Run(t, func(t *testing.T, token string) bus.Backend { return open(t, redisURL+"?max_idle=3s", token) })
+}
+
+// TestFault kills its own Redis (append-only file, fsync always) mid-stream
+// and starts it again on the same directory.
+func TestFault(t *testing.T) {
+	dir := t.TempDir()
+	srv := bustest.StartServer(t, "/usr/bin/redis-server", func(port int) []string {
+		return []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes",
+			"--appendfsync", "always", "--save", ""}
+	})
+	raw := "redis://127.0.0.1:" + strconv.Itoa(srv.Port) + "/0"
+	bustest.Fault(t, func(t *testing.T, token string) bus.Backend { return open(t, raw+"?max_idle=2s", token) }, srv.Kill, srv.Start)
 }
