@@ -17,23 +17,25 @@ import (
 const amqpURL = "amqp://guest:guest@127.0.0.1:5672/"
 
 func TestConformance(t *testing.T) {
-	bustest.Run(t, func(t *testing.T, token string) bus.Backend {
-		u, _ := url.Parse(amqpURL)
-		b, err := busamqp.Open(u, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			_ = b.Close()
-			cleanup(t, token)
-		})
-		return b
+	bustest.Run(t, openAMQP)
+}
+
+func openAMQP(t testing.TB, token string) bus.Backend {
+	u, _ := url.Parse(amqpURL)
+	b, err := busamqp.Open(u, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = b.Close()
+		cleanup(t, token)
 	})
+	return b
 }
 
 // cleanup deletes the exchanges and queues of the test's topics and
 // groups.
-func cleanup(t *testing.T, token string) {
+func cleanup(t testing.TB, token string) {
 	conn, err := amqp091.Dial(amqpURL)
 	if err != nil {
 		t.Logf("cleanup: %v", err)
@@ -51,4 +53,10 @@ func cleanup(t *testing.T, token string) {
 		}
 		_ = ch.ExchangeDelete(topic, false, false)
 	}
+}
+
+// BenchmarkForwarder compares the forwarder with raw Watermill publishing
+// to the same backend (docs/benchmarks.md).
+func BenchmarkForwarder(b *testing.B) {
+	bustest.Throughput(b, openAMQP)
 }

@@ -28,7 +28,7 @@ import (
 // Factory opens the backend for one test. token is unique to the test:
 // topics, groups and the poison topic contain it, and the factory removes
 // whatever the backend created for them in t.Cleanup.
-type Factory func(t *testing.T, token string) bus.Backend
+type Factory func(t testing.TB, token string) bus.Backend
 
 // Token returns a fresh random token for topic and group names: lower
 // case letters and digits, starting with a letter.

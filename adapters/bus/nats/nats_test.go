@@ -22,7 +22,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // open connects to the server at raw and removes the test's streams at
 // cleanup.
-func open(t *testing.T, raw, token string) bus.Backend {
+func open(t testing.TB, raw, token string) bus.Backend {
 	t.Helper()
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -39,7 +39,7 @@ func open(t *testing.T, raw, token string) bus.Backend {
 	return b
 }
 
-func dropStreams(t *testing.T, raw, token string) {
+func dropStreams(t testing.TB, raw, token string) {
 	nc, err := natsgo.Connect(raw)
 	if err != nil {
 		t.Logf("cleanup: %v", err)
@@ -58,7 +58,7 @@ func dropStreams(t *testing.T, raw, token string) {
 }
 
 func TestConformance(t *testing.T) {
-	bustest.Run(t, func(t *testing.T, token string) bus.Backend { return open(t, natsURL+"?ack_wait=5s", token) })
+	bustest.Run(t, func(t testing.TB, token string) bus.Backend { return open(t, natsURL+"?ack_wait=5s", token) })
 }
 
 // TestFault kills its own JetStream server mid-stream and starts it again
@@ -69,5 +69,11 @@ func TestFault(t *testing.T) {
 		return []string{"-js", "-a", "127.0.0.1", "-p", strconv.Itoa(port), "-sd", dir}
 	})
 	raw := "nats://127.0.0.1:" + strconv.Itoa(srv.Port)
-	bustest.Fault(t, func(t *testing.T, token string) bus.Backend { return open(t, raw+"?ack_wait=2s", token) }, srv.Kill, srv.Start)
+	bustest.Fault(t, func(t testing.TB, token string) bus.Backend { return open(t, raw+"?ack_wait=2s", token) }, srv.Kill, srv.Start)
+}
+
+// BenchmarkForwarder compares the forwarder with raw Watermill publishing
+// to the same backend (docs/benchmarks.md).
+func BenchmarkForwarder(b *testing.B) {
+	bustest.Throughput(b, func(t testing.TB, token string) bus.Backend { return open(t, natsURL, token) })
 }

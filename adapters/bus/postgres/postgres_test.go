@@ -18,21 +18,23 @@ import (
 const pgURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
 func TestConformance(t *testing.T) {
-	bustest.Run(t, func(t *testing.T, token string) bus.Backend {
-		u, _ := url.Parse(pgURL)
-		b, err := buspg.Open(u, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			_ = b.Close()
-			dropTables(t, token)
-		})
-		return b
-	})
+	bustest.Run(t, openPG)
 }
 
-func dropTables(t *testing.T, token string) {
+func openPG(t testing.TB, token string) bus.Backend {
+	u, _ := url.Parse(pgURL)
+	b, err := buspg.Open(u, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = b.Close()
+		dropTables(t, token)
+	})
+	return b
+}
+
+func dropTables(t testing.TB, token string) {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, pgURL)
 	if err != nil {
@@ -48,4 +50,10 @@ func dropTables(t *testing.T, token string) {
 			}
 		}
 	}
+}
+
+// BenchmarkForwarder compares the forwarder with raw Watermill publishing
+// to the same backend (docs/benchmarks.md).
+func BenchmarkForwarder(b *testing.B) {
+	bustest.Throughput(b, openPG)
 }

@@ -20,7 +20,7 @@ const redisURL = "redis://127.0.0.1:6379/0"
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func open(t *testing.T, raw, token string) bus.Backend {
+func open(t testing.TB, raw, token string) bus.Backend {
 	t.Helper()
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -47,7 +47,7 @@ func open(t *testing.T, raw, token string) bus.Backend {
 }
 
 func TestConformance(t *testing.T) {
-	bustest.Run(t, func(t *testing.T, token string) bus.Backend { return open(t, redisURL+"?max_idle=3s", token) })
+	bustest.Run(t, func(t testing.TB, token string) bus.Backend { return open(t, redisURL+"?max_idle=3s", token) })
 }
 
 // TestFault kills its own Redis (append-only file, fsync always) mid-stream
@@ -59,5 +59,11 @@ func TestFault(t *testing.T) {
 			"--appendfsync", "always", "--save", ""}
 	})
 	raw := "redis://127.0.0.1:" + strconv.Itoa(srv.Port) + "/0"
-	bustest.Fault(t, func(t *testing.T, token string) bus.Backend { return open(t, raw+"?max_idle=2s", token) }, srv.Kill, srv.Start)
+	bustest.Fault(t, func(t testing.TB, token string) bus.Backend { return open(t, raw+"?max_idle=2s", token) }, srv.Kill, srv.Start)
+}
+
+// BenchmarkForwarder compares the forwarder with raw Watermill publishing
+// to the same backend (docs/benchmarks.md).
+func BenchmarkForwarder(b *testing.B) {
+	bustest.Throughput(b, func(t testing.TB, token string) bus.Backend { return open(t, redisURL, token) })
 }
