@@ -2,7 +2,6 @@ package orders
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/webos-engine/webos/application"
@@ -62,14 +61,8 @@ func onOrder[E interface {
 	Order() string
 }](p *application.Projection, change func(*Detail, E) (state, step, words string)) {
 	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e E) error {
-		var d Detail
-		raw, err := tx.Get(ctx, detailCollection.Name, e.Order())
-		switch {
-		case err == nil:
-			if err := json.Unmarshal(raw, &d); err != nil {
-				return err
-			}
-		case domain.KindOf(err) != domain.KindNotFound:
+		d, err := application.LoadDoc[Detail](ctx, tx, detailCollection.Name, e.Order())
+		if err != nil {
 			return err
 		}
 		if d.Position > 0 && env.Position <= d.Position {

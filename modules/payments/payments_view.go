@@ -2,7 +2,6 @@ package payments
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
@@ -69,14 +68,8 @@ func onPayment[E interface {
 	Payment() string
 }](p *application.Projection, change func(*Row, E)) {
 	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e E) error {
-		var r Row
-		raw, err := tx.Get(ctx, listCollection.Name, e.Payment())
-		switch {
-		case err == nil:
-			if err := json.Unmarshal(raw, &r); err != nil {
-				return err
-			}
-		case domain.KindOf(err) != domain.KindNotFound:
+		r, err := application.LoadDoc[Row](ctx, tx, listCollection.Name, e.Payment())
+		if err != nil {
 			return err
 		}
 		if r.Position > 0 && env.Position <= r.Position {
