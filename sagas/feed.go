@@ -2,6 +2,7 @@ package sagas
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/webos-engine/webos/application"
@@ -10,16 +11,9 @@ import (
 // FeedConsumer is the name the runtime's checkpoint is kept under.
 const FeedConsumer = "sagas.runtime"
 
-// CheckpointStore keeps where a consumer of the global feed stands.
-type CheckpointStore interface {
-	// LoadCheckpoint returns the consumer's checkpoint, the zero one if none.
-	LoadCheckpoint(ctx context.Context, consumer string) (application.Checkpoint, error)
-	// SaveCheckpoint stores it.
-	SaveCheckpoint(ctx context.Context, consumer string, cp application.Checkpoint) error
-}
-
 // ReadModelCheckpoints keeps checkpoints in a read-model store, beside
-// the projections' own.
+// the projections' own: the application.CheckpointStore of an event store
+// that keeps none itself.
 type ReadModelCheckpoints struct {
 	Store application.ReadModelStore
 }
@@ -34,16 +28,20 @@ func (c ReadModelCheckpoints) SaveCheckpoint(ctx context.Context, consumer strin
 	return c.Store.Apply(ctx, consumer, cp, func(application.ReadModelTx) error { return nil })
 }
 
-// saveEvery bounds how many events that concern no process manager pass
-// before the checkpoint is saved anyway.
-const saveEvery = 1000
+// The checkpoint is saved at most every saveAfter, and after saveEvery
+// events at the latest: saving it after every event would cost a write
+// per event, and an event handled again after a crash changes nothing.
+const (
+	saveAfter = 200 * time.Millisecond
+	saveEvery = 1000
+)
 
 // Follow hands the event store's global feed to HandleEvent, in order,
 // from the checkpoint on, until ctx ends. The checkpoint advances only
 // after an event was handled, so an event is never skipped; one handled
 // before a crash and delivered again changes nothing. A failure is
 // retried, with backoff, from the checkpoint.
-func (rt *Runtime) Follow(ctx context.Context, cps CheckpointStore) {
+func (rt *Runtime) Follow(ctx context.Context, cps application.CheckpointStore) {
 	wait := rt.opts.RetryBackoff
 	for ctx.Err() == nil {
 		err := rt.follow(ctx, cps)
@@ -60,7 +58,7 @@ func (rt *Runtime) Follow(ctx context.Context, cps CheckpointStore) {
 	}
 }
 
-func (rt *Runtime) follow(ctx context.Context, cps CheckpointStore) error {
+func (rt *Runtime) follow(ctx context.Context, cps application.CheckpointStore) (err error) {
 	cp, err := rt.resume(ctx, cps)
 	if err != nil {
 		return err
@@ -74,27 +72,42 @@ func (rt *Runtime) follow(ctx context.Context, cps CheckpointStore) error {
 		unsaved = 0
 		return cps.SaveCheckpoint(context.WithoutCancel(ctx), FeedConsumer, cp)
 	}
-	defer func() { _ = save() }()
-	for env := range sub.Events() {
-		if err := rt.HandleEvent(ctx, env); err != nil {
-			return err
-		}
-		cp = application.Checkpoint{StoreID: cp.StoreID, Position: env.Position, Hash: env.Hash}
-		unsaved++
-		if rt.Handles(env.Type) || unsaved >= saveEvery || len(sub.Events()) == 0 {
+	defer func() { err = errors.Join(err, save()) }()
+	timer := time.NewTimer(saveAfter)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		select {
+		case env, ok := <-sub.Events():
+			if !ok {
+				return sub.Err()
+			}
+			if err := rt.HandleEvent(ctx, env); err != nil {
+				return err
+			}
+			cp = application.Checkpoint{StoreID: cp.StoreID, Position: env.Position, Hash: env.Hash}
+			unsaved++
+			if unsaved == 1 {
+				timer.Reset(saveAfter)
+			}
+			if unsaved >= saveEvery {
+				if err := save(); err != nil {
+					return err
+				}
+			}
+		case <-timer.C:
 			if err := save(); err != nil {
 				return err
 			}
 		}
 	}
-	return sub.Err()
 }
 
 // resume returns the checkpoint to follow from. One that no longer
 // matches the event store (another store, a restored backup) is not
 // replayed from the start, which would run old processes again: the
 // runtime warns and follows from the head.
-func (rt *Runtime) resume(ctx context.Context, cps CheckpointStore) (application.Checkpoint, error) {
+func (rt *Runtime) resume(ctx context.Context, cps application.CheckpointStore) (application.Checkpoint, error) {
 	cp, err := cps.LoadCheckpoint(ctx, FeedConsumer)
 	if err != nil {
 		return cp, err

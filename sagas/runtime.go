@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"time"
 
@@ -219,4 +220,15 @@ func (rt *Runtime) FireDue(ctx context.Context, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// EventTypes lists the event types some process manager starts or
+// continues on: what a bus consumer of the runtime subscribes to.
+func (rt *Runtime) EventTypes() []string {
+	out := make([]string, 0, len(rt.byType))
+	for typ := range rt.byType {
+		out = append(out, typ)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/modules/identity"
 	"github.com/webos-engine/webos/projections"
+	"github.com/webos-engine/webos/sagas"
 )
 
 // engine is everything a data-dir command runs on.
@@ -27,15 +28,18 @@ type engine struct {
 	projections *projections.Runtime
 	modules     []application.Module
 	directory   *identity.Directory
-	auth        *auth.Service
-	authStore   *auth.Store
-	unlock      func()
+	// sagas is the engine's own sagas module; serve hands it the runtime.
+	sagas     *sagas.Module
+	auth      *auth.Service
+	authStore *auth.Store
+	unlock    func()
 	// bus is the event bus serve runs (startBus); nil elsewhere.
 	bus *busRuntime
 }
 
 // newApp builds the kernel on the given stores, with role-based
-// authorisation, and loads the identity module and the business modules.
+// authorisation, and loads the identity and sagas modules and the
+// business modules.
 func newApp(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger) (*application.App, []application.Module, *identity.Directory) {
 	return newAppWith(events, models, snapshots, log, application.Roles{}, moduleConfig{})
 }
@@ -50,12 +54,22 @@ func newAppWith(events application.EventStore, models application.ReadModelStore
 		Authorizer: az, NewID: newID, Logger: log,
 	})
 	id := identity.New(events, snapshots)
-	mods := append([]application.Module{id}, modules(cfg)...)
+	mods := append([]application.Module{id, &sagas.Module{}}, modules(cfg)...)
 	app.Load(mods...)
 	return app, mods, id.Directory()
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// sagasModule finds the engine's sagas module among mods.
+func sagasModule(mods []application.Module) *sagas.Module {
+	for _, m := range mods {
+		if sm, ok := m.(*sagas.Module); ok {
+			return sm
+		}
+	}
+	return nil
+}
 
 // openEngine locks the data dir and opens the stores c names: the
 // embedded SQLite ones in it by default.
@@ -93,7 +107,7 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 		return nil, errors.Join(err, st.close())
 	}
 	e := &engine{events: events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods,
-		directory: dir, authStore: as, unlock: unlock}
+		directory: dir, sagas: sagasModule(mods), authStore: as, unlock: unlock}
 	e.auth = auth.New(auth.Config{Accounts: dir, Store: as, Logger: log, CreateAdmin: e.createAdmin})
 	return e, nil
 }

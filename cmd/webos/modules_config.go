@@ -18,6 +18,8 @@ type moduleConfig struct {
 	gateway behaviourFlag
 	// paymentTimeout bounds each call to the payment gateway.
 	paymentTimeout time.Duration
+	// extra are hosted after the business modules (the saga benchmark's).
+	extra []application.Module
 }
 
 func (m *moduleConfig) register(fs *flag.FlagSet) {
@@ -30,11 +32,11 @@ func (m *moduleConfig) register(fs *flag.FlagSet) {
 // modules lists the business modules the engine hosts, after the core
 // identity module.
 func modules(cfg moduleConfig) []application.Module {
-	return []application.Module{
+	return append([]application.Module{
 		warehouse.Module{},
 		orders.Module{},
 		payments.Module{Gateway: simulated.New(cfg.gateway.Behaviour), AnswerTimeout: cfg.paymentTimeout},
-	}
+	}, cfg.extra...)
 }
 
 // behaviourFlag is a simulated.Behaviour read from a flag.

@@ -27,8 +27,8 @@ type serveFlags struct {
 }
 
 // serve runs the engine until ctx ends (SIGINT/SIGTERM), then shuts down
-// in order: stop accepting and finish in-flight requests, then let the
-// projections flush, then close the stores.
+// in order: stop accepting and finish in-flight requests, then stop the
+// sagas, then let the projections flush, then close the stores.
 func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) error {
 	var f serveFlags
 	f.register(fs)
@@ -69,6 +69,13 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		return err
 	}
 	defer e.bus.close()
+	sagaCtx, stopSagas := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSagas()
+	waitSagas, err := startSagas(sagaCtx, e, log)
+	if err != nil {
+		return err
+	}
+	defer func() { stopSagas(); waitSagas() }() // before the stores close, on every return
 	if f.demo {
 		if err := e.demoUsers(asSystem(ctx, "demo"), out.stderr); err != nil {
 			return fmt.Errorf("demo users: %w", err)
@@ -92,6 +99,10 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 			ln.Addr(), secret)
 	}
 	err = listen(ctx, ln, e, f, log)
+	// No command can arrive any more: stop the sagas (what they did not
+	// finish is recovered at the next start), then the projections.
+	stopSagas()
+	waitSagas()
 	stopProjections()
 	e.projections.Wait()
 	<-following
