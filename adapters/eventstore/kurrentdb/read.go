@@ -96,7 +96,7 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]domain.
 	from := max(after, s.origin)
 	var out []domain.Envelope
 	for {
-		page, err := s.readAll(ctx, kurrentdb.Position{Commit: from, Prepare: from}, kurrentdb.Forwards)
+		page, err := s.readAll(ctx, kurrentdb.Position{Commit: from, Prepare: from}, kurrentdb.Forwards, allPage)
 		if err != nil {
 			return nil, err
 		}
@@ -123,14 +123,16 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]domain.
 }
 
 // Head returns the position of the store's last event, 0 if none,
-// reading $all backwards to the first of the store's records.
+// reading $all backwards to the first of the store's records. The pages
+// start small and grow: the last record is usually the index record of
+// the store's last append, a few records after its last event.
 func (s *Store) Head(ctx context.Context) (uint64, error) {
 	if err := s.usable(ctx); err != nil {
 		return 0, err
 	}
 	var at kurrentdb.AllPosition = kurrentdb.End{}
-	for {
-		page, err := s.readAll(ctx, at, kurrentdb.Backwards)
+	for size := uint64(16); ; size = min(4*size, allPage) {
+		page, err := s.readAll(ctx, at, kurrentdb.Backwards, size)
 		if err != nil {
 			return 0, err
 		}
@@ -142,7 +144,7 @@ func (s *Store) Head(ctx context.Context) (uint64, error) {
 				return ev.Position.Commit, nil
 			}
 		}
-		if len(page) < allPage {
+		if uint64(len(page)) < size {
 			return 0, nil
 		}
 		at = page[len(page)-1].Position
@@ -150,12 +152,12 @@ func (s *Store) Head(ctx context.Context) (uint64, error) {
 }
 
 // readAll reads one page of $all.
-func (s *Store) readAll(ctx context.Context, from kurrentdb.AllPosition, dir kurrentdb.Direction) ([]*kurrentdb.RecordedEvent, error) {
+func (s *Store) readAll(ctx context.Context, from kurrentdb.AllPosition, dir kurrentdb.Direction, count uint64) ([]*kurrentdb.RecordedEvent, error) {
 	c, err := s.conn()
 	if err != nil {
 		return nil, err
 	}
-	rs, err := c.ReadAll(ctx, kurrentdb.ReadAllOptions{Direction: dir, From: from}, allPage)
+	rs, err := c.ReadAll(ctx, kurrentdb.ReadAllOptions{Direction: dir, From: from}, count)
 	if err != nil {
 		return nil, s.fail(ctx, c, err)
 	}
