@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/webos-engine/webos/adapters/eventstore/kurrentdb"
 	"github.com/webos-engine/webos/adapters/eventstore/postgres"
 	"github.com/webos-engine/webos/adapters/eventstore/sqlite"
 	"github.com/webos-engine/webos/adapters/sqlitefile"
@@ -13,14 +16,15 @@ import (
 )
 
 // eventStoreUsage is the help text of --eventstore.
-const eventStoreUsage = "`URL` of the event store: sqlite://PATH, or postgres://USER@HOST:PORT/DB " +
-	"(postgresql:// too; ?schema=NAME, default webos); empty: sqlite:// on events.db in the data dir"
+const eventStoreUsage = "`URL` of the event store: sqlite://PATH, postgres://USER@HOST:PORT/DB " +
+	"(postgresql:// too; ?schema=NAME, default webos), or kurrentdb://HOST:2113?tls=false (esdb:// too; " +
+	"KurrentDB 25.1 or later; &namespace=NAME, default webos); empty: sqlite:// on events.db in the data dir"
 
 // eventStoreTarget is a parsed --eventstore value.
 type eventStoreTarget struct {
-	scheme string // "sqlite" or "postgres"
+	scheme string // "sqlite", "postgres" or "kurrentdb"
 	path   string // the SQLite file
-	url    string // the PostgreSQL URL, as given
+	url    string // the PostgreSQL or KurrentDB URL, as given
 }
 
 // parseEventStore parses an --eventstore value. An unknown scheme is a
@@ -40,14 +44,32 @@ func parseEventStore(raw, dataDir string) (eventStoreTarget, error) {
 		return eventStoreTarget{scheme: scheme, path: rest}, nil
 	case scheme == "postgres" || scheme == "postgresql":
 		return eventStoreTarget{scheme: "postgres", url: raw}, nil
+	case kurrentSchemes[scheme]:
+		return eventStoreTarget{scheme: "kurrentdb", url: raw}, nil
 	}
-	return eventStoreTarget{}, usagef("--eventstore (WEBOS_EVENTSTORE): unknown scheme %q; use sqlite:// or postgres://", scheme)
+	return eventStoreTarget{}, usagef("--eventstore (WEBOS_EVENTSTORE): unknown scheme %q; use sqlite://, postgres:// or kurrentdb://", scheme)
 }
 
-// open opens the event store for the engine, migrating its schema.
-func (t eventStoreTarget) open(ctx context.Context) (application.EventStore, error) {
-	if t.scheme == "postgres" {
+// kurrentSchemes are the schemes of the KurrentDB client's connection
+// strings (esdb:// is EventStoreDB's, which KurrentDB continues).
+var kurrentSchemes = map[string]bool{
+	"kurrentdb": true, "kurrentdb+discover": true, "esdb": true, "esdb+discover": true,
+	"kurrent": true, "kurrent+discover": true, "kdb": true, "kdb+discover": true,
+}
+
+// kurrentDialTimeout bounds the first contact with a KurrentDB server, so
+// an unreachable one stops the program instead of hanging it.
+const kurrentDialTimeout = 5 * time.Second
+
+// open opens the event store for the engine, migrating its schema; log
+// gets what the store reports later (a KurrentDB subscription dropped and
+// made again, say).
+func (t eventStoreTarget) open(ctx context.Context, log *slog.Logger) (application.EventStore, error) {
+	switch t.scheme {
+	case "postgres":
 		return nonNil(postgres.Open(ctx, t.url))
+	case "kurrentdb":
+		return nonNil(kurrentdb.Open(ctx, t.url, kurrentdb.Options{DialTimeout: kurrentDialTimeout, Logger: log}))
 	}
 	s, err := sqlite.Open(t.path)
 	if err != nil && sqlitefile.Damaged(err) {
@@ -67,11 +89,14 @@ func nonNil[S application.EventStore](s S, err error) (application.EventStore, e
 
 // openAudit opens the event store for an auditor's tool. A SQLite file is
 // opened read-only: the tool never changes the evidence.
-// PostgreSQL is opened through the port like the engine does (a schema
+// PostgreSQL and KurrentDB are opened through the port like the engine does (a schema
 // behind this program's version is migrated, which never touches events).
 func (t eventStoreTarget) openAudit(ctx context.Context) (application.EventStore, error) {
-	if t.scheme == "postgres" {
+	switch t.scheme {
+	case "postgres":
 		return nonNil(postgres.Open(ctx, t.url))
+	case "kurrentdb":
+		return nonNil(kurrentdb.Open(ctx, t.url, kurrentdb.Options{DialTimeout: kurrentDialTimeout}))
 	}
 	s, err := sqlite.OpenReadOnly(t.path)
 	if err != nil {

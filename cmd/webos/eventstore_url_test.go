@@ -20,6 +20,7 @@ import (
 func TestEventStoreURLMistakes(t *testing.T) {
 	t.Parallel()
 	unreachable := "postgres://webos:s3cret@" + freeAddr(t) + "/events"
+	kurrentAddr := freeAddr(t)
 	cases := []struct {
 		name, flag, env string
 		code            int
@@ -30,6 +31,8 @@ func TestEventStoreURLMistakes(t *testing.T) {
 		{"not a URL", "events.db", "", 2, "must be a URL"},
 		{"sqlite without a path", "sqlite://", "", 2, "needs a file path"},
 		{"unreachable PostgreSQL", unreachable, "", 1, "postgres event store " + strings.TrimPrefix(unreachable, "postgres://webos:s3cret@")},
+		{"unreachable KurrentDB", "kurrentdb://admin:s3cret@" + kurrentAddr + "?tls=false", "", 1, "kurrentdb event store kurrentdb://admin:xxxxx@" + kurrentAddr},
+		{"unreachable KurrentDB as esdb", "", "esdb://" + kurrentAddr + "?tls=false", 1, "kurrentdb event store esdb://" + kurrentAddr},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -39,7 +39,7 @@ func openStores(ctx context.Context, c commonFlags, log *slog.Logger) (st stores
 	if err != nil {
 		return st, err
 	}
-	if st.events, err = target.open(ctx); err != nil {
+	if st.events, err = target.open(ctx, log); err != nil {
 		return st, err
 	}
 	if st.models, err = openReadModels(ctx, c, log); err != nil {

@@ -86,7 +86,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		case errors.As(err, &ke) && ke.Code() == kurrentdb.ErrorUnavailable:
 			err = fmt.Errorf("server unreachable: %w", ke)
 		}
-		return nil, fmt.Errorf("kurrentdb at %s: %w", Redact(url), err)
+		return nil, fmt.Errorf("kurrentdb event store %s: %w", Redact(url), err)
 	}
 	return s, nil
 }
