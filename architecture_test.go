@@ -78,16 +78,16 @@ func violation(from string, test bool, imp string) string {
 		if !allowed("domain", "application") {
 			return "application may import the standard library and domain only"
 		}
-	case "projections", "sagas":
+	case "projections", "sagas", "settings":
 		if !allowed("domain", "application", top) {
 			return top + " may import the standard library, domain and application only"
 		}
 	case "modules":
 		parts := strings.Split(src, "/")
 		own := strings.Join(parts[:min(2, len(parts))], "/")
-		if !allowed("domain", "application", "projections", "sagas", own) && !isContract(dst, ours) {
+		if !allowed("domain", "application", "projections", "sagas", "settings", own) && !isContract(dst, ours) {
 			return "a module may import the standard library, domain, application, projections, " +
-				"sagas, its own packages and other modules' contract packages only" +
+				"sagas, settings, its own packages and other modules' contract packages only" +
 				" (its tests also adapters/testkit and adapters/*/memory)"
 		}
 	case "adapters":

@@ -28,12 +28,19 @@ const (
 	// PermissionModulesRead lets one see the modules and projections
 	// (GET /api/modules).
 	PermissionModulesRead = "system.modules.read"
+	// PermissionSettingsManage lets one change the core's system settings
+	// (PUT /api/settings/system/system): SMTP, API keys, modules.
+	PermissionSettingsManage = "system.settings.manage"
+	// PermissionSettingsRead lets one read them, secrets masked.
+	PermissionSettingsRead = "system.settings.read"
 )
 
 // CorePermissions are the permissions the engine defines itself.
 var CorePermissions = []Permission{
 	{Name: PermissionStreamsRead, Description: "read any event stream, envelopes and hashes included", ReadOnly: true},
 	{Name: PermissionModulesRead, Description: "see the modules, their status and the projections' progress", ReadOnly: true},
+	{Name: PermissionSettingsManage, Description: "change the engine's system settings (mail server, API keys, enabled modules)"},
+	{Name: PermissionSettingsRead, Description: "read the engine's system settings, secrets shown only as set or not set", ReadOnly: true},
 }
 
 var permissionName = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-zA-Z0-9_]*)+$`)

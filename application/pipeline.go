@@ -63,20 +63,33 @@ func handleStep(ctx context.Context, req *CommandRequest) (Result, error) {
 // as integers.
 func parseStep(next Dispatch) Dispatch {
 	return func(ctx context.Context, req *CommandRequest) (Result, error) {
-		body := bytes.TrimSpace(req.Body)
-		if !json.Valid(body) {
-			return Result{}, domain.Invalid("the body is not valid JSON")
-		}
-		if len(body) == 0 || body[0] != '{' {
-			return Result{}, domain.Invalid("the body must be a JSON object", domain.FieldError{Pointer: "", Detail: "expected an object"})
-		}
-		strict, faults := strictJSON(body)
-		if faults != nil {
-			return Result{}, domain.Invalid("the body has duplicate keys, text that is not UTF-8, or nests too deep", faults...)
+		strict, err := StrictObject(req.Body)
+		if err != nil {
+			return Result{}, err
 		}
 		req.Body = strict
 		return next(ctx, req)
 	}
+}
+
+// StrictObject accepts body only as a single strict JSON object (no
+// duplicate keys, valid UTF-8, bounded nesting) and returns it with
+// integral numbers written as integers; otherwise it fails with a
+// domain.KindInvalid error, with pointers where it can. Every body from
+// outside goes through it before a schema validator sees it.
+func StrictObject(body []byte) ([]byte, error) {
+	body = bytes.TrimSpace(body)
+	if !json.Valid(body) {
+		return nil, domain.Invalid("the body is not valid JSON")
+	}
+	if len(body) == 0 || body[0] != '{' {
+		return nil, domain.Invalid("the body must be a JSON object", domain.FieldError{Pointer: "", Detail: "expected an object"})
+	}
+	strict, faults := strictJSON(body)
+	if faults != nil {
+		return nil, domain.Invalid("the body has duplicate keys, text that is not UTF-8, or nests too deep", faults...)
+	}
+	return strict, nil
 }
 
 func validateStep(v SchemaValidator) Middleware {

@@ -21,11 +21,14 @@ import (
 	rmmemory "github.com/webos-engine/webos/adapters/readmodel/memory"
 	"github.com/webos-engine/webos/adapters/testkit"
 	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/settings"
 )
 
 // authServer is the API with authentication and role-based
-// authorisation over the stock module, and three users: a writer
-// (stock.*), a reader (stock.read) and one with no permission.
+// authorisation over the stock module and the Settings service, and five
+// users: a writer (stock.*), a reader (stock.read), one with no
+// permission, a settler (system.settings.*) and an auditor (every
+// read-only permission).
 type authServer struct {
 	t      *testing.T
 	url    string
@@ -47,7 +50,15 @@ func newAuthServer(t *testing.T) *authServer {
 		Events: events, ReadModels: models, Validator: jsonschema.NewValidator(), Authorizer: application.Roles{},
 		NewID: func() string { return fmt.Sprintf("ev-%d", ids.Add(1)) }, Logger: quiet,
 	})
-	app.Load(stockModule{})
+	keys, err := settings.NewKeyring([]byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := settings.New(app, keys, jsonschema.NewValidator(), jsonschema.Generate)
+	app.Load(stockModule{}, sets.Module())
+	if err := sets.RegisterCore(); err != nil {
+		t.Fatal(err)
+	}
 	st, err := auth.OpenStore(filepath.Join(t.TempDir(), "auth.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -58,13 +69,14 @@ func newAuthServer(t *testing.T) *authServer {
 		Throttle: auth.Throttle{Free: 2, Base: time.Minute, Max: time.Hour}})
 	for _, u := range []struct{ id, email, grant string }{
 		{"writer", "w@example.com", "stock.*"}, {"reader", "r@example.com", "stock.read"}, {"none", "n@example.com", ""},
+		{"settler", "s@example.com", "system.settings.*"}, {"auditor", "a@example.com", application.ReadPermissions},
 	} {
 		acc.Add(u.id, u.email, u.grant)
 		if err := svc.SetPassword(context.Background(), u.id, "password "+u.id); err != nil {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{App: app, Events: events, Auth: svc, Logger: quiet, AllowedHosts: []string{"*"}}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{App: app, Events: events, Auth: svc, Settings: sets, Logger: quiet, AllowedHosts: []string{"*"}}))
 	t.Cleanup(srv.Close)
 	return &authServer{t: t, url: srv.URL, events: events, acc: acc, svc: svc}
 }

@@ -39,16 +39,8 @@ func (s *server) command(c *gin.Context) {
 		return
 	}
 	meta.CommandID = key
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxCommandBody))
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		s.problem(c, http.StatusRequestEntityTooLarge, "body_too_large",
-			"the body exceeds "+strconv.FormatInt(tooLarge.Limit, 10)+" bytes", nil)
-		return
-	case err != nil:
-		// The client hung up or sent a broken chunked body.
-		s.problem(c, http.StatusBadRequest, "unreadable_body", "the body could not be read", nil)
+	body, ok := s.readBody(c)
+	if !ok {
 		return
 	}
 	res, err := s.cfg.App.Dispatch(application.WithMeta(ctx, meta), c.Param("name"), body)
@@ -62,6 +54,24 @@ func (s *server) command(c *gin.Context) {
 
 // parseIfMatch reads one stream version as an entity tag: "3", W/"3" or
 // the bare 3 that hand-written requests tend to send. Lists, "*" and
+// readBody reads a request body of at most maxCommandBody bytes; when it
+// cannot, it answers the problem and reports false.
+func (s *server) readBody(c *gin.Context) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxCommandBody))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		s.problem(c, http.StatusRequestEntityTooLarge, "body_too_large",
+			"the body exceeds "+strconv.FormatInt(tooLarge.Limit, 10)+" bytes", nil)
+		return nil, false
+	case err != nil:
+		// The client hung up or sent a broken chunked body.
+		s.problem(c, http.StatusBadRequest, "unreadable_body", "the body could not be read", nil)
+		return nil, false
+	}
+	return body, true
+}
+
 // anything else are refused rather than guessed at.
 func parseIfMatch(h string) (uint64, bool) {
 	tag := strings.TrimPrefix(strings.TrimSpace(h), "W/")

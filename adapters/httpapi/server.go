@@ -17,6 +17,7 @@ import (
 	"github.com/webos-engine/webos/adapters/auth"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/projections"
+	"github.com/webos-engine/webos/settings"
 )
 
 // Config is what the HTTP API serves and reports to.
@@ -65,6 +66,8 @@ type Config struct {
 	// SignIn answers GET /login and GET /setup (the page a setup link
 	// opens), and Script GET /ui/signin.js; nil leaves them 404.
 	SignIn, Script http.Handler
+	// Settings, when set, serves /api/settings/... (docs/settings.md).
+	Settings *settings.Service
 }
 
 // server holds the configuration the route handlers share.
@@ -118,6 +121,9 @@ func New(cfg Config) http.Handler {
 	r.GET("/api/modules", s.modules)
 	if cfg.Auth != nil {
 		s.authRoutes(r)
+	}
+	if cfg.Settings != nil {
+		s.settingsRoutes(r)
 	}
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)

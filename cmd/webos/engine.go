@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 
 	"github.com/google/uuid"
@@ -17,6 +18,7 @@ import (
 	"github.com/webos-engine/webos/modules/identity"
 	"github.com/webos-engine/webos/projections"
 	"github.com/webos-engine/webos/sagas"
+	"github.com/webos-engine/webos/settings"
 )
 
 // engine is everything a data-dir command runs on.
@@ -32,31 +34,49 @@ type engine struct {
 	sagas     *sagas.Module
 	auth      *auth.Service
 	authStore *auth.Store
+	settings  *settings.Service
 	unlock    func()
 	// bus is the event bus serve runs (startBus); nil elsewhere.
 	bus *busRuntime
 }
 
 // newApp builds the kernel on the given stores, with role-based
-// authorisation, and loads the identity and sagas modules and the
-// business modules.
+// authorisation, and loads the identity, sagas and settings modules and
+// the business modules (the settings without a master key: they cannot
+// seal secrets).
 func newApp(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger) (*application.App, []application.Module, *identity.Directory) {
-	return newAppWith(events, models, snapshots, log, application.Roles{}, moduleConfig{})
+	k, err := newAppWith(events, models, snapshots, log, application.Roles{}, moduleConfig{}, nil)
+	if err != nil {
+		panic(err) // the built-in modules' settings are checked by the tests
+	}
+	return k.app, k.modules, k.directory
+}
+
+// kernel is what newAppWith builds.
+type kernel struct {
+	app       *application.App
+	modules   []application.Module
+	directory *identity.Directory
+	settings  *settings.Service
 }
 
 // newAppWith is newApp with the Authorizer az (the benchmarks compare
-// application.Roles with application.AllowAll) and the modules
-// configured by cfg.
+// application.Roles with application.AllowAll), the modules configured by
+// cfg and the settings' master key.
 func newAppWith(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger,
-	az application.Authorizer, cfg moduleConfig) (*application.App, []application.Module, *identity.Directory) {
+	az application.Authorizer, cfg moduleConfig, keys *settings.Keyring) (kernel, error) {
 	app := application.New(application.Deps{
 		Events: events, ReadModels: models, Snapshots: snapshots, Validator: jsonschema.NewValidator(),
 		Authorizer: az, NewID: newID, Logger: log,
 	})
+	sets := settings.New(app, keys, jsonschema.NewValidator(), jsonschema.Generate)
 	id := identity.New(events, snapshots)
-	mods := append([]application.Module{id, &sagas.Module{}}, modules(cfg)...)
+	mods := append([]application.Module{id, &sagas.Module{}, sets.Module()}, modules(cfg)...)
 	app.Load(mods...)
-	return app, mods, id.Directory()
+	if err := errors.Join(sets.RegisterCore(), sets.RegisterModules(mods)); err != nil {
+		return kernel{}, err
+	}
+	return kernel{app: app, modules: mods, directory: id.Directory(), settings: sets}, nil
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -91,7 +111,17 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 		return nil, err
 	}
 	events := health.Track(st.events)
-	app, mods, dir := newAppWith(events, st.models, st.snapshots, log, az, cfg)
+	keys, err := settings.LoadKeyring(dataDir, os.Getenv("WEBOS_MASTER_KEY"))
+	if err != nil {
+		unlock()
+		return nil, errors.Join(err, st.close())
+	}
+	k, err := newAppWith(events, st.models, st.snapshots, log, az, cfg, keys)
+	if err != nil {
+		unlock()
+		return nil, errors.Join(err, st.close())
+	}
+	app, mods, dir := k.app, k.modules, k.directory
 	rt := projections.New(events, st.models, app.Events(), app.Projections(), log, projections.Options{})
 	if err := rt.Declare(context.Background()); err != nil {
 		unlock()
@@ -107,7 +137,7 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 		return nil, errors.Join(err, st.close())
 	}
 	e := &engine{events: events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods,
-		directory: dir, sagas: sagasModule(mods), authStore: as, unlock: unlock}
+		directory: dir, sagas: sagasModule(mods), authStore: as, settings: k.settings, unlock: unlock}
 	e.auth = auth.New(auth.Config{Accounts: dir, Store: as, Logger: log, CreateAdmin: e.createAdmin})
 	return e, nil
 }

@@ -96,9 +96,18 @@ func freeAddr(t testing.TB) string {
 // serve starts the binary on dataDir and waits until it is ready.
 func serve(t *testing.T, dataDir string, extra ...string) *proc {
 	t.Helper()
+	return serveEnv(t, dataDir, nil, extra...)
+}
+
+// serveEnv is serve with env (NAME=value) added to the environment.
+func serveEnv(t *testing.T, dataDir string, env []string, extra ...string) *proc {
+	t.Helper()
 	addr := freeAddr(t)
 	p := &proc{t: t, url: "http://" + addr, logs: &testkit.LogBuffer{}, token: adminToken(t, dataDir)}
 	p.cmd = exec.Command(binary(t), append([]string{"serve", "--data-dir", dataDir, "--addr", addr}, extra...)...)
+	if env != nil {
+		p.cmd.Env = append(os.Environ(), env...)
+	}
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -122,7 +122,7 @@ func listen(ctx context.Context, ln net.Listener, e *engine, f serveFlags, log *
 		App: e.app, Events: e.events, Projections: e.projections.Status, AwaitPosition: e.projections.WaitFor, Bus: e.bus.status,
 		Ready: e.ready, Logger: log, Version: engineVersion(), NewID: newID,
 		AllowedHosts: f.http.hosts(f.addr, ln.Addr()), Home: ui.Home(e.homePage), Auth: e.auth,
-		SignIn: ui.SignIn(), Script: ui.Script(),
+		SignIn: ui.SignIn(), Script: ui.Script(), Settings: e.settings,
 	}))
 	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	log.Info("webos listening", "addr", "http://"+ln.Addr().String(), "data_dir", f.dataDir, "version", engineVersion())

@@ -1,0 +1,57 @@
+package settings
+
+import (
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// Changed records one change of a settings document: the envelope's actor
+// says who made it, Changes say old → new for every field but the secret
+// ones, which are only named. Values is the whole stored document after
+// the change, secret fields as ciphertext, so the hash chain covers the
+// ciphertext.
+type Changed struct {
+	Scope  Scope  `json:"scope"`
+	Module string `json:"module"`
+	// Owner is the tenant of system settings, the user of user settings.
+	Owner   string         `json:"owner"`
+	Values  map[string]any `json:"values"`
+	Changes []Change       `json:"changes"`
+}
+
+// EventType names the event.
+func (Changed) EventType() string { return "settings.Changed" }
+
+// stored is the aggregate of one settings document: one stream per
+// scope, module and owner.
+type stored struct {
+	domain.Base
+	values document
+}
+
+func newStored(scope Scope, module, owner string) *stored {
+	return &stored{Base: domain.NewBase("settings." + string(scope) + "-" + module + "-" + owner), values: document{}}
+}
+
+// Apply folds a change into the document.
+func (s *stored) Apply(e domain.Event) {
+	if c, ok := e.(Changed); ok {
+		s.values = clone(c.Values)
+	}
+}
+
+// Module registers the settings events and hands the Service its
+// repository; load it before the modules whose settings it keeps.
+type Module struct{ svc *Service }
+
+// Manifest describes the settings module.
+func (*Module) Manifest() application.Manifest {
+	return application.Manifest{Name: "settings", Version: "1.0.0"}
+}
+
+// Register adds the event and takes the module's repository.
+func (m *Module) Register(r *application.Registrar) error {
+	application.RegisterEvent[Changed](r, 1)
+	m.svc.repo = r.Repository()
+	return nil
+}
