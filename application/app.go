@@ -30,6 +30,10 @@ type Deps struct {
 	Snapshots SnapshotStore
 	// SnapshotEvery defaults to DefaultSnapshotEvery.
 	SnapshotEvery int
+	// ObserveCommand, when set, is told of every command run through the
+	// pipeline (registered commands only: unknown names are refused
+	// before it) with its error and how long it took; metrics use it.
+	ObserveCommand func(ctx context.Context, command string, err error, took time.Duration)
 }
 
 // App is the engine's kernel: the registries of commands, events, views,
@@ -70,10 +74,23 @@ func New(deps Deps) *App {
 		},
 		events:      domain.NewEventRegistry(),
 		services:    NewServices(),
-		dispatch:    pipeline(deps.Validator, deps.Authorizer, deps.Logger),
+		dispatch:    observed(pipeline(deps.Validator, deps.Authorizer, deps.Logger), deps.ObserveCommand),
 		commands:    map[string]*commandEntry{},
 		views:       map[string]View{},
 		permissions: core(),
+	}
+}
+
+// observed wraps d so that observe, when set, learns of every command.
+func observed(d Dispatch, observe func(context.Context, string, error, time.Duration)) Dispatch {
+	if observe == nil {
+		return d
+	}
+	return func(ctx context.Context, req *CommandRequest) (Result, error) {
+		start := time.Now()
+		res, err := d(ctx, req)
+		observe(ctx, req.Info.Name, err, time.Since(start))
+		return res, err
 	}
 }
 

@@ -28,6 +28,10 @@ type RouterOptions struct {
 	// PoisonTopic is where failed messages go (default PoisonTopic); tests
 	// sharing a broker give each run its own.
 	PoisonTopic string
+	// OnRetry and OnPoisoned, when set, are told each time a consumer's
+	// handler is tried again and each time one of its messages is given
+	// up on (sent to the poison topic); metrics count them.
+	OnRetry, OnPoisoned func(consumer string)
 }
 
 func (o *RouterOptions) defaults() {
@@ -102,7 +106,7 @@ func (r *Router) Add(c application.BusConsumer) error {
 			return fmt.Errorf("bus consumer %s: %w", c.Name, err)
 		}
 		h := r.router.AddConsumerHandler(c.Name+"/"+typ, EventTopic(typ), sub, consume(c))
-		h.AddMiddleware(poisonMW, r.retry().Middleware)
+		h.AddMiddleware(poisonMW, r.gaveUp(c.Name), r.retry(c.Name).Middleware)
 	}
 	return nil
 }
@@ -118,10 +122,28 @@ func consume(c application.BusConsumer) message.NoPublishHandlerFunc {
 	}
 }
 
-func (r *Router) retry() middleware.Retry {
-	return middleware.Retry{
+func (r *Router) retry(consumer string) middleware.Retry {
+	rt := middleware.Retry{
 		MaxRetries: r.opts.Retries, InitialInterval: r.opts.InitialBackoff, MaxInterval: r.opts.MaxBackoff,
 		Multiplier: 2, ResetContextOnRetry: true,
+	}
+	if r.opts.OnRetry != nil {
+		rt.OnRetryHook = func(int, time.Duration) { r.opts.OnRetry(consumer) }
+	}
+	return rt
+}
+
+// gaveUp sits between the poison queue and the retries: an error coming
+// out of the retries is a message about to be poisoned.
+func (r *Router) gaveUp(consumer string) message.HandlerMiddleware {
+	return func(next message.HandlerFunc) message.HandlerFunc {
+		return func(m *message.Message) ([]*message.Message, error) {
+			out, err := next(m)
+			if err != nil && r.opts.OnPoisoned != nil {
+				r.opts.OnPoisoned(consumer)
+			}
+			return out, err
+		}
 	}
 }
 

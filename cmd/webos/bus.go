@@ -38,7 +38,11 @@ func startBus(ctx context.Context, e *engine, u busURL, log *slog.Logger, consum
 		return nil, err
 	}
 	b := &busRuntime{backend: backend, poison: bus.NewPoison(e.models), events: e.events}
-	if b.router, err = bus.NewRouter(backend, b.poison, log, bus.RouterOptions{}); err != nil {
+	opts := bus.RouterOptions{}
+	if e.metrics != nil {
+		opts.OnRetry, opts.OnPoisoned = e.metrics.Retry, e.metrics.Poisoned
+	}
+	if b.router, err = bus.NewRouter(backend, b.poison, log, opts); err != nil {
 		return nil, errors.Join(err, backend.Close())
 	}
 	for _, c := range consumers {
@@ -64,6 +68,12 @@ func startBus(ctx context.Context, e *engine, u busURL, log *slog.Logger, consum
 	}
 	b.fwd = bus.NewForwarder(e.events, backend.Publisher(), bus.ReadModelCheckpoints{Store: e.models}, backend.Name(), log,
 		bus.ForwarderOptions{Checkpoint: bus.ForwarderCheckpoint + " " + backend.Name()})
+	if e.metrics != nil {
+		if err := e.metrics.ObserveLag("forwarder", b.lag); err != nil {
+			b.close()
+			return nil, err
+		}
+	}
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()

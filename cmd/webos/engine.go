@@ -14,6 +14,7 @@ import (
 	"github.com/webos-engine/webos/adapters/eventstore/health"
 	"github.com/webos-engine/webos/adapters/httpapi"
 	"github.com/webos-engine/webos/adapters/jsonschema"
+	"github.com/webos-engine/webos/adapters/metrics"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/modules/identity"
 	"github.com/webos-engine/webos/projections"
@@ -38,6 +39,9 @@ type engine struct {
 	unlock    func()
 	// bus is the event bus serve runs (startBus); nil elsewhere.
 	bus *busRuntime
+	// metrics measures the engine when serve has --metrics-addr; nil
+	// otherwise.
+	metrics *metrics.Metrics
 }
 
 // newApp builds the kernel on the given stores, with role-based
@@ -45,7 +49,7 @@ type engine struct {
 // the business modules (the settings without a master key: they cannot
 // seal secrets).
 func newApp(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger) (*application.App, []application.Module, *identity.Directory) {
-	k, err := newAppWith(events, models, snapshots, log, application.Roles{}, moduleConfig{}, nil)
+	k, err := newAppWith(events, models, snapshots, log, application.Roles{}, moduleConfig{}, nil, nil)
 	if err != nil {
 		panic(err) // the built-in modules' settings are checked by the tests
 	}
@@ -62,13 +66,17 @@ type kernel struct {
 
 // newAppWith is newApp with the Authorizer az (the benchmarks compare
 // application.Roles with application.AllowAll), the modules configured by
-// cfg and the settings' master key.
+// cfg and the settings' master key, measured by m unless it is nil.
 func newAppWith(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger,
-	az application.Authorizer, cfg moduleConfig, keys *settings.Keyring) (kernel, error) {
-	app := application.New(application.Deps{
+	az application.Authorizer, cfg moduleConfig, keys *settings.Keyring, m *metrics.Metrics) (kernel, error) {
+	deps := application.Deps{
 		Events: events, ReadModels: models, Snapshots: snapshots, Validator: jsonschema.NewValidator(),
 		Authorizer: az, NewID: newID, Logger: log,
-	})
+	}
+	if m != nil {
+		deps.ObserveCommand = m.Command
+	}
+	app := application.New(deps)
 	sets := settings.New(app, keys, jsonschema.NewValidator(), jsonschema.Generate)
 	id := identity.New(events, snapshots)
 	mods := append([]application.Module{id, &sagas.Module{}, sets.Module()}, modules(cfg)...)
@@ -94,12 +102,12 @@ func sagasModule(mods []application.Module) *sagas.Module {
 // openEngine locks the data dir and opens the stores c names: the
 // embedded SQLite ones in it by default.
 func openEngine(c commonFlags, log *slog.Logger) (*engine, error) {
-	return openEngineWith(c, log, application.Roles{}, moduleConfig{})
+	return openEngineWith(c, log, application.Roles{}, moduleConfig{}, nil)
 }
 
 // openEngineWith is openEngine with the Authorizer az and the modules
-// configured by cfg.
-func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, cfg moduleConfig) (*engine, error) {
+// configured by cfg, measured by m unless it is nil.
+func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, cfg moduleConfig, m *metrics.Metrics) (*engine, error) {
 	dataDir := c.dataDir
 	unlock, err := lockDataDir(dataDir)
 	if err != nil {
@@ -110,13 +118,17 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 		unlock()
 		return nil, err
 	}
-	events := health.Track(st.events)
+	store := st.events
+	if m != nil {
+		store = m.Events(store)
+	}
+	events := health.Track(store)
 	keys, err := settings.LoadKeyring(dataDir, os.Getenv("WEBOS_MASTER_KEY"))
 	if err != nil {
 		unlock()
 		return nil, errors.Join(err, st.close())
 	}
-	k, err := newAppWith(events, st.models, st.snapshots, log, az, cfg, keys)
+	k, err := newAppWith(events, st.models, st.snapshots, log, az, cfg, keys, m)
 	if err != nil {
 		unlock()
 		return nil, errors.Join(err, st.close())
@@ -137,7 +149,10 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 		return nil, errors.Join(err, st.close())
 	}
 	e := &engine{events: events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods,
-		directory: dir, sagas: sagasModule(mods), authStore: as, settings: k.settings, unlock: unlock}
+		directory: dir, sagas: sagasModule(mods), authStore: as, settings: k.settings, unlock: unlock, metrics: m}
+	if err := e.observeProjections(); err != nil {
+		return nil, errors.Join(err, e.close())
+	}
 	e.auth = auth.New(auth.Config{Accounts: dir, Store: as, Logger: log, CreateAdmin: e.createAdmin})
 	return e, nil
 }

@@ -24,6 +24,7 @@ type serveFlags struct {
 	demo            bool
 	shutdownTimeout time.Duration
 	bus             busURL
+	metricsAddr     string
 }
 
 // serve runs the engine until ctx ends (SIGINT/SIGTERM), then shuts down
@@ -38,6 +39,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown")
 	f.http.register(fs)
 	registerBus(fs, &f.bus)
+	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "`HOST:PORT` serving /metrics (Prometheus text format) apart from the API; empty: no metrics")
 	f.modules.register(fs)
 	rest, err := parse(fs, args, out)
 	if err != nil {
@@ -53,7 +55,12 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	}
 	defer func() { _ = ln.Close() }() // Serve closes it; this covers the early returns
 	log := logging.New(out.stderr, f.logLevel)
-	e, err := openEngineWith(f.commonFlags, log, application.Roles{}, f.modules)
+	m, stopMetrics, err := startMetrics(f.metricsAddr, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	e, err := openEngineWith(f.commonFlags, log, application.Roles{}, f.modules, m)
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,8 @@ type harness struct {
 	failing     atomic.Bool  // while set, events with data {"fail":true} fail
 	unacked     atomic.Bool  // while set, each event's first delivery fails after its effects
 	first       sync.Map     // event ids delivered while unacked
+	retries     atomic.Int64 // RouterOptions.OnRetry calls for the consumer
+	poisoned    atomic.Int64 // RouterOptions.OnPoisoned calls for the consumer
 	router      *bus.Router
 	fwd         *bus.Forwarder
 	stop        func()
@@ -113,6 +115,7 @@ func (h *harness) start() {
 	r, err := bus.NewRouter(h.backend, bus.NewPoison(h.models), quiet, bus.RouterOptions{
 		Retries: 2, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond,
 		ReplayEvery: 50 * time.Millisecond, PoisonTopic: h.poisonTopic,
+		OnRetry: h.counter(&h.retries), OnPoisoned: h.counter(&h.poisoned),
 	})
 	if err != nil {
 		h.t.Fatal(err)
@@ -150,6 +153,17 @@ func (h *harness) start() {
 		defer wg.Done()
 		_ = h.fwd.Run(ctx)
 	}()
+}
+
+// counter returns a RouterOptions hook counting the calls for the test
+// consumer in n, and failing the test on another consumer's name.
+func (h *harness) counter(n *atomic.Int64) func(string) {
+	return func(consumer string) {
+		if consumer != h.consumer {
+			h.t.Errorf("router hook called for consumer %q, want %q", consumer, h.consumer)
+		}
+		n.Add(1)
+	}
 }
 
 // append stores n events, alternating the two types, with data fail.

@@ -101,6 +101,10 @@ func poisonKeptAndReplayed(t *testing.T, open Factory) {
 	if len(h.seen(bad)) != 0 {
 		t.Fatal("the failed event was applied")
 	}
+	// Retries: 2 in the harness: two retries, then one poisoned message.
+	if r, p := h.retries.Load(), h.poisoned.Load(); r != 2 || p != 1 {
+		t.Fatalf("router hooks: %d retries and %d poisoned, want 2 and 1", r, p)
+	}
 	h.failing.Store(false)
 	if n, err := poison.MarkReplay(context.Background(), nil); err != nil || n != 1 {
 		t.Fatalf("MarkReplay = %d, %v", n, err)
