@@ -18,12 +18,15 @@ document.addEventListener("DOMContentLoaded", () => {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const body = secret
-      ? { token: secret, password: form.password.value, email: form.email.value, displayName: form.displayName.value }
+      ? { token: secret, password: form.password.value, email: form.email.value, displayName: form.displayName.value, totp: form.totp.value }
       : { email: form.loginEmail.value, password: form.password.value, totp: form.totp.value };
     const res = await fetch(secret ? "/api/auth/setup" : "/api/auth/login", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     });
     const out = await res.json();
+    // A user with two-factor authentication on sends a code with a setup
+    // link too: the link resets the password, not the second factor.
+    if (out.code === "totp_required") document.getElementById("totp-field").hidden = false;
     msg.className = res.ok ? "" : "err";
     msg.textContent = res.ok ? "Signed in as " + out.principal.id + "." : out.detail;
     if (res.ok) {

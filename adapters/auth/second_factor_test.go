@@ -106,3 +106,39 @@ func TestARoleRequiringTOTPGivesAnEnrolOnlySession(t *testing.T) {
 		t.Fatalf("login with a code: %+v %v", ss, err)
 	}
 }
+
+// A setup link resets a password, never the second factor: a user with
+// TOTP on sends a code with it too. Without one the link is kept for a
+// retry; a wrong code spends it, so it cannot be used to guess codes.
+func TestASetupLinkDoesNotSkipTOTP(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	en, _ := f.svc.EnrolTOTP(ctx, "u1", "ada@example.com")
+	if _, err := f.svc.ConfirmTOTP(ctx, "u1", codeAt(t, en.Secret, f.clock.Now())); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(30 * time.Second)
+	link, err := f.svc.CreateSetupLink(ctx, "ada@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.UseSetupLink(ctx, link, auth.Setup{Password: "a new password"}); !errors.Is(err, auth.ErrSecondFactorRequired) {
+		t.Fatalf("a setup link without the code: %v", err)
+	}
+	if _, err := f.svc.Login(ctx, "ada@example.com", "a new password", codeAt(t, en.Secret, f.clock.Now()), "10.0.0.1"); !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Fatalf("the password changed without the code: %v", err)
+	}
+	ss, err := f.svc.UseSetupLink(ctx, link, auth.Setup{Password: "a new password", TOTP: codeAt(t, en.Secret, f.clock.Now())})
+	if err != nil || ss.EnrolOnly || len(ss.Principal.Grants) == 0 {
+		t.Fatalf("the kept link with the code: %+v %v", ss, err)
+	}
+	f.clock.Add(30 * time.Second)
+	again, _ := f.svc.CreateSetupLink(ctx, "ada@example.com")
+	if _, err := f.svc.UseSetupLink(ctx, again, auth.Setup{Password: "guessing away", TOTP: "000000"}); !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Fatalf("a wrong code: %v", err)
+	}
+	if _, err := f.svc.UseSetupLink(ctx, again, auth.Setup{Password: "guessing away", TOTP: codeAt(t, en.Secret, f.clock.Now())}); domain.KindOf(err) != domain.KindUnauthenticated {
+		t.Fatalf("the link after a wrong code: %v", err)
+	}
+}

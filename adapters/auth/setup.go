@@ -30,6 +30,10 @@ type Setup struct {
 	Email       string `json:"email"`
 	DisplayName string `json:"displayName"`
 	Password    string `json:"password"`
+	// TOTP is a one-time or recovery code: a setup link resets a
+	// password, never the second factor, so a user with two-factor
+	// authentication on proves it here as at login.
+	TOTP string `json:"totp"`
 }
 
 // UseSetupLink sets the password of the link's user (first creating the
@@ -60,11 +64,20 @@ func (s *Service) UseSetupLink(ctx context.Context, secret string, in Setup) (Se
 	if !ok || !acc.Active {
 		return Session{}, errBadLink
 	}
+	enrolled, err := s.secondFactor(ctx, acc.ID, in.TOTP, s.cfg.Clock())
+	if errors.Is(err, ErrSecondFactorRequired) {
+		// No code sent: give the link back, so the user can send one. A
+		// wrong code spends it, so the link cannot be used to guess codes.
+		return Session{}, errors.Join(err, s.cfg.Store.addSetupLink(ctx, digest(secret), email, s.cfg.Clock().Add(SetupLinkLife)))
+	}
+	if err != nil {
+		return Session{}, err
+	}
 	if err := s.SetPassword(ctx, acc.ID, in.Password); err != nil {
 		return Session{}, err
 	}
 	acc, _ = s.cfg.Accounts.Account(ctx, acc.ID)
-	return s.startSession(ctx, acc, s.cfg.Clock(), acc.TOTPRequired)
+	return s.startSession(ctx, acc, s.cfg.Clock(), acc.TOTPRequired && !enrolled)
 }
 
 // Accounts is the directory the service reads, for callers that resolve

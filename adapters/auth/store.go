@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
@@ -59,6 +60,9 @@ var errNotFound = errors.New("not found")
 
 // OpenStore opens (creating if needed) the store at path.
 func OpenStore(path string) (*Store, error) {
+	if err := ownerOnly(path); err != nil {
+		return nil, fmt.Errorf("sqlite auth %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite auth %s: %w", path, err)
@@ -67,6 +71,21 @@ func OpenStore(path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite auth %s: %w", path, errors.Join(err, db.Close()))
 	}
 	return &Store{db: db}, nil
+}
+
+// ownerOnly creates the file at path readable by its owner alone (0600),
+// or narrows an existing one to that: it holds password hashes, TOTP
+// secrets and session records. SQLite gives its -wal and -shm files the
+// database file's mode.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o600)
 }
 
 // migrate creates the tables, and adds enrol_only to a sessions table

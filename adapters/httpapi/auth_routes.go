@@ -131,10 +131,17 @@ func (s *server) setup(c *gin.Context) {
 }
 
 // tokenOwner is the user whose tokens a request manages: only a person
-// signed in with a session, so a leaked token cannot mint others.
+// signed in with a full session, so a leaked token cannot mint others and
+// a session that may only enrol two-factor authentication cannot mint a
+// token that would skip it.
 func (s *server) tokenOwner(c *gin.Context) (string, bool) {
 	ss, ok := s.session(c)
 	if !ok {
+		return "", false
+	}
+	if ss.EnrolOnly {
+		s.fail(c, domain.Errorf(domain.KindForbidden, "forbidden",
+			"a role of yours requires two-factor authentication: enrol it before managing API tokens"))
 		return "", false
 	}
 	return ss.Principal.UserID, true

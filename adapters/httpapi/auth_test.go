@@ -325,3 +325,17 @@ func TestTOTPRoutes(t *testing.T) {
 		t.Fatalf("disable with a made-up code: %d %v", res.StatusCode, out)
 	}
 }
+
+// A session that may only enrol two-factor authentication cannot mint an
+// API token: the token would carry the user's permissions without the
+// second factor their role requires.
+func TestAnEnrolOnlySessionCannotMintTokens(t *testing.T) {
+	t.Parallel()
+	s := newAuthServer(t)
+	s.acc.Change("writer", func(a *application.Account) { a.TOTPRequired = true })
+	cookie, csrf := s.login("writer")
+	res, out := s.call("POST", "/api/auth/tokens", `{"name":"bypass"}`, "Cookie", cookie, "X-CSRF-Token", csrf)
+	wantStatus(t, "an enrol-only session issuing a token", res, out, http.StatusForbidden, "forbidden")
+	res, out = s.call("GET", "/api/auth/tokens", "", "Cookie", cookie)
+	wantStatus(t, "an enrol-only session listing tokens", res, out, http.StatusForbidden, "forbidden")
+}
