@@ -41,6 +41,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected domain.Expec
 		out[i].StreamID = stream
 	}
 	backoff := minBackoff
+	doubt := false // an earlier try may have committed
 	for try := 1; ; try++ {
 		if s.closed.Load() {
 			return nil, ErrClosed
@@ -50,19 +51,25 @@ func (s *Store) Append(ctx context.Context, stream string, expected domain.Expec
 		}
 		a := s.appendOnce(ctx, stream, expected, out)
 		if a.err == nil {
-			s.notify.Broadcast()
-			s.remote.poke()
-			return out, nil
+			return s.appended(out), nil
+		}
+		if doubt = doubt || a.inDoubt; doubt {
+			// Every later answer (a version conflict, a duplicate id, a
+			// broken connection) may be this append's own commit: only the
+			// store can tell, and until it has, the outcome is unknown,
+			// never a conflict the caller would answer by deciding again.
+			landed, err := s.landed(ctx, out)
+			switch {
+			case err == nil && landed:
+				return s.appended(out), nil
+			case err == nil:
+				doubt = false // it did not land: this try's answer stands
+			default:
+				a = attempt{err: &unknownOutcome{err: err}}
+			}
 		}
 		if try == maxAttempts || !a.raced && !transient(a.err) || ctx.Err() != nil {
 			return nil, a.err
-		}
-		if a.inDoubt {
-			if landed, err := s.landed(ctx, out); err == nil && landed {
-				s.notify.Broadcast()
-				s.remote.poke()
-				return out, nil
-			}
 		}
 		if !a.raced {
 			s.pool.Reset() // as in retry: the idle connections are likely broken too
@@ -75,6 +82,28 @@ func (s *Store) Append(ctx context.Context, stream string, expected domain.Expec
 		}
 	}
 }
+
+// appended wakes the store's subscribers and other processes' after a
+// commit and returns the stored events.
+func (s *Store) appended(out []domain.Envelope) []domain.Envelope {
+	s.notify.Broadcast()
+	s.remote.poke()
+	return out
+}
+
+// unknownOutcome is the error of an append whose commit was sent on a
+// connection that broke, when the store could not be asked afterwards
+// whether the events are stored. It is not a domain error: a caller must
+// not decide the command again as after a conflict (the events may be
+// stored), and a retry with the same event ids is safe.
+type unknownOutcome struct{ err error }
+
+func (e *unknownOutcome) Error() string {
+	return "postgres event store: the connection broke while the append committed, " +
+		"and whether its events are stored could not be checked yet: " + e.err.Error()
+}
+
+func (e *unknownOutcome) Unwrap() error { return e.err }
 
 // streamLockSQL serialises the appends of one stream until they commit, so
 // that a concurrent append reads the head its predecessor left instead of

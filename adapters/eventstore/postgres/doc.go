@@ -46,6 +46,11 @@
 // appends (a duplicate event id, a lost race) leave gaps in the positions;
 // gaps never fill.
 //
+// The argument needs S taken after H, as READ COMMITTED does for each
+// statement; under REPEATABLE READ the snapshot is the transaction's first,
+// and a read could skip. The store sets default_transaction_isolation to
+// read committed on its connections, whatever the database or role default.
+//
 // The append lock confines the wait to this store's appends: a
 // transaction left open elsewhere in the cluster, which would stall a
 // plain xmin reader, does not hold the feed back. Stream reads and

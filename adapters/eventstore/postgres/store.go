@@ -70,6 +70,9 @@ func Open(ctx context.Context, connString string, opts ...Option) (*Store, error
 	cc := pcfg.ConnConfig
 	cc.ConnectTimeout = cfg.connectTimeout
 	cc.RuntimeParams["search_path"] = pgx.Identifier{cfg.schema}.Sanitize()
+	// The feed's proof (doc.go) needs each read's snapshot taken after its
+	// horizon: READ COMMITTED, whatever the database or role default is.
+	cc.RuntimeParams["default_transaction_isolation"] = "read committed"
 	if cfg.maxConns > 0 {
 		pcfg.MaxConns = cfg.maxConns
 	}
