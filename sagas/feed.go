@@ -11,23 +11,6 @@ import (
 // FeedConsumer is the name the runtime's checkpoint is kept under.
 const FeedConsumer = "sagas.runtime"
 
-// ReadModelCheckpoints keeps checkpoints in a read-model store, beside
-// the projections' own: the application.CheckpointStore of an event store
-// that keeps none itself.
-type ReadModelCheckpoints struct {
-	Store application.ReadModelStore
-}
-
-// LoadCheckpoint returns the consumer's checkpoint.
-func (c ReadModelCheckpoints) LoadCheckpoint(ctx context.Context, consumer string) (application.Checkpoint, error) {
-	return c.Store.Checkpoint(ctx, consumer)
-}
-
-// SaveCheckpoint stores the consumer's checkpoint.
-func (c ReadModelCheckpoints) SaveCheckpoint(ctx context.Context, consumer string, cp application.Checkpoint) error {
-	return c.Store.Apply(ctx, consumer, cp, func(application.ReadModelTx) error { return nil })
-}
-
 // The checkpoint is saved at most every saveAfter, and after saveEvery
 // events at the latest: saving it after every event would cost a write
 // per event, and an event handled again after a crash changes nothing.

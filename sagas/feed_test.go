@@ -13,7 +13,7 @@ import (
 func TestFollowHandsTheFeedOnAndCheckpointsHandledEvents(t *testing.T) {
 	t.Parallel()
 	s := testkit.Saga(t, definition, tripsModule{}).Executing()
-	cps := sagas.ReadModelCheckpoints{Store: s.Engine.ReadModels}
+	cps := application.ReadModelCheckpoints{Store: s.Engine.ReadModels}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
 	go func() { defer close(done); s.Runtime.Follow(ctx, cps) }()

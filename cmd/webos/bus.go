@@ -66,7 +66,7 @@ func startBus(ctx context.Context, e *engine, u busURL, log *slog.Logger, consum
 		b.close()
 		return nil, fmt.Errorf("bus consumers on %s did not start within 30s", backend.Name())
 	}
-	b.fwd = bus.NewForwarder(e.events, backend.Publisher(), bus.ReadModelCheckpoints{Store: e.models}, backend.Name(), log,
+	b.fwd = bus.NewForwarder(e.events, backend.Publisher(), e.checkpoints(), backend.Name(), log,
 		bus.ForwarderOptions{Checkpoint: bus.ForwarderCheckpoint + " " + backend.Name()})
 	if e.metrics != nil {
 		if err := e.metrics.ObserveLag("forwarder", b.lag); err != nil {

@@ -176,3 +176,14 @@ func (e *engine) close() error {
 	e.unlock()
 	return err
 }
+
+// checkpoints is where the feed consumers that are not projections (the
+// bus forwarder, the saga runtime) keep their checkpoints: the event
+// store's own where it keeps them, so that a backup restores them together
+// with the events, else the read-model store.
+func (e *engine) checkpoints() application.CheckpointStore {
+	if own, ok := e.events.EventStore.(application.CheckpointStore); ok {
+		return own
+	}
+	return application.ReadModelCheckpoints{Store: e.models}
+}

@@ -83,7 +83,7 @@ func startFulfilment(t testing.TB, app *application.App, module *sagas.Module, e
 	sender.rt.Store(rt)
 	module.Use(rt)
 	var running sync.WaitGroup
-	running.Go(func() { rt.Follow(ctx, sagas.ReadModelCheckpoints{Store: models}) })
+	running.Go(func() { rt.Follow(ctx, application.ReadModelCheckpoints{Store: models}) })
 	running.Go(func() { rt.RunTimers(ctx) })
 	t.Cleanup(func() { cancel(); running.Wait(); sender.wg.Wait() })
 	stock, err := application.Lookup[whcontract.StockLevels](app.Services())

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/webos-engine/webos/adapters/sagabus"
-	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/sagas"
 )
 
@@ -44,11 +43,7 @@ func startSagas(ctx context.Context, e *engine, log *slog.Logger) (wait func(), 
 		return wg.Wait, nil
 	}
 	run(func() { rt.RunTimers(ctx) })
-	var cps application.CheckpointStore = sagas.ReadModelCheckpoints{Store: e.models}
-	if own, ok := e.events.EventStore.(application.CheckpointStore); ok {
-		cps = own // kept with the events, so a backup restores both together
-	}
-	run(func() { rt.Follow(ctx, cps) })
+	run(func() { rt.Follow(ctx, e.checkpoints()) })
 	run(func() { recoverSagas(ctx, e, rt, log) })
 	return wg.Wait, nil
 }
