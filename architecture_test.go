@@ -11,6 +11,9 @@ import (
 // module is the path every layer lives under.
 const module = "github.com/webos-engine/webos"
 
+// cronModule parses the jobs' cron schedules.
+const cronModule = "github.com/robfig/cron/v3"
+
 // TestArchitecture enforces the layer table of ARCHITECTURE.md on every
 // package of the module, test packages included, so a wrong import fails
 // CI instead of waiting for review. It needs only names and imports, which
@@ -82,12 +85,16 @@ func violation(from string, test bool, imp string) string {
 		if !allowed("domain", "application", top) {
 			return top + " may import the standard library, domain and application only"
 		}
+	case "jobs":
+		if !allowed("domain", "application", "jobs") && imp != cronModule {
+			return "jobs may import the standard library, domain, application and " + cronModule + " only"
+		}
 	case "modules":
 		parts := strings.Split(src, "/")
 		own := strings.Join(parts[:min(2, len(parts))], "/")
-		if !allowed("domain", "application", "projections", "sagas", "settings", own) && !isContract(dst, ours) {
+		if !allowed("domain", "application", "projections", "sagas", "settings", "jobs", own) && !isContract(dst, ours) {
 			return "a module may import the standard library, domain, application, projections, " +
-				"sagas, settings, its own packages and other modules' contract packages only" +
+				"sagas, settings, jobs, its own packages and other modules' contract packages only" +
 				" (its tests also adapters/testkit and adapters/*/memory)"
 		}
 	case "adapters":

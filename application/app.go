@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/webos-engine/webos/domain"
@@ -53,6 +54,8 @@ type App struct {
 	modules     []ModuleStatus
 
 	processManagers []ProcessManager
+	jobTypes        []JobType
+	jobs            atomic.Pointer[JobQueue]
 }
 
 // New returns an App with no modules.
@@ -66,7 +69,7 @@ func New(deps Deps) *App {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	return &App{
+	a := &App{
 		deps: deps,
 		repoOpts: RepositoryOptions{
 			Clock: deps.Clock, NewID: deps.NewID, CachedStreams: deps.CachedStreams,
@@ -79,6 +82,8 @@ func New(deps Deps) *App {
 		views:       map[string]View{},
 		permissions: core(),
 	}
+	a.dispatch = a.withJobs(a.dispatch)
+	return a
 }
 
 // observed wraps d so that observe, when set, learns of every command.

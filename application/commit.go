@@ -51,6 +51,13 @@ func (a *App) commit(r *Registrar) (err error) {
 		}
 		undo = append(undo, func() { a.deps.Validator.Remove(c.info.Name) })
 	}
+	for _, jt := range r.jobTypes {
+		name := jobSchema(jt.JobTypeName())
+		if err := a.deps.Validator.Add(name, jt.JobInput()); err != nil {
+			return fmt.Errorf("job type %s: schema: %w", jt.JobTypeName(), err)
+		}
+		undo = append(undo, func() { a.deps.Validator.Remove(name) })
+	}
 	// Nothing below can fail: the commands, views and projections become
 	// reachable together, under the lock Dispatch and View read with.
 	a.mu.Lock()
@@ -66,6 +73,7 @@ func (a *App) commit(r *Registrar) (err error) {
 	}
 	a.projections = append(a.projections, r.projections...)
 	a.processManagers = append(a.processManagers, r.processManagers...)
+	a.jobTypes = append(a.jobTypes, r.jobTypes...)
 	for _, v := range r.views {
 		v.Projections = feeders(v.Collection.Name, a.projections)
 		v.permission = declared[v.Permission]
@@ -121,6 +129,13 @@ func (a *App) check(r *Registrar) error {
 			taken = taken || q.ProcessManagerName() == pm.ProcessManagerName()
 		}
 		errs = append(errs, claim("process manager", pm.ProcessManagerName(), taken))
+	}
+	for _, jt := range r.jobTypes {
+		taken := false
+		for _, q := range a.jobTypes {
+			taken = taken || q.JobTypeName() == jt.JobTypeName()
+		}
+		errs = append(errs, claim("job type", jt.JobTypeName(), taken))
 	}
 	for _, s := range r.services {
 		if a.services.provided(s.typ) || seen["service"+s.typ.String()] {

@@ -49,6 +49,7 @@ type Registrar struct {
 	services    []stagedService
 
 	processManagers []ProcessManager
+	jobTypes        []JobType
 }
 
 type stagedService struct {

@@ -1,0 +1,227 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+var (
+	errCancelled = errors.New("the job was cancelled")
+	errTimedOut  = errors.New("the attempt timed out")
+	// ErrStopped is what Run.Progress answers once the job no longer runs
+	// this attempt (it was cancelled, or another worker took it over):
+	// the handler should return.
+	ErrStopped = errors.New("jobs: the attempt no longer runs")
+)
+
+// Run is one running attempt of a job, handed to its Handler.
+type Run struct {
+	rt      *Runtime
+	id      string
+	attempt int
+	cancel  context.CancelCauseFunc
+
+	mu      sync.Mutex
+	seq     int
+	percent int
+	message string
+	saved   time.Time
+}
+
+// ID is the job's id (its stream).
+func (r *Run) ID() string { return r.id }
+
+// Attempt is the attempt's number, 1 for the first.
+func (r *Run) Attempt() int { return r.attempt }
+
+// progressEvery is how often progress that did not change its percent is
+// stored.
+const progressEvery = time.Second
+
+// Progress records the attempt's progress, percent (clamped to 0..100)
+// and a message, for jobs.list. A report with the percent unchanged
+// within a second of the last one stored is kept in memory only, so a
+// handler may report per item. It answers ErrStopped when the job no
+// longer runs this attempt, and cancels ctx's attempt then.
+func (r *Run) Progress(ctx context.Context, percent int, message string) error {
+	percent = max(0, min(percent, 100))
+	r.mu.Lock()
+	now := r.rt.opts.Clock()
+	skip := percent == r.percent && now.Sub(r.saved) < progressEvery
+	r.message = message
+	if skip {
+		r.mu.Unlock()
+		return nil
+	}
+	r.seq++
+	r.percent, r.saved = percent, now
+	step := "progress/" + strconv.Itoa(r.attempt) + "/" + strconv.Itoa(r.seq)
+	r.mu.Unlock()
+	_, j, err := r.rt.update(ctx, r.id, step, "", "", func(j *job) error {
+		if !j.runs(r.attempt) {
+			return ErrStopped
+		}
+		domain.Raise(j, Progressed{Attempt: r.attempt, Percent: percent, Message: message})
+		return nil
+	})
+	if errors.Is(err, ErrStopped) {
+		cause := ErrStopped
+		if j != nil && j.status == StatusCancelled {
+			cause = errCancelled
+		}
+		r.stop(cause)
+	}
+	return err
+}
+
+func (r *Run) stop(cause error) { r.cancel(cause) }
+
+// lastMessage is the message of the latest report.
+func (r *Run) lastMessage() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.message
+}
+
+// Handle takes a ticket: when it names the attempt the job waits for, it
+// waits for a worker slot, records the attempt's start and runs it in
+// the background, then returns (the ticket is done with: the attempt is
+// stored). A stale ticket is dropped; an early one (a retry not due yet)
+// sets the job's retry timer.
+func (rt *Runtime) Handle(ctx context.Context, t Ticket) error {
+	j := newJob(t.Job)
+	if err := rt.repo.Load(ctx, j); err != nil {
+		return err
+	}
+	n, ok := j.next(rt.opts.Clock())
+	if !ok || n != t.Attempt {
+		if j.status == StatusRetrying && j.attempt+1 == t.Attempt {
+			rt.timers.set(t.Job, j.retryAt)
+		}
+		return nil
+	}
+	select {
+	case rt.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-rt.life.Done():
+		return rt.life.Err()
+	}
+	release := func() { <-rt.slots }
+	res, j, err := rt.update(ctx, t.Job, "start/"+strconv.Itoa(n), "", "", func(j *job) error {
+		if m, ok := j.next(rt.opts.Clock()); ok && m == n {
+			domain.Raise(j, AttemptStarted{Attempt: n, Deadline: rt.opts.Clock().Add(j.timeout)})
+		}
+		return nil
+	})
+	if err != nil || len(res.Events) == 0 {
+		release()
+		return err
+	}
+	rt.wg.Add(1)
+	go func() {
+		defer rt.wg.Done()
+		defer release()
+		rt.execute(j, n)
+	}()
+	return nil
+}
+
+// execute runs attempt n of j and records its outcome.
+func (rt *Runtime) execute(j *job, n int) {
+	ctx, cancelTimeout := context.WithTimeoutCause(rt.life, j.timeout, errTimedOut)
+	defer cancelTimeout()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	run := &Run{rt: rt, id: j.ID(), attempt: n, cancel: cancel, percent: -1}
+	rt.mu.Lock()
+	rt.running[j.ID()] = run
+	rt.mu.Unlock()
+	defer func() {
+		rt.mu.Lock()
+		delete(rt.running, j.ID())
+		rt.mu.Unlock()
+	}()
+	ctx = application.WithMeta(ctx, application.Meta{Actor: "job:" + j.typ, Tenant: j.tenant, CorrelationID: j.ID(),
+		MessageID: j.ID() + "#" + strconv.Itoa(n), RequestID: j.ID()})
+	ctx = application.WithJobQueue(ctx, rt)
+	err := rt.call(ctx, j, run)
+	cause := context.Cause(ctx)
+	switch {
+	case rt.life.Err() != nil:
+		return // stopping: the next start recovers the attempt
+	case errors.Is(cause, errCancelled):
+		return // Cancelled is stored already
+	case errors.Is(cause, errTimedOut):
+		err = fmt.Errorf("%w after %s", errTimedOut, j.timeout)
+	}
+	rt.finish(j, n, err, run.lastMessage())
+}
+
+// call runs the handler of j's type, turning a panic into an error.
+func (rt *Runtime) call(ctx context.Context, j *job, run *Run) (err error) {
+	t := rt.types[j.typ]
+	if t == nil {
+		return Permanent(fmt.Errorf("the job type %s is not registered in this process", j.typ))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the job panicked: %v", p)
+		}
+	}()
+	return t.run(ctx, run, j.input)
+}
+
+// finish records attempt n's outcome: success, a retry or the end. An
+// outcome for an attempt the job no longer runs is dropped.
+func (rt *Runtime) finish(j *job, n int, runErr error, message string) {
+	ctx := context.WithoutCancel(rt.life)
+	step, now := "done", rt.opts.Clock()
+	if runErr != nil {
+		step = "fail/" + strconv.Itoa(n)
+		rt.opts.Logger.WarnContext(ctx, "job attempt failed", "job", j.ID(), "attempt", n, "error", runErr)
+	}
+	_, after, err := rt.update(ctx, j.ID(), step, "", "", func(j *job) error {
+		switch {
+		case !j.runs(n):
+		case runErr == nil:
+			domain.Raise(j, Succeeded{Attempt: n, Message: message})
+		default:
+			j.fail(n, reason(runErr), isPermanent(runErr), now.Add(rt.backoff(n)))
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		rt.opts.Logger.ErrorContext(ctx, "job outcome not stored; recovery retries the attempt", "job", j.ID(), "attempt", n, "error", err)
+	case after.status == StatusRetrying:
+		rt.timers.set(j.ID(), after.retryAt)
+	}
+}
+
+// reason is what jobs.list shows of a failure: a domain error's message,
+// a timeout, a panic or an input that does not fit; any other error may
+// hold a driver's or a path's text and is in the log only.
+func reason(err error) string {
+	var de *domain.Error
+	switch {
+	case errors.As(err, &de):
+		return de.Message
+	case errors.Is(err, errTimedOut):
+		return err.Error()
+	case isPermanent(err):
+		return "the job failed for good (the cause is in the server log)"
+	}
+	return "the attempt failed (the cause is in the server log)"
+}
+
+// Wait blocks until no attempt runs. Call it when no ticket is being
+// handled (tests, after Handle returned).
+func (rt *Runtime) Wait() { rt.wg.Wait() }
