@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/webos-engine/webos/domain"
 )
@@ -18,14 +20,53 @@ type ProjectionHandler func(ctx context.Context, tx ReadModelTx, env domain.Enve
 // read model.
 type Projection struct {
 	name        string
+	version     int
 	collections []CollectionSpec
 	handlers    map[string]ProjectionHandler
 	errs        []error
 }
 
-// NewProjection declares a projection writing the given collections.
+// NewProjection declares a projection writing the given collections, at
+// version 1. A collection name must not hold '@', which VersionedName
+// reserves.
 func NewProjection(name string, collections ...CollectionSpec) *Projection {
-	return &Projection{name: name, collections: collections, handlers: map[string]ProjectionHandler{}}
+	p := &Projection{name: name, version: 1, collections: collections, handlers: map[string]ProjectionHandler{}}
+	for _, c := range collections {
+		if strings.Contains(c.Name, "@") {
+			p.errs = append(p.errs, fmt.Errorf("projection %s: collection %q: '@' is reserved for versions", name, c.Name))
+		}
+	}
+	return p
+}
+
+// SetVersion declares the projection's version, 1 unless set. Bump it
+// whenever a change of the handlers changes the documents they write:
+// the engine then rebuilds the new version into fresh collections in the
+// background while the old one keeps serving the views, switches the
+// views over once the new one has caught up, and drops the old
+// collections (see projections.Runtime). A version below 1 is a mistake,
+// recorded in Err.
+func (p *Projection) SetVersion(v int) *Projection {
+	if v < 1 {
+		p.errs = append(p.errs, fmt.Errorf("projection %s: version %d: versions start at 1", p.name, v))
+		return p
+	}
+	p.version = v
+	return p
+}
+
+// Version is the projection's declared version (SetVersion).
+func (p *Projection) Version() int { return p.version }
+
+// VersionedName is the name under which version v of a projection keeps
+// name (one of its collections, or its checkpoint): name itself for
+// version 1, so stores written before versions existed are version 1
+// unchanged, and name + "@v" + v for later ones.
+func VersionedName(name string, v int) string {
+	if v <= 1 {
+		return name
+	}
+	return name + "@v" + strconv.Itoa(v)
 }
 
 // On adds the handler for events of type E. A second handler for the same

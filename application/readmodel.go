@@ -167,6 +167,13 @@ type ReadModelStore interface {
 	// Reset deletes every document of collections and the checkpoint of
 	// projection, atomically, so the projection rebuilds from the start.
 	Reset(ctx context.Context, projection string, collections []string) error
+	// Drop removes the named collections altogether: their documents,
+	// indexes and declarations. A dropped collection is unknown until it
+	// is declared again, and then empty; an undeclared one is no error.
+	// It is how a projection's old version is removed once a new one
+	// serves its views (VersionedName); nothing may read or write the
+	// collections meanwhile.
+	Drop(ctx context.Context, collections []string) error
 	// Close releases the store's resources.
 	Close() error
 }

@@ -86,6 +86,19 @@ func (s *Store) Reset(_ context.Context, projection string, collections []string
 	return nil
 }
 
+// Drop forgets the named collections: documents and declaration.
+func (s *Store) Drop(_ context.Context, collections []string) error {
+	s.writer.Lock()
+	defer s.writer.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range collections {
+		delete(s.specs, c)
+		delete(s.docs, c)
+	}
+	return nil
+}
+
 // Close does nothing; the store lives as long as it is referenced.
 func (s *Store) Close() error { return nil }
 

@@ -141,3 +141,26 @@ func (s *Store) rekey(ctx context.Context, spec application.CollectionSpec) erro
 	}
 	return s.bulkWrite(ctx, c, models)
 }
+
+// Drop drops the MongoDB collections of the named collections, with their
+// indexes, and their declarations. Undeclared collections are dropped
+// too, in case a crash left one behind its declaration.
+func (s *Store) Drop(ctx context.Context, collections []string) error {
+	s.writer.Lock()
+	defer s.writer.Unlock()
+	for _, name := range collections {
+		if !query.ValidCollection(name) {
+			continue // never declared: its name is no collection's
+		}
+		if err := s.coll(name).Drop(ctx); err != nil {
+			return err
+		}
+		if _, err := s.specs.DeleteOne(ctx, bson.D{{Key: "_id", Value: name}}); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		delete(s.declared, name)
+		s.mu.Unlock()
+	}
+	return nil
+}

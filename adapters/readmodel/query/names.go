@@ -17,9 +17,26 @@ const MaxNameLen = 64
 // object member ("address.city").
 var namePattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]*(\.[a-zA-Z][a-zA-Z0-9_]*)*$`)
 
-// ValidName reports whether name may be used as a collection or field name.
+// ValidName reports whether name may be used as a field name, or as the
+// name of a collection as projections declare it.
 func ValidName(name string) bool {
 	return len(name) <= MaxNameLen && namePattern.MatchString(name)
+}
+
+// versionSuffix is how the engine names the collections of version 2 and
+// later of a projection (application.VersionedName): "@v" and the
+// version. '@' is no character of a valid name, so a versioned name never
+// meets a declared one, and it needs no quoting in SQL identifiers or
+// MongoDB collection names.
+var versionSuffix = regexp.MustCompile(`@v[1-9][0-9]{0,8}$`)
+
+// ValidCollection reports whether name may be used as a collection's name
+// in a store: a valid name, with or without a version suffix.
+func ValidCollection(name string) bool {
+	if loc := versionSuffix.FindStringIndex(name); loc != nil {
+		name = name[:loc[0]]
+	}
+	return ValidName(name)
 }
 
 // UnknownCollection is the error for any use of a collection that was never

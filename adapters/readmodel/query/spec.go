@@ -53,7 +53,7 @@ func checkSpec(s, prev application.CollectionSpec) []domain.FieldError {
 	bad := func(detail string, ptr ...string) {
 		errs = append(errs, domain.FieldError{Pointer: domain.Pointer(ptr...), Detail: detail})
 	}
-	if !ValidName(s.Name) {
+	if !ValidCollection(s.Name) {
 		bad("must match "+namePattern.String(), "name")
 	}
 	seen := map[string]bool{}

@@ -53,6 +53,7 @@ func Run(t *testing.T, caps Capabilities, open func(t *testing.T) application.Re
 		{"Checkpoint", testCheckpoint},
 		{"EventTx", testEventTx},
 		{"Reset", testReset},
+		{"Versions", testVersions},
 		{"ConcurrentReaders", func(t *testing.T, s application.ReadModelStore) {
 			testConcurrentReaders(t, s, caps.Transactions)
 		}},

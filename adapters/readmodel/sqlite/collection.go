@@ -100,3 +100,50 @@ func (s *Store) Declare(ctx context.Context, spec application.CollectionSpec) er
 	s.mu.Unlock()
 	return nil
 }
+
+// Drop drops the tables of the named collections, with their indexes, and
+// forgets their specs, in one transaction; then closes their statements.
+// Undeclared collections have nothing to drop.
+func (s *Store) Drop(ctx context.Context, collections []string) error {
+	s.declareMu.Lock()
+	defer s.declareMu.Unlock()
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() // a no-op once committed
+	for _, name := range collections {
+		if !query.ValidCollection(name) {
+			continue // never declared: its name is no table's
+		}
+		if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+tableName(name)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM collections WHERE name = ?", name); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	var gone []*collection
+	for _, name := range collections {
+		if c, ok := s.colls[name]; ok {
+			gone = append(gone, c)
+			delete(s.colls, name)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range gone {
+		c.close()
+	}
+	return nil
+}
+
+// close closes the collection's prepared statements.
+func (c *collection) close() {
+	for _, st := range []*sql.Stmt{c.get, c.upsert, c.patch, c.del, c.readGet} {
+		_ = st.Close() // closing a statement of a dropped table reports nothing useful
+	}
+}
