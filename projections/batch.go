@@ -32,8 +32,8 @@ func (b *batch) flush(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, flushTimeout)
 	defer cancel()
-	err := b.r.rt.store.Apply(ctx, b.r.p.Name(), b.last, func(stx application.ReadModelTx) error {
-		tx := newOverlay(stx)
+	err := b.r.rt.store.Apply(ctx, b.r.key(), b.last, func(stx application.ReadModelTx) error {
+		tx := newOverlay(b.r.rename(stx))
 		for i := range b.items {
 			it := &b.items[i]
 			if it.err != nil {

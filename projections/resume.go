@@ -18,7 +18,7 @@ func (r *runner) resume(ctx context.Context) (*batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	cp, err := r.rt.store.Checkpoint(ctx, r.p.Name())
+	cp, err := r.rt.store.Checkpoint(ctx, r.key())
 	if err != nil {
 		return nil, err
 	}

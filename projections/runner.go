@@ -13,13 +13,19 @@ import (
 // run context has ended.
 const flushTimeout = 10 * time.Second
 
-// runner drives one projection.
+// runner drives one projection, at the version it declares.
 type runner struct {
-	rt *Runtime
-	p  *application.Projection
+	rt  *Runtime
+	p   *application.Projection
+	dep deployment // the version it runs
 
 	mu     sync.Mutex
 	status Status
+	// old is the version serving the views while the runner builds its
+	// own in the background, with the checkpoint it stopped at; Version
+	// 0 when the runner's version serves.
+	old   deployment
+	oldAt uint64
 	// moved, when someone waits (progress), is closed at the next change
 	// of status.
 	moved chan struct{}
@@ -46,16 +52,49 @@ func (r *runner) set(fn func(*Status)) {
 	r.mu.Unlock()
 }
 
-// progress returns the checkpoint and a channel closed when the status
-// changes next.
+// progress returns the checkpoint of the version serving the views and
+// a channel closed when the status changes next.
 func (r *runner) progress() (uint64, <-chan struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.moved == nil {
 		r.moved = make(chan struct{})
 	}
+	if r.old.Version != 0 {
+		return r.oldAt, r.moved
+	}
 	return r.status.Checkpoint, r.moved
 }
+
+// serveOld records that old serves the views, stopped at checkpoint at,
+// while the runner builds its own version; a zero old says the runner's
+// version serves them.
+func (r *runner) serveOld(old deployment, at uint64) {
+	r.set(func(*Status) { r.old, r.oldAt = old, at })
+}
+
+// building reports whether the runner builds a version that does not
+// serve the views yet.
+func (r *runner) building() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.old.Version != 0
+}
+
+// pause waits Options.RebuildPause after a batch of a version built in
+// the background, or until ctx ends.
+func (r *runner) pause(ctx context.Context) {
+	if r.rt.opts.RebuildPause <= 0 || !r.building() {
+		return
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(r.rt.opts.RebuildPause):
+	}
+}
+
+// key is the name of the checkpoint of the runner's version.
+func (r *runner) key() string { return r.dep.key(r.p.Name()) }
 
 // run follows the feed until ctx ends. After a failure it retries with
 // jittered back-off, which restarts from the base after any progress;
@@ -185,6 +224,7 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 				if err := b.flush(ctx); err != nil {
 					return err
 				}
+				r.pause(ctx)
 			}
 			if done {
 				return nil
@@ -193,6 +233,13 @@ func (r *runner) follow(ctx context.Context, until uint64) error {
 			if b.last.Position >= backlog {
 				if err := b.flush(ctx); err != nil {
 					return err
+				}
+				// A version built in the background serves once it has
+				// caught up with the feed as it was when this attempt began.
+				if until == 0 && r.building() {
+					if err := r.rt.promote(ctx, r); err != nil {
+						return err
+					}
 				}
 			}
 			timer.Reset(r.rt.opts.FlushInterval)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -30,6 +31,13 @@ type Options struct {
 	// MaxAttempts is how many times in a row one event may fail before
 	// the projection stops at it and reports Failed (default 5).
 	MaxAttempts int
+	// RebuildPause is a pause after each batch of a version rebuilt in
+	// the background, which leaves the stores to the serving views and
+	// the other projections (default none).
+	RebuildPause time.Duration
+	// Views is where views read (see ViewStore); New makes one over the
+	// read-model store when it is nil.
+	Views *ViewStore
 }
 
 func (o Options) withDefaults() Options {
@@ -59,6 +67,7 @@ type Runtime struct {
 	types   *domain.EventRegistry
 	log     *slog.Logger
 	opts    Options
+	serving *ViewStore
 	runners []*runner
 	wg      sync.WaitGroup
 }
@@ -67,19 +76,55 @@ type Runtime struct {
 // decodes events for the handlers.
 func New(events application.EventStore, store application.ReadModelStore, types *domain.EventRegistry,
 	projections []*application.Projection, log *slog.Logger, opts Options) *Runtime {
-	rt := &Runtime{events: events, store: store, types: types, log: log, opts: opts.withDefaults()}
+	rt := &Runtime{events: events, store: store, types: types, log: log, opts: opts.withDefaults(), serving: opts.Views}
+	if rt.serving == nil {
+		rt.serving = NewViewStore(store)
+	}
 	for _, p := range projections {
-		rt.runners = append(rt.runners, &runner{rt: rt, p: p, status: Status{Name: p.Name(), State: Stopped}})
+		dep := deployment{Version: p.Version()}
+		for _, c := range p.Collections() {
+			dep.Collections = append(dep.Collections, c.Name)
+		}
+		rt.runners = append(rt.runners, &runner{rt: rt, p: p, dep: dep,
+			status: Status{Name: p.Name(), Version: p.Version(), State: Stopped}})
 	}
 	return rt
 }
 
-// Declare creates every projection's collections and indexes.
+// Views is the read-model store as views read it: each projection's
+// collections from the version serving them.
+func (rt *Runtime) Views() *ViewStore { return rt.serving }
+
+// Declare settles which version of each projection serves its views (see
+// prepare) and creates the collections and indexes of the versions the
+// projections run. A projection at a version above 1 must own its
+// collections: another projection writing one of them would not follow
+// it into its new collections.
 func (rt *Runtime) Declare(ctx context.Context) error {
+	if err := rt.store.Declare(ctx, versionsCollection); err != nil {
+		return fmt.Errorf("declare %s: %w", versionsCollection.Name, err)
+	}
 	for _, r := range rt.runners {
-		for _, c := range r.p.Collections() {
-			if err := rt.store.Declare(ctx, c); err != nil {
-				return fmt.Errorf("projection %s: declare %s: %w", r.p.Name(), c.Name, err)
+		if err := rt.owns(r); err != nil {
+			return err
+		}
+		if err := rt.prepare(ctx, r); err != nil {
+			return fmt.Errorf("projection %s: %w", r.p.Name(), err)
+		}
+	}
+	return nil
+}
+
+// owns checks that a versioned projection shares no collection.
+func (rt *Runtime) owns(r *runner) error {
+	if r.dep.Version <= 1 {
+		return nil
+	}
+	for _, o := range rt.runners {
+		for _, c := range o.dep.Collections {
+			if o != r && slices.Contains(r.dep.Collections, c) {
+				return fmt.Errorf("projection %s is at version %d but shares collection %s with projection %s; "+
+					"only a projection that owns its collections can have a version", r.p.Name(), r.dep.Version, c, o.p.Name())
 			}
 		}
 	}
@@ -98,9 +143,12 @@ func (rt *Runtime) Start(ctx context.Context) error {
 	// caller serves views or takes commands. A failure here is retried by
 	// the runner, which checks again before it applies anything.
 	for _, r := range rt.runners {
-		if _, err := r.resume(ctx); err != nil {
+		b, err := r.resume(ctx)
+		if err != nil {
 			rt.log.Warn("projection checkpoint not checked at start; the projection will retry", "projection", r.p.Name(), "error", err)
+			continue
 		}
+		r.set(func(s *Status) { s.Checkpoint = b.last.Position })
 	}
 	for _, r := range rt.runners {
 		rt.wg.Add(1)
@@ -115,10 +163,12 @@ func (rt *Runtime) Start(ctx context.Context) error {
 // Wait blocks until every projection started by Start has stopped.
 func (rt *Runtime) Wait() { rt.wg.Wait() }
 
-// Rebuild empties the projection's collections and checkpoint and replays
-// the feed up to the head as it is when the rebuild starts. It returns the
-// number of events it went through, handled by the projection or not.
-// Nothing else may run the projection meanwhile.
+// Rebuild empties the collections and checkpoint of the projection's
+// version and replays the feed up to the head as it is when the rebuild
+// starts; a version that did not serve the views yet then serves them, and
+// the old one is dropped. It returns the number of events it went through,
+// handled by the projection or not. Nothing else may run the projection
+// meanwhile.
 func (rt *Runtime) Rebuild(ctx context.Context, name string) (uint64, error) {
 	r := rt.runner(name)
 	if r == nil {
@@ -135,17 +185,24 @@ func (rt *Runtime) Rebuild(ctx context.Context, name string) (uint64, error) {
 		return 0, err
 	}
 	before := r.applied
-	err = r.catchUp(ctx, head)
-	return r.applied - before, err
+	if err := r.catchUp(ctx, head); err != nil {
+		return r.applied - before, err
+	}
+	return r.applied - before, rt.promoteBuilt(ctx, r)
 }
 
-// reset empties the projection's collections and checkpoint.
-func (rt *Runtime) reset(ctx context.Context, r *runner) error {
-	names := make([]string, 0, len(r.p.Collections()))
-	for _, c := range r.p.Collections() {
-		names = append(names, c.Name)
+// promoteBuilt promotes r's version if it was built in the background.
+func (rt *Runtime) promoteBuilt(ctx context.Context, r *runner) error {
+	if !r.building() {
+		return nil
 	}
-	return rt.store.Reset(ctx, r.p.Name(), names)
+	return rt.promote(ctx, r)
+}
+
+// reset empties the collections and checkpoint of the projection's
+// version.
+func (rt *Runtime) reset(ctx context.Context, r *runner) error {
+	return rt.store.Reset(ctx, r.key(), r.dep.stored())
 }
 
 func (rt *Runtime) runner(name string) *runner {
@@ -157,8 +214,9 @@ func (rt *Runtime) runner(name string) *runner {
 	return nil
 }
 
-// CatchUp applies every projection up to the feed's current head, then
-// returns; for tests and one-shot tools, not alongside Start.
+// CatchUp applies every projection up to the feed's current head, and
+// makes a version built in the background serve, then returns; for tests
+// and one-shot tools, not alongside Start.
 func (rt *Runtime) CatchUp(ctx context.Context) error {
 	if err := rt.Declare(ctx); err != nil {
 		return err
@@ -169,6 +227,9 @@ func (rt *Runtime) CatchUp(ctx context.Context) error {
 	}
 	for _, r := range rt.runners {
 		if err := r.catchUp(ctx, head); err != nil {
+			return fmt.Errorf("projection %s: %w", r.p.Name(), err)
+		}
+		if err := rt.promoteBuilt(ctx, r); err != nil {
 			return fmt.Errorf("projection %s: %w", r.p.Name(), err)
 		}
 	}

@@ -53,7 +53,7 @@ func (rt *Runtime) Skip(ctx context.Context, name string, position uint64, actor
 		return domain.Envelope{}, domain.Errorf(domain.KindRejected, "not_handled",
 			"projection %s does not apply %s events; there is nothing to skip at position %d", name, ev.Type, position)
 	}
-	cp, err := rt.store.Checkpoint(ctx, name)
+	cp, err := rt.store.Checkpoint(ctx, r.key())
 	if err != nil {
 		return domain.Envelope{}, err
 	}

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/webos-engine/webos/application"
@@ -28,13 +29,20 @@ const (
 	Failed State = "failed"
 	// Stopped: not running.
 	Stopped State = "stopped"
+	// Serving: the version serves the views from the collections it built
+	// but no longer runs, as the code now declares a newer one; Rebuild
+	// shows that one's progress. The views are as of Checkpoint until it
+	// takes over.
+	Serving State = "serving"
 )
 
 // Status reports one projection's progress. It is shown to API callers, so
 // it carries a code and a fixed message, never a raw error: Error holds
 // that, for the logs only.
 type Status struct {
-	Name       string `json:"name"`
+	Name string `json:"name"`
+	// Version is the projection's version whose state this is.
+	Version    int    `json:"version"`
 	State      State  `json:"state"`
 	Checkpoint uint64 `json:"checkpoint"`
 	// Head is the position of the feed's last event. Positions may have
@@ -53,6 +61,13 @@ type Status struct {
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 	Error   string `json:"-"`
+	// Progress is how far a version rebuilt in the background has come,
+	// from 0 to 1: its checkpoint's share of the head position (a
+	// position-scale estimate; Lag counts the events left).
+	Progress *float64 `json:"progress,omitempty"`
+	// Rebuild is the version being rebuilt in the background while this
+	// one serves the views.
+	Rebuild *Status `json:"rebuild,omitempty"`
 }
 
 // lagCount bounds how many events Status counts behind a projection: one
@@ -66,32 +81,60 @@ func (s State) running() bool { return s == Live || s == CatchingUp }
 
 // Status reports every projection, with its lag behind the feed's head.
 // A running projection is Live within one batch of the head and
-// CatchingUp further behind, whichever way the lag last moved.
+// CatchingUp further behind, whichever way the lag last moved. While a
+// new version is rebuilt in the background, the status is the serving
+// version's, with the new one's under Rebuild.
 func (rt *Runtime) Status(ctx context.Context) []Status {
-	head, err := rt.events.Head(ctx)
-	now := time.Now()
-	lags := map[uint64]application.Lag{} // projections at one checkpoint share a read
+	m := measure{rt: rt, now: time.Now(), lags: map[uint64]application.Lag{}}
+	m.head, m.err = rt.events.Head(ctx)
 	out := make([]Status, 0, len(rt.runners))
 	for _, r := range rt.runners {
 		s := r.snapshot()
-		lag, seen := lags[s.Checkpoint]
-		if err == nil && !seen {
-			lag, err = application.MeasureLag(ctx, rt.events, s.Checkpoint, max(lagCount, rt.opts.BatchSize))
-			lags[s.Checkpoint] = lag
-		}
-		if err == nil {
-			s.Head, s.Lag, s.LagCapped = head, uint64(lag.Events), lag.More
-			if !lag.Oldest.IsZero() {
-				s.LagSeconds = max(now.Sub(lag.Oldest).Seconds(), 0)
+		r.mu.Lock()
+		old, oldAt := r.old, r.oldAt
+		r.mu.Unlock()
+		m.lag(ctx, &s)
+		if old.Version != 0 {
+			progress := 1.0
+			if m.head > 0 {
+				progress = math.Round(min(float64(s.Checkpoint)/float64(m.head), 1)*1000) / 1000
 			}
-			if s.State.running() {
-				s.State = Live
-				if lag.More || lag.Events > rt.opts.BatchSize {
-					s.State = CatchingUp
-				}
-			}
+			build := s
+			build.Progress = &progress
+			s = Status{Name: s.Name, Version: old.Version, State: Serving, Checkpoint: oldAt, Rebuild: &build}
+			m.lag(ctx, &s)
 		}
 		out = append(out, s)
 	}
 	return out
+}
+
+// measure fills in the lag of statuses against one head.
+type measure struct {
+	rt   *Runtime
+	now  time.Time
+	head uint64
+	err  error
+	lags map[uint64]application.Lag // projections at one checkpoint share a read
+}
+
+func (m *measure) lag(ctx context.Context, s *Status) {
+	lag, seen := m.lags[s.Checkpoint]
+	if m.err == nil && !seen {
+		lag, m.err = application.MeasureLag(ctx, m.rt.events, s.Checkpoint, max(lagCount, m.rt.opts.BatchSize))
+		m.lags[s.Checkpoint] = lag
+	}
+	if m.err != nil {
+		return
+	}
+	s.Head, s.Lag, s.LagCapped = m.head, uint64(lag.Events), lag.More
+	if !lag.Oldest.IsZero() {
+		s.LagSeconds = max(m.now.Sub(lag.Oldest).Seconds(), 0)
+	}
+	if s.State.running() {
+		s.State = Live
+		if lag.More || lag.Events > m.rt.opts.BatchSize {
+			s.State = CatchingUp
+		}
+	}
 }

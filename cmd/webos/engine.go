@@ -128,13 +128,18 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 		unlock()
 		return nil, errors.Join(err, st.close())
 	}
-	k, err := newAppWith(events, st.models, st.snapshots, log, az, cfg, keys, m)
+	// Views read each projection's collections from the version serving
+	// them, which the projection runtime switches (docs/derived-stores.md).
+	views := projections.NewViewStore(st.models)
+	k, err := newAppWith(events, views, st.snapshots, log, az, cfg, keys, m)
 	if err != nil {
 		unlock()
 		return nil, errors.Join(err, st.close())
 	}
 	app, mods, dir := k.app, k.modules, k.directory
-	rt := projections.New(events, st.models, app.Events(), app.Projections(), log, projections.Options{})
+	opts := projections.Options{Views: views}
+	testHooks(app.Projections(), &opts, log)
+	rt := projections.New(events, st.models, app.Events(), app.Projections(), log, opts)
 	if err := rt.Declare(context.Background()); err != nil {
 		unlock()
 		return nil, errors.Join(fmt.Errorf("%s: %w", readModelsName(c), err), st.close())

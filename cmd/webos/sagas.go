@@ -63,7 +63,7 @@ func recoverSagas(ctx context.Context, e *engine, rt *sagas.Runtime, log *slog.L
 			if err := e.projections.WaitFor(wctx, []string{sagas.InstancesCollection.Name}, head); err != nil {
 				return err
 			}
-			n, err := rt.RecoverActive(ctx, e.models)
+			n, err := rt.RecoverActive(ctx, e.projections.Views())
 			if err == nil && n > 0 {
 				log.Info("saga instances recovered", "active", n)
 			}

@@ -28,7 +28,7 @@ func ValidName(name string) bool {
 // version. '@' is no character of a valid name, so a versioned name never
 // meets a declared one, and it needs no quoting in SQL identifiers or
 // MongoDB collection names.
-var versionSuffix = regexp.MustCompile(`@v[1-9][0-9]{0,8}$`)
+var versionSuffix = regexp.MustCompile(`@v[1-9]\d{0,8}$`)
 
 // ValidCollection reports whether name may be used as a collection's name
 // in a store: a valid name, with or without a version suffix.
