@@ -35,7 +35,10 @@ func newStored(scope Scope, module, owner string) *stored {
 
 // Apply folds a change into the document.
 func (s *stored) Apply(e domain.Event) {
-	if c, ok := e.(Changed); ok {
+	switch c := e.(type) {
+	case Changed:
+		s.values = clone(c.Values)
+	case Resealed:
 		s.values = clone(c.Values)
 	}
 }
@@ -52,6 +55,7 @@ func (*Module) Manifest() application.Manifest {
 // Register adds the event and takes the module's repository.
 func (m *Module) Register(r *application.Registrar) error {
 	application.RegisterEvent[Changed](r, 1)
+	application.RegisterEvent[Resealed](r, 1)
 	m.svc.repo = r.Repository()
 	return nil
 }

@@ -89,3 +89,51 @@ func TestASealedSecretOpensOnlyWhereItWasSealed(t *testing.T) {
 		t.Fatal("plain text opened")
 	}
 }
+
+// TestAKeyringOpensUnderEveryKeyAndSealsUnderTheFirst loads two keys
+// from WEBOS_MASTER_KEY and from a key file, and checks Retire leaves a
+// key file another rotation changed alone.
+func TestAKeyringOpensUnderEveryKeyAndSealsUnderTheFirst(t *testing.T) {
+	a, b := []byte(strings.Repeat("a", 32)), []byte(strings.Repeat("b", 32))
+	old, _ := settings.NewKeyring(a)
+	sealed, err := old.Seal([]byte("pw"), "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := base64.StdEncoding.EncodeToString(b) + "," + base64.StdEncoding.EncodeToString(a)
+	both, err := settings.LoadKeyring(t.TempDir(), env)
+	if err != nil || len(both.KeyIDs()) != 2 {
+		t.Fatalf("two keys from the environment: %v %v", both, err)
+	}
+	if plain, err := both.Open(sealed, "f"); err != nil || string(plain) != "pw" || both.Current(sealed) {
+		t.Fatalf("open under the old key: %q %v", plain, err)
+	}
+	again, _ := both.Seal([]byte("pw"), "f")
+	if !both.Current(again) || old.Current(again) {
+		t.Fatal("a new ciphertext is not under the first key")
+	}
+	if retired, err := both.Retire(); retired || err != nil {
+		t.Fatalf("keys from the environment were retired: %v %v", retired, err)
+	}
+
+	dir := t.TempDir()
+	k, err := settings.LoadKeyring(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := settings.AddKey(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := settings.AddKey(dir); err != nil { // a second rotation the keyring has not read
+		t.Fatal(err)
+	}
+	if retired, err := k.Retire(); retired || err != nil {
+		t.Fatalf("retire over a newer key file: %v %v", retired, err)
+	}
+	if ids, _ := settings.KeyFileIDs(dir); len(ids) != 3 {
+		t.Fatalf("the key file holds %v", ids)
+	}
+}

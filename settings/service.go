@@ -186,7 +186,9 @@ func (s *Service) Put(ctx context.Context, scope Scope, module string, patch []b
 			}
 			return err
 		})
+	release := s.keys.Hold() // a rotation waits until the new ciphertexts are stored
 	res, err := h(ctx, struct{}{})
+	release()
 	if err != nil {
 		return Document{}, err
 	}

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/webos-engine/webos/adapters/auth"
 	"github.com/webos-engine/webos/adapters/testkit"
 	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/settings"
 )
 
 // clock is a settable test clock.
@@ -42,10 +44,16 @@ type fixture struct {
 
 func newFixture(t testing.TB, adjust func(*auth.Config)) *fixture {
 	t.Helper()
-	st, err := auth.OpenStore(filepath.Join(t.TempDir(), "auth.db"))
+	st, err := auth.OpenStore(filepath.Join(t.TempDir(), "auth.db"), testKeys(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newFixtureOn(t, st, adjust)
+}
+
+// newFixtureOn is newFixture on the store st.
+func newFixtureOn(t testing.TB, st *auth.Store, adjust func(*auth.Config)) *fixture {
+	t.Helper()
 	t.Cleanup(func() { _ = st.Close() })
 	c := &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	acc := testkit.NewAccounts(c.Now)
@@ -74,4 +82,14 @@ func credentialOf(t *testing.T, f *fixture, userID string) string {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// testKeys is a master keyring for the TOTP secrets.
+func testKeys(t testing.TB) *settings.Keyring {
+	t.Helper()
+	k, err := settings.NewKeyring(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -52,14 +52,19 @@ CREATE TABLE IF NOT EXISTS setup_links (
 // hash), and pending setup links (by hash).
 // Times are Unix nanoseconds.
 type Store struct {
-	db *sql.DB
+	db   *sql.DB
+	keys Sealer
 }
 
 // errNotFound is a missing record.
 var errNotFound = errors.New("not found")
 
-// OpenStore opens (creating if needed) the store at path.
-func OpenStore(path string) (*Store, error) {
+// OpenStore opens (creating if needed) the store at path, sealing the
+// TOTP secrets with keys.
+func OpenStore(path string, keys Sealer) (*Store, error) {
+	if keys == nil {
+		return nil, errors.New("sqlite auth: no master key to seal TOTP secrets with")
+	}
 	if err := ownerOnly(path); err != nil {
 		return nil, fmt.Errorf("sqlite auth %s: %w", path, err)
 	}
@@ -70,7 +75,7 @@ func OpenStore(path string) (*Store, error) {
 	if err := migrate(db); err != nil {
 		return nil, fmt.Errorf("sqlite auth %s: %w", path, errors.Join(err, db.Close()))
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, keys: keys}, nil
 }
 
 // ownerOnly creates the file at path readable by its owner alone (0600),
@@ -206,17 +211,28 @@ type totpState struct {
 
 func (s *Store) totp(ctx context.Context, userID string) (totpState, error) {
 	var t totpState
-	err := s.db.QueryRowContext(ctx, `SELECT secret, enabled, last_step FROM totp WHERE user_id = ?`, userID).Scan(&t.Secret, &t.Enabled, &t.LastStep)
+	var stored []byte
+	err := s.db.QueryRowContext(ctx, `SELECT secret, enabled, last_step FROM totp WHERE user_id = ?`, userID).Scan(&stored, &t.Enabled, &t.LastStep)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, errNotFound
 	}
+	if err != nil {
+		return t, err
+	}
+	t.Secret, err = s.openTOTP(userID, stored)
 	return t, err
 }
 
 func (s *Store) setTOTP(ctx context.Context, userID string, t totpState) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO totp (user_id, secret, enabled, last_step) VALUES (?, ?, ?, ?)
+	release := s.keys.Hold() // a rotation waits until the ciphertext is stored
+	defer release()
+	sealed, err := s.keys.Seal(t.Secret, totpLabel(userID))
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO totp (user_id, secret, enabled, last_step) VALUES (?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enabled = excluded.enabled, last_step = excluded.last_step`,
-		userID, t.Secret, t.Enabled, t.LastStep)
+		userID, []byte(sealed), t.Enabled, t.LastStep)
 	return err
 }
 

@@ -22,7 +22,7 @@ func TestStoreFileIsOwnerOnly(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		st, err := auth.OpenStore(path)
+		st, err := auth.OpenStore(path, testKeys(t))
 		if err != nil {
 			t.Fatal(err)
 		}

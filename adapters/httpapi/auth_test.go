@@ -59,7 +59,7 @@ func newAuthServer(t *testing.T) *authServer {
 	if err := sets.RegisterCore(); err != nil {
 		t.Fatal(err)
 	}
-	st, err := auth.OpenStore(filepath.Join(t.TempDir(), "auth.db"))
+	st, err := auth.OpenStore(filepath.Join(t.TempDir(), "auth.db"), keys)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,7 @@ func commands() []command {
 		{"admin grant-role", "", "give a user a role", adminGrantRole},
 		{"admin revoke-role", "", "take a role from a user", adminRevokeRole},
 		{"admin revoke-token", "", "end one of a user's API tokens", adminRevokeToken},
+		{"keys rotate", "", "seal every secret under a new master key, with or without a running server", keysRotate},
 		{"version", "", "print the version", printVersion},
 	}
 }

@@ -36,7 +36,10 @@ type engine struct {
 	auth      *auth.Service
 	authStore *auth.Store
 	settings  *settings.Service
-	unlock    func()
+	// keys is the master keyring that seals the settings' and auth.db's
+	// secrets.
+	keys   *settings.Keyring
+	unlock func()
 	// bus is the event bus serve runs (startBus); nil elsewhere.
 	bus *busRuntime
 	// metrics measures the engine when serve has --metrics-addr; nil
@@ -148,13 +151,13 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 		unlock()
 		return nil, errors.Join(err, st.close())
 	}
-	as, err := auth.OpenStore(filepath.Join(dataDir, "auth.db"))
+	as, err := auth.OpenStore(filepath.Join(dataDir, "auth.db"), keys)
 	if err != nil {
 		unlock()
 		return nil, errors.Join(err, st.close())
 	}
 	e := &engine{events: events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods,
-		directory: dir, sagas: sagasModule(mods), authStore: as, settings: k.settings, unlock: unlock, metrics: m}
+		directory: dir, sagas: sagasModule(mods), authStore: as, settings: k.settings, keys: keys, unlock: unlock, metrics: m}
 	if err := e.observeProjections(); err != nil {
 		return nil, errors.Join(err, e.close())
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,9 @@ import (
 // once. The lock is the operating system's (flock on unix, LockFileEx on
 // windows), held on an open file: it goes when the process dies, even by
 // SIGKILL, so a crash never leaves a stale lock behind.
+// errDataDirInUse is the lock's answer while another process holds it.
+var errDataDirInUse = errors.New("data dir in use")
+
 func lockDataDir(dir string) (unlock func(), err error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
@@ -21,7 +25,7 @@ func lockDataDir(dir string) (unlock func(), err error) {
 	}
 	if err := lockFile(f); err != nil {
 		_ = f.Close()
-		return nil, fmt.Errorf("data dir %s is in use by another webos process (stop it first): %w", dir, err)
+		return nil, fmt.Errorf("data dir %s is in use by another webos process (stop it first): %w", dir, errors.Join(errDataDirInUse, err))
 	}
 	return func() { _ = f.Close() }, nil
 }

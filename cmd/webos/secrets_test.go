@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,6 +89,23 @@ func TestSecretsAppearNowhere(t *testing.T) {
 	for _, v := range []string{"identity.users", "identity.roles", "identity.tokens", "warehouse.stock", "warehouse.movements", "orders.list", "payments.list"} {
 		call("GET", "/api/views/"+v, "", 200)
 	}
+
+	// Rotate under the running server, then on the stopped data dir: the
+	// secrets stay readable (a GET opens every one) and the key file ends
+	// with the new key alone.
+	underServer := rotate(t, dir)
+	if !strings.Contains(call("GET", "/api/settings/system/system", "", 200), `"/smtp/password":"set"`) {
+		t.Fatal("the password is not set after a rotation")
+	}
+	if !strings.Contains(call("GET", "/api/streams/settings.system-system-default", "", 200), "webos-secret:v1:"+underServer) {
+		t.Fatal("the stream holds nothing sealed under the new key")
+	}
+	p.stop()
+	offline := rotate(t, dir)
+	p = serve(t, dir, "--log-level", "debug")
+	if !strings.Contains(call("GET", "/api/settings/system/system", "", 200), `"/smtp/password":"set"`) || offline == underServer {
+		t.Fatal("the password is not set after an offline rotation")
+	}
 	p.stop()
 
 	if code, out := runCmd(t, binary(t), "audit", "verify", "--data-dir", dir); code != 0 {
@@ -128,6 +146,28 @@ func TestSecretsAppearNowhere(t *testing.T) {
 	}
 }
 
+// rotate runs webos keys rotate on dir and returns the new key's id,
+// after checking it is the only key left in master.key.
+func rotate(t *testing.T, dir string) string {
+	t.Helper()
+	cmd := exec.Command(binary(t), "keys", "rotate", "--data-dir", dir)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("keys rotate: %v %s", err, stderr.String())
+	}
+	id := strings.TrimSpace(string(out))
+	key, err := os.ReadFile(filepath.Join(dir, "master.key"))
+	if err != nil || len(strings.Fields(string(key))) != 1 || len(id) != 16 {
+		t.Fatalf("after keys rotate (%s): %d keys, %v", id, len(strings.Fields(string(key))), err)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "master.key")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("master.key after a rotation: %v %v", info, err)
+	}
+	return id
+}
+
 // TestAWrongMasterKeyFailsLoudlyAndWritesNothing restarts a data dir
 // holding a secret under another key: reading or changing the settings
 // fails with a 500 and a log line naming the key ids, and appends nothing.
@@ -159,6 +199,37 @@ func TestAWrongMasterKeyFailsLoudlyAndWritesNothing(t *testing.T) {
 		t.Fatal(out)
 	}
 	q.stop()
+	// keys rotate under a wrong key, from the environment or the key
+	// file, fails before writing a key or an event.
+	keyFile := filepath.Join(dir, "master.key")
+	right, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrongTwo := wrong + "," + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("v", 32)))
+	if code, out := runCmd(t, "env", wrongTwo, binary(t), "keys", "rotate", "--data-dir", dir); code != 1 || !strings.Contains(out, "cannot be decrypted") {
+		t.Fatalf("keys rotate under a wrong WEBOS_MASTER_KEY: %d %s", code, out)
+	}
+	if err := os.WriteFile(keyFile, []byte(base64.StdEncoding.EncodeToString([]byte(strings.Repeat("x", 32)))+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runCmd(t, binary(t), "keys", "rotate", "--data-dir", dir); code != 1 || !strings.Contains(out, "cannot be decrypted") {
+		t.Fatalf("keys rotate under a wrong master.key: %d %s", code, out)
+	}
+	if b, _ := os.ReadFile(keyFile); strings.Count(string(b), "\n") != 1 {
+		t.Fatalf("a failed rotation wrote a key: %q", b)
+	}
+	if err := os.WriteFile(keyFile, right, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := serve(t, dir)
+	if h := r.head(); h != head {
+		t.Fatalf("a rotation under a wrong key wrote: head %v, was %v", h, head)
+	}
+	if code, out := r.raw("GET", "/api/settings/system/system", ""); code != 200 {
+		t.Fatalf("with the right key again: %d %s", code, out)
+	}
+	r.stop()
 	bad := "WEBOS_MASTER_KEY=short"
 	if code, out := runCmd(t, "env", bad, binary(t), "admin", "list-users", "--data-dir", dir); code == 0 || !strings.Contains(out, "WEBOS_MASTER_KEY") {
 		t.Fatalf("a malformed key: %d %s", code, out)

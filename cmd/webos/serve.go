@@ -72,6 +72,8 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		return err
 	}
 	following := e.followIdentity(projCtx, identitySyncEvery, log)
+	e.resealAtStart(ctx, log)
+	followingKeys := e.followKeys(projCtx, keysFollowEvery, log)
 	if e.bus, err = startBus(projCtx, e, f.bus, log); err != nil {
 		return err
 	}
@@ -113,6 +115,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	stopProjections()
 	e.projections.Wait()
 	<-following
+	<-followingKeys
 	// No command can arrive any more: bring every projection up to the
 	// head, so a clean stop leaves nothing for the next start to replay.
 	drainCtx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
