@@ -214,9 +214,11 @@ func (rt *Runtime) runner(name string) *runner {
 	return nil
 }
 
-// CatchUp applies every projection up to the feed's current head, and
-// makes a version built in the background serve, then returns; for tests
-// and one-shot tools, not alongside Start.
+// CatchUp applies every projection up to the feed's current head, then
+// returns; for tests, and for serve's drain at shutdown, not alongside
+// Start. A version being rebuilt in the background is left where it is (a
+// shutdown does not wait for a rebuild): it resumes from its own
+// checkpoint when the projections run again. Rebuild finishes one.
 func (rt *Runtime) CatchUp(ctx context.Context) error {
 	if err := rt.Declare(ctx); err != nil {
 		return err
@@ -226,10 +228,10 @@ func (rt *Runtime) CatchUp(ctx context.Context) error {
 		return err
 	}
 	for _, r := range rt.runners {
-		if err := r.catchUp(ctx, head); err != nil {
-			return fmt.Errorf("projection %s: %w", r.p.Name(), err)
+		if r.building() {
+			continue // resumes from its own checkpoint when the projections run again
 		}
-		if err := rt.promoteBuilt(ctx, r); err != nil {
+		if err := r.catchUp(ctx, head); err != nil {
 			return fmt.Errorf("projection %s: %w", r.p.Name(), err)
 		}
 	}

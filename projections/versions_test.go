@@ -205,6 +205,13 @@ func TestAnInterruptedRebuildResumesFromItsOwnCheckpoint(t *testing.T) {
 	cancel() // the process ends part way
 	rt.Wait()
 	part := f.checkpoint(t, "test.tally@v2")
+	// The drain of a clean shutdown leaves the rebuild where it is.
+	if err := rt.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if cp := f.checkpoint(t, "test.tally@v2"); cp != part {
+		t.Fatalf("the drain at shutdown went on with the rebuild: %d, was %d", cp, part)
+	}
 	if part == 0 || f.checkpoint(t, "test.tally") != v1 {
 		t.Fatalf("after the interruption: v2 at %d, v1 at %d (was %d)", part, f.checkpoint(t, "test.tally"), v1)
 	}

@@ -129,6 +129,16 @@ func redeploy(t *testing.T, dataDir string, extra []string, collections func(*te
 	if st["version"] != 1.0 || rb == nil || rb["checkpoint"].(float64) < before || rb["progress"] == nil {
 		t.Fatalf("after SIGKILL the rebuild did not resume from checkpoint %v: %v", before, st)
 	}
+	// A clean stop does not wait for the rebuild to end: it resumes at
+	// the next start.
+	readers.stop()
+	start := time.Now()
+	p.stop()
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("SIGTERM during the rebuild took %s", took)
+	}
+	p = serveEnv(t, dataDir, env, extra...)
+	readers = watchView(t, p, want)
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("version 2 never served: %v", p.stockStatus())
