@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -168,6 +171,21 @@ func redeploy(t *testing.T, dataDir string, extra []string, collections func(*te
 	p.caughtUp()
 	if got := p.items("warehouse.stock", "&filter[sku]=RD-00"); len(got) != 1 || got[0]["onHand"] != 6.0 {
 		t.Fatalf("version 2 after a new command: %v", got)
+	}
+	p.stop()
+
+	// webos projections rebuild replays the version in use, in place.
+	cmd := exec.Command(binary(t), append([]string{"projections", "rebuild", "warehouse.stock", "--data-dir", dataDir}, extra...)...)
+	cmd.Env = append(os.Environ(), stockV2)
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "rebuilt warehouse.stock") {
+		t.Fatalf("projections rebuild: %v\n%s", err, out)
+	}
+	if got := collections(t); !reflect.DeepEqual(got, []string{"warehouse_stock@v2"}) {
+		t.Fatalf("collections after projections rebuild: %v", got)
+	}
+	p = serveEnv(t, dataDir, []string{stockV2}, extra...)
+	if got := p.items("warehouse.stock", "&filter[sku]=RD-00"); len(got) != 1 || got[0]["onHand"] != 6.0 {
+		t.Fatalf("version 2 after projections rebuild: %v", got)
 	}
 	p.stop()
 }
