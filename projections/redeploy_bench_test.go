@@ -98,15 +98,21 @@ func BenchmarkViewReadsDuringRebuild(b *testing.B) {
 		if err := rt.Start(runCtx); err != nil {
 			b.Fatal(err)
 		}
-		var busy []time.Duration
 		var switched atomic.Bool
+		var took time.Duration
+		go func() {
+			for ; ; time.Sleep(5 * time.Millisecond) {
+				if st := rt.Status(ctx)[0]; st.Version == 2 && st.Rebuild == nil {
+					took = time.Since(start)
+					switched.Store(true)
+					return
+				}
+			}
+		}()
+		var busy []time.Duration
 		for !switched.Load() {
 			busy = append(busy, read())
-			if st := rt.Status(ctx)[0]; st.Version == 2 && st.Rebuild == nil {
-				switched.Store(true)
-			}
 		}
-		took := time.Since(start)
 		cancel()
 		rt.Wait()
 		pi, pb := percentiles(idle), percentiles(busy)
