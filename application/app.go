@@ -35,6 +35,9 @@ type Deps struct {
 	// pipeline (registered commands only: unknown names are refused
 	// before it) with its error and how long it took; metrics use it.
 	ObserveCommand func(ctx context.Context, command string, err error, took time.Duration)
+	// Tracer, when set, traces every command run through the pipeline
+	// (a span named "command <name>"); nil: tracing is off.
+	Tracer Tracer
 }
 
 // App is the engine's kernel: the registries of commands, events, views,
@@ -77,7 +80,7 @@ func New(deps Deps) *App {
 		},
 		events:      domain.NewEventRegistry(),
 		services:    NewServices(),
-		dispatch:    observed(pipeline(deps.Validator, deps.Authorizer, deps.Logger), deps.ObserveCommand),
+		dispatch:    traced(observed(pipeline(deps.Validator, deps.Authorizer, deps.Logger), deps.ObserveCommand), deps.Tracer),
 		commands:    map[string]*commandEntry{},
 		views:       map[string]View{},
 		permissions: core(),
@@ -98,6 +101,27 @@ func observed(d Dispatch, observe func(context.Context, string, error, time.Dura
 		return res, err
 	}
 }
+
+// traced wraps d so that each command runs in a span of t, when set: the
+// child of the request's span, and the parent of its event-store append.
+func traced(d Dispatch, t Tracer) Dispatch {
+	if t == nil {
+		return d
+	}
+	return func(ctx context.Context, req *CommandRequest) (Result, error) {
+		ctx, span := t.Start(ctx, "command "+req.Info.Name, SpanOptions{Attrs: []SpanAttr{StrAttr("webos.command", req.Info.Name)}})
+		res, err := d(ctx, req)
+		if err == nil && res.Stream != "" {
+			span.SetAttributes(StrAttr("webos.stream", res.Stream), IntAttr("webos.stream.version", int64(res.Version)))
+		}
+		span.End(err)
+		return res, err
+	}
+}
+
+// Tracer returns the tracer the App was built with; nil when tracing is
+// off. The projection and saga runtimes trace with it.
+func (a *App) Tracer() Tracer { return a.deps.Tracer }
 
 // core indexes CorePermissions.
 func core() map[string]Permission {

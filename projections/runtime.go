@@ -38,6 +38,9 @@ type Options struct {
 	// Views is where views read (see ViewStore); New makes one over the
 	// read-model store when it is nil.
 	Views *ViewStore
+	// Tracer, when set, traces each batch that applies events (a span
+	// named "projection.batch <projection>"); nil: tracing is off.
+	Tracer application.Tracer
 }
 
 func (o Options) withDefaults() Options {

@@ -31,11 +31,13 @@ func (rt *Runtime) handle(ctx context.Context, p *Process, stream string, in inp
 // process, cannot append them again. Only after the append do commands
 // leave and timers start: a crash in between is repaired by Recover,
 // which sends again what waits for a reply.
-func (rt *Runtime) handleWith(ctx context.Context, p *Process, stream string, in input, start *Started, seen func(*instance)) (application.Result, error) {
+func (rt *Runtime) handleWith(ctx context.Context, p *Process, stream string, in input, start *Started, seen func(*instance)) (res application.Result, err error) {
+	ctx, span := rt.span(ctx, p, stream, in)
+	defer func() { span.End(err) }()
 	var effects []domain.Event
 	var inst *instance
-	res := application.Result{Stream: stream, Events: []string{}}
-	err := func() error {
+	res = application.Result{Stream: stream, Events: []string{}}
+	err = func() error {
 		defer rt.locks.lock(stream)()
 		for attempt := 1; ; attempt++ {
 			inst = newInstance(stream)
@@ -80,6 +82,25 @@ func (rt *Runtime) handleWith(ctx context.Context, p *Process, stream string, in
 	}
 	rt.act(ctx, inst, effects)
 	return res, nil
+}
+
+// span starts the span of one saga step, when tracing is on: an input
+// handled by an instance. An event's step is the child of the span that
+// appended the event; a reply's, of the bus span that delivered it; an
+// operator's, of the request's.
+func (rt *Runtime) span(ctx context.Context, p *Process, stream string, in input) (context.Context, application.Span) {
+	t := rt.app.Tracer()
+	if t == nil {
+		return application.StartSpan(ctx, nil, "", application.SpanOptions{})
+	}
+	o := application.SpanOptions{Kind: application.SpanInternal, Attrs: []application.SpanAttr{
+		application.StrAttr("webos.saga", p.ProcessManagerName()), application.StrAttr("webos.saga.instance", stream),
+		application.StrAttr("webos.saga.input", in.kind), application.StrAttr("webos.saga.step", in.name),
+	}}
+	if in.kind == kindEvent {
+		o = application.EventSpanOptions(&in.env, o.Attrs...)
+	}
+	return t.Start(ctx, "saga."+in.kind+" "+p.ProcessManagerName(), o)
 }
 
 // act starts what the appended events ask for: commands leave, timers

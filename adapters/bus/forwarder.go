@@ -31,6 +31,11 @@ type ForwarderOptions struct {
 	// ForwarderCheckpoint). Give each bus its own: a checkpoint reached
 	// on one bus says nothing about what another has received.
 	Checkpoint string
+	// Tracer, when set, publishes each event in a producer span named
+	// "bus.forward <topic>", the child of the span that appended the
+	// event, whose trace context the message's metadata carries instead
+	// of the event's (consumers become its children).
+	Tracer application.Tracer
 }
 
 func (o *ForwarderOptions) defaults() {
@@ -184,7 +189,10 @@ func (f *Forwarder) forward(ctx context.Context, storeID string, batch []domain.
 		for j < len(batch) && batch[j].Type == batch[i].Type {
 			j++
 		}
-		if err := f.pub.Publish(topic, msgs[i:j]...); err != nil {
+		end := f.trace(ctx, topic, batch[i:j], msgs[i:j])
+		err := f.pub.Publish(topic, msgs[i:j]...)
+		end(err)
+		if err != nil {
 			return fmt.Errorf("publishing event %d to %s on %s: %w", batch[i].Position, topic, f.backend, err)
 		}
 		i = j
@@ -201,6 +209,30 @@ func (f *Forwarder) forward(ctx context.Context, storeID string, batch []domain.
 		s.Position, s.Forwarded, s.State, s.Error, s.FailingSince = last.Position, s.Forwarded+uint64(len(batch)), StateRunning, "", nil
 	})
 	return nil
+}
+
+// trace starts a producer span per message when tracing is on and puts
+// its trace context in the message's metadata; the returned function ends
+// them all with the outcome of their Publish call.
+func (f *Forwarder) trace(ctx context.Context, topic string, events []domain.Envelope, msgs []*message.Message) func(error) {
+	if f.opts.Tracer == nil {
+		return func(error) {}
+	}
+	spans := make([]application.Span, len(events))
+	system := f.status.get().Backend
+	for k := range events {
+		o := application.EventSpanOptions(&events[k], application.StrAttr("messaging.destination.name", topic),
+			application.StrAttr("messaging.system", system))
+		o.Kind = application.SpanProducer
+		sctx, span := f.opts.Tracer.Start(ctx, "bus.forward "+topic, o)
+		SetMessageTraceContext(msgs[k], f.opts.Tracer.TraceContext(sctx))
+		spans[k] = span
+	}
+	return func(err error) {
+		for _, s := range spans {
+			s.End(err)
+		}
+	}
 }
 
 // Status returns what the forwarder is doing.

@@ -32,6 +32,10 @@ type RouterOptions struct {
 	// handler is tried again and each time one of its messages is given
 	// up on (sent to the poison topic); metrics count them.
 	OnRetry, OnPoisoned func(consumer string)
+	// Tracer, when set, runs each try of a consumer's handler in a
+	// consumer span named "bus.consume <consumer>", the child of the
+	// forwarder's span whose trace context the message carries.
+	Tracer application.Tracer
 }
 
 func (o *RouterOptions) defaults() {
@@ -105,20 +109,32 @@ func (r *Router) Add(c application.BusConsumer) error {
 		if err != nil {
 			return fmt.Errorf("bus consumer %s: %w", c.Name, err)
 		}
-		h := r.router.AddConsumerHandler(c.Name+"/"+typ, EventTopic(typ), sub, consume(c))
+		h := r.router.AddConsumerHandler(c.Name+"/"+typ, EventTopic(typ), sub, consume(c, r.opts.Tracer))
 		h.AddMiddleware(poisonMW, r.gaveUp(c.Name), r.retry(c.Name).Middleware)
 	}
 	return nil
 }
 
-// consume adapts a consumer's handler to a Watermill handler.
-func consume(c application.BusConsumer) message.NoPublishHandlerFunc {
+// consume adapts a consumer's handler to a Watermill handler, traced by
+// t unless it is nil.
+func consume(c application.BusConsumer, t application.Tracer) message.NoPublishHandlerFunc {
 	return func(m *message.Message) error {
 		e, err := Envelope(m)
 		if err != nil {
 			return err
 		}
-		return c.Handle(handlerContext(m, e), e)
+		ctx := handlerContext(m, e)
+		if t == nil {
+			return c.Handle(ctx, e)
+		}
+		o := application.EventSpanOptions(&e, application.StrAttr("webos.consumer", c.Name))
+		if tc := MessageTraceContext(m); tc != nil {
+			o.Parent = tc
+		}
+		ctx, span := t.Start(ctx, "bus.consume "+c.Name, o)
+		err = c.Handle(ctx, e)
+		span.End(err)
+		return err
 	}
 }
 

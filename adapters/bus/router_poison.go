@@ -65,7 +65,7 @@ func (r *Router) replay(ctx context.Context) error {
 		m := message.NewMessage(rec.MessageID, message.Payload(rec.Payload))
 		m.Metadata = rec.Metadata
 		m.SetContext(ctx)
-		if herr := consume(c)(m); herr != nil {
+		if herr := consume(c, r.opts.Tracer)(m); herr != nil {
 			r.log.Warn("replayed poison message failed again", "consumer", rec.Consumer, "message", rec.MessageID, "error", herr)
 			rec.Error, rec.Replay, rec.Replays = herr.Error(), false, rec.Replays+1
 			if err := r.poison.Keep(ctx, rec); err != nil {

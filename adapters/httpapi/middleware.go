@@ -69,6 +69,38 @@ func traceContext(h http.Header) map[string]string {
 	return tc
 }
 
+// traceRequest runs the request in a server span of the App's tracer,
+// when tracing is on: the child of the caller's traceparent, the parent of
+// the command's span. Its attributes are the method, the route template
+// (never the path itself, the query or a header: they can hold tokens)
+// and the status.
+func (s *server) traceRequest(c *gin.Context) {
+	t := s.cfg.App.Tracer()
+	if t == nil {
+		c.Next()
+		return
+	}
+	route := c.FullPath()
+	name := c.Request.Method
+	if route != "" {
+		name += " " + route
+	}
+	h := c.Request.Header
+	ctx, span := t.Start(c.Request.Context(), name, application.SpanOptions{
+		Kind: application.SpanServer, Parent: traceContext(h),
+		Attrs: []application.SpanAttr{application.StrAttr("http.request.method", c.Request.Method), application.StrAttr("http.route", route)},
+	})
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+	status := c.Writer.Status()
+	span.SetAttributes(application.IntAttr("http.response.status_code", int64(status)))
+	var err error
+	if status >= 500 {
+		err = fmt.Errorf("status %d", status)
+	}
+	span.End(err)
+}
+
 // accessLog writes one line per request once it is answered.
 func (s *server) accessLog(c *gin.Context) {
 	start := time.Now()

@@ -107,7 +107,7 @@ func New(cfg Config) http.Handler {
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
 
-	r.Use(s.requestMeta, s.accessLog, s.recoverPanic, s.checkHost, s.sameOrigin, s.requireJSON, s.authenticate)
+	r.Use(s.requestMeta, s.traceRequest, s.accessLog, s.recoverPanic, s.checkHost, s.sameOrigin, s.requireJSON, s.authenticate)
 	r.NoRoute(func(c *gin.Context) {
 		s.problem(c, http.StatusNotFound, "unknown_route", "there is no resource at this path", nil)
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 
+	"github.com/webos-engine/webos/adapters/bus"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/sagas"
 )
@@ -64,16 +65,22 @@ var marshaler = cqrs.JSONMarshaler{GenerateName: func(v any) string {
 }}
 
 // New returns a bus publishing on pub and reading from sub, whose
-// commands run on app.
+// commands run on app. When app has a tracer, each message carries the
+// W3C trace context of its sender's span in its metadata (as the event
+// bus's messages do), and each handler runs in a consumer span that
+// continues it: a saga step's command, its run through the pipeline and
+// its reply are one trace with the step.
 func New(pub message.Publisher, sub message.Subscriber, app *application.App, log *slog.Logger) (*Bus, error) {
 	wlog := watermill.NewSlogLogger(log)
 	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: 10 * time.Second}, wlog)
 	if err != nil {
 		return nil, err
 	}
+	t := app.Tracer()
 	commands, err := cqrs.NewCommandBusWithConfig(pub, cqrs.CommandBusConfig{
 		GeneratePublishTopic: func(cqrs.CommandBusGeneratePublishTopicParams) (string, error) { return CommandTopic, nil },
 		Marshaler:            marshaler, Logger: wlog,
+		OnSend: func(p cqrs.CommandBusOnSendParams) error { bus.TraceOnSend(t, p.Message); return nil },
 	})
 	if err != nil {
 		return nil, err
@@ -81,6 +88,7 @@ func New(pub message.Publisher, sub message.Subscriber, app *application.App, lo
 	replies, err := cqrs.NewEventBusWithConfig(pub, cqrs.EventBusConfig{
 		GeneratePublishTopic: func(cqrs.GenerateEventPublishTopicParams) (string, error) { return ReplyTopic, nil },
 		Marshaler:            marshaler, Logger: wlog,
+		OnPublish: func(p cqrs.OnEventSendParams) error { bus.TraceOnSend(t, p.Message); return nil },
 	})
 	if err != nil {
 		return nil, err
@@ -120,6 +128,7 @@ func (b *Bus) Run(ctx context.Context, onReply func(context.Context, sagas.Reply
 	if err != nil {
 		return err
 	}
+	b.router.AddMiddleware(bus.Traced(b.app.Tracer(), "sagabus.consume"))
 	err = errors.Join(
 		cp.AddHandlers(cqrs.NewCommandHandler("sagas.commands", func(ctx context.Context, cmd *sagas.Command) error {
 			reply := sagas.Execute(ctx, b.app, *cmd, b.log)

@@ -67,7 +67,7 @@ func (sagaBench) Register(r *application.Registrar) error {
 // and p99 of both and the saga's overhead (target: p50 overhead ≤ 10 ms).
 func BenchmarkSagaLatency(b *testing.B) {
 	log := logging.New(io.Discard, 8)
-	e, err := openEngineWith(commonFlags{dataDir: b.TempDir()}, log, application.Roles{}, moduleConfig{extra: []application.Module{sagaBench{}}}, nil)
+	e, err := openEngineWith(commonFlags{dataDir: b.TempDir()}, log, application.Roles{}, moduleConfig{extra: []application.Module{sagaBench{}}}, observers{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func BenchmarkHTTP(b *testing.B) {
 // warehouse.*); otherwise every request is anonymous.
 func benchServer(b *testing.B, az application.Authorizer) (url, token string) {
 	b.Helper()
-	e, err := openEngineWith(commonFlags{dataDir: b.TempDir()}, logging.New(io.Discard, 8), az, moduleConfig{}, nil)
+	e, err := openEngineWith(commonFlags{dataDir: b.TempDir()}, logging.New(io.Discard, 8), az, moduleConfig{}, observers{})
 	if err != nil {
 		b.Fatal(err)
 	}

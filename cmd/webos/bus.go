@@ -38,7 +38,7 @@ func startBus(ctx context.Context, e *engine, u busURL, log *slog.Logger, consum
 		return nil, err
 	}
 	b := &busRuntime{backend: backend, poison: bus.NewPoison(e.models), events: e.events}
-	opts := bus.RouterOptions{}
+	opts := bus.RouterOptions{Tracer: e.app.Tracer()}
 	if e.metrics != nil {
 		opts.OnRetry, opts.OnPoisoned = e.metrics.Retry, e.metrics.Poisoned
 	}
@@ -67,7 +67,7 @@ func startBus(ctx context.Context, e *engine, u busURL, log *slog.Logger, consum
 		return nil, fmt.Errorf("bus consumers on %s did not start within 30s", backend.Name())
 	}
 	b.fwd = bus.NewForwarder(e.events, backend.Publisher(), e.checkpoints(), backend.Name(), log,
-		bus.ForwarderOptions{Checkpoint: bus.ForwarderCheckpoint + " " + backend.Name()})
+		bus.ForwarderOptions{Checkpoint: bus.ForwarderCheckpoint + " " + backend.Name(), Tracer: e.app.Tracer()})
 	if e.metrics != nil {
 		if err := e.metrics.ObserveLag("forwarder", b.lag); err != nil {
 			b.close()

@@ -45,6 +45,10 @@ type engine struct {
 	// metrics measures the engine when serve has --metrics-addr; nil
 	// otherwise.
 	metrics *metrics.Metrics
+	// own is the event store as opened, under the wrappers that measure
+	// and trace it: what it implements besides the EventStore port (a
+	// CheckpointStore) shows through it only.
+	own application.EventStore
 }
 
 // newApp builds the kernel on the given stores, with role-based
@@ -52,7 +56,7 @@ type engine struct {
 // the business modules (the settings without a master key: they cannot
 // seal secrets).
 func newApp(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger) (*application.App, []application.Module, *identity.Directory) {
-	k, err := newAppWith(events, models, snapshots, log, application.Roles{}, moduleConfig{}, nil, nil)
+	k, err := newAppWith(events, models, snapshots, log, application.Roles{}, moduleConfig{}, nil, observers{})
 	if err != nil {
 		panic(err) // the built-in modules' settings are checked by the tests
 	}
@@ -69,15 +73,15 @@ type kernel struct {
 
 // newAppWith is newApp with the Authorizer az (the benchmarks compare
 // application.Roles with application.AllowAll), the modules configured by
-// cfg and the settings' master key, measured by m unless it is nil.
+// cfg and the settings' master key, measured and traced by obs.
 func newAppWith(events application.EventStore, models application.ReadModelStore, snapshots application.SnapshotStore, log *slog.Logger,
-	az application.Authorizer, cfg moduleConfig, keys *settings.Keyring, m *metrics.Metrics) (kernel, error) {
+	az application.Authorizer, cfg moduleConfig, keys *settings.Keyring, obs observers) (kernel, error) {
 	deps := application.Deps{
 		Events: events, ReadModels: models, Snapshots: snapshots, Validator: jsonschema.NewValidator(),
-		Authorizer: az, NewID: newID, Logger: log,
+		Authorizer: az, NewID: newID, Logger: log, Tracer: obs.appTracer(),
 	}
-	if m != nil {
-		deps.ObserveCommand = m.Command
+	if obs.metrics != nil {
+		deps.ObserveCommand = obs.metrics.Command
 	}
 	app := application.New(deps)
 	sets := settings.New(app, keys, jsonschema.NewValidator(), jsonschema.Generate)
@@ -105,12 +109,12 @@ func sagasModule(mods []application.Module) *sagas.Module {
 // openEngine locks the data dir and opens the stores c names: the
 // embedded SQLite ones in it by default.
 func openEngine(c commonFlags, log *slog.Logger) (*engine, error) {
-	return openEngineWith(c, log, application.Roles{}, moduleConfig{}, nil)
+	return openEngineWith(c, log, application.Roles{}, moduleConfig{}, observers{})
 }
 
 // openEngineWith is openEngine with the Authorizer az and the modules
-// configured by cfg, measured by m unless it is nil.
-func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, cfg moduleConfig, m *metrics.Metrics) (*engine, error) {
+// configured by cfg, measured and traced by obs.
+func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, cfg moduleConfig, obs observers) (*engine, error) {
 	dataDir := c.dataDir
 	unlock, err := lockDataDir(dataDir)
 	if err != nil {
@@ -122,8 +126,11 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 		return nil, err
 	}
 	store := st.events
-	if m != nil {
-		store = m.Events(store)
+	if obs.metrics != nil {
+		store = obs.metrics.Events(store)
+	}
+	if obs.tracer != nil {
+		store = obs.tracer.Events(store)
 	}
 	events := health.Track(store)
 	keys, err := settings.LoadKeyring(dataDir, os.Getenv("WEBOS_MASTER_KEY"))
@@ -134,13 +141,13 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 	// Views read each projection's collections from the version serving
 	// them, which the projection runtime switches (docs/derived-stores.md).
 	views := projections.NewViewStore(st.models)
-	k, err := newAppWith(events, views, st.snapshots, log, az, cfg, keys, m)
+	k, err := newAppWith(events, views, st.snapshots, log, az, cfg, keys, obs)
 	if err != nil {
 		unlock()
 		return nil, errors.Join(err, st.close())
 	}
 	app, mods, dir := k.app, k.modules, k.directory
-	opts := projections.Options{Views: views}
+	opts := projections.Options{Views: views, Tracer: app.Tracer()}
 	testHooks(app.Projections(), &opts, log)
 	rt := projections.New(events, st.models, app.Events(), app.Projections(), log, opts)
 	if err := rt.Declare(context.Background()); err != nil {
@@ -157,7 +164,7 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 		return nil, errors.Join(err, st.close())
 	}
 	e := &engine{events: events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods,
-		directory: dir, sagas: sagasModule(mods), authStore: as, settings: k.settings, keys: keys, unlock: unlock, metrics: m}
+		directory: dir, sagas: sagasModule(mods), authStore: as, settings: k.settings, keys: keys, unlock: unlock, metrics: obs.metrics, own: st.events}
 	if err := e.observeProjections(); err != nil {
 		return nil, errors.Join(err, e.close())
 	}
@@ -190,7 +197,7 @@ func (e *engine) close() error {
 // store's own where it keeps them, so that a backup restores them together
 // with the events, else the read-model store.
 func (e *engine) checkpoints() application.CheckpointStore {
-	if own, ok := e.events.EventStore.(application.CheckpointStore); ok {
+	if own, ok := e.own.(application.CheckpointStore); ok {
 		return own
 	}
 	return application.ReadModelCheckpoints{Store: e.models}

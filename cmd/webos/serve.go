@@ -55,12 +55,17 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	}
 	defer func() { _ = ln.Close() }() // Serve closes it; this covers the early returns
 	log := logging.New(out.stderr, f.logLevel)
+	tracer, stopTracing, err := startTracing(log)
+	if err != nil {
+		return err
+	}
+	defer stopTracing() // last: after everything that could still end a span
 	m, stopMetrics, err := startMetrics(f.metricsAddr, log)
 	if err != nil {
 		return err
 	}
 	defer stopMetrics()
-	e, err := openEngineWith(f.commonFlags, log, application.Roles{}, f.modules, m)
+	e, err := openEngineWith(f.commonFlags, log, application.Roles{}, f.modules, observers{metrics: m, tracer: tracer})
 	if err != nil {
 		return err
 	}
