@@ -30,8 +30,11 @@ run:
 build:
 	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o bin/webos ./cmd/webos
 
+# The RabbitMQ fault test runs without the race detector too: the
+# watermill-amqp reconnection races on its own (adapters/bus/amqp/fault_test.go).
 test:
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run '^TestFault$$' ./adapters/bus/amqp/
 
 # Installs the pinned golangci-lint when it is missing or another version,
 # so every machine lints with the same rules.

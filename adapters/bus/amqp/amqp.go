@@ -10,9 +10,11 @@
 package amqp
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -29,7 +31,7 @@ type Backend struct {
 	uri  string
 	log  watermill.LoggerAdapter
 	conn *wmamqp.ConnectionWrapper
-	pub  *wmamqp.Publisher
+	pub  *publisher
 }
 
 // Open connects to the broker at u.
@@ -40,11 +42,63 @@ func Open(u *url.URL, log *slog.Logger) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bus %s: %w", b.name, err)
 	}
-	if b.pub, err = wmamqp.NewPublisherWithConnection(b.config(""), b.log, b.conn); err != nil {
+	b.pub = &publisher{open: func() (*wmamqp.Publisher, error) {
+		return wmamqp.NewPublisherWithConnection(b.config(""), b.log, b.conn)
+	}}
+	if b.pub.current, err = b.pub.open(); err != nil {
 		_ = b.conn.Close()
 		return nil, fmt.Errorf("bus %s: %w", b.name, err)
 	}
 	return b, nil
+}
+
+// publisher is the backend's publisher. Watermill's AMQP publisher keeps
+// its channels in a pool, and when a pooled channel cannot be opened again
+// after a connection loss it leaves the pool for good (watermill-amqp
+// v3.0.2, pooledChannelProvider.Channel): with the pool empty, every later
+// Publish waits forever. So after a failed Publish the next one gets a
+// new Watermill publisher, with a new pool, and the old pool is closed,
+// which ends any Publish still waiting on it with an error.
+type publisher struct {
+	open    func() (*wmamqp.Publisher, error)
+	mu      sync.Mutex
+	current *wmamqp.Publisher // nil after a failure until reopened
+}
+
+// Publish implements message.Publisher.
+func (p *publisher) Publish(topic string, msgs ...*message.Message) error {
+	p.mu.Lock()
+	if p.current == nil {
+		var err error
+		if p.current, err = p.open(); err != nil {
+			p.mu.Unlock()
+			return err
+		}
+	}
+	pub := p.current
+	p.mu.Unlock()
+	err := pub.Publish(topic, msgs...)
+	if err != nil {
+		p.mu.Lock()
+		if p.current == pub {
+			p.current = nil
+			_ = pub.Close() // closes the pool only: the connection is shared
+		}
+		p.mu.Unlock()
+	}
+	return err
+}
+
+// Close implements message.Publisher.
+func (p *publisher) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.current == nil {
+		return nil
+	}
+	err := p.current.Close()
+	p.current = nil
+	return err
 }
 
 // config is the durable pub/sub configuration, with queues named for
@@ -77,5 +131,5 @@ func (b *Backend) Subscriber(group string) (message.Subscriber, error) {
 
 // Close implements bus.Backend.
 func (b *Backend) Close() error {
-	return b.conn.Close()
+	return errors.Join(b.pub.Close(), b.conn.Close())
 }

@@ -21,7 +21,13 @@ func TestConformance(t *testing.T) {
 }
 
 func openAMQP(t testing.TB, token string) bus.Backend {
-	u, _ := url.Parse(amqpURL)
+	return openAt(t, amqpURL, token)
+}
+
+// openAt opens the backend on the broker at raw and removes what the test
+// created at cleanup, through the machine's broker.
+func openAt(t testing.TB, raw, token string) bus.Backend {
+	u, _ := url.Parse(raw)
 	b, err := busamqp.Open(u, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -80,3 +80,28 @@ func (s *Server) Kill() {
 	_ = s.cmd.Wait()
 	s.cmd = nil
 }
+
+// Interrupted runs events through a backend whose connections cut drops
+// (on the server's side, e.g. pg_terminate_backend) again and again while
+// events are appended, forwarded and consumed; the client reconnects at
+// once. After the last cut every event was handled and none twice. cut
+// returns how many connections it dropped; the test fails if none ever
+// were.
+func Interrupted(t *testing.T, open Factory, cut func(token string) int) {
+	h := newHarness(t, open)
+	h.start()
+	all := h.append(10, false)
+	h.allOnce(all)
+	dropped := 0
+	for range 8 {
+		all = append(all, h.append(5, false)...)
+		time.Sleep(40 * time.Millisecond) // let the forwarder and the consumer get busy with them
+		dropped += cut(h.token)
+	}
+	if dropped == 0 {
+		t.Fatal("cut dropped no connection: the test did not interrupt anything")
+	}
+	all = append(all, h.append(10, false)...)
+	h.allOnce(all)
+	t.Logf("%d connections dropped; %d events, each handled once, in %d deliveries", dropped, len(all), h.calls.Load())
+}

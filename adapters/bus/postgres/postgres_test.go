@@ -22,7 +22,9 @@ func TestConformance(t *testing.T) {
 }
 
 func openPG(t testing.TB, token string) bus.Backend {
-	u, _ := url.Parse(pgURL)
+	// Its connections carry the token as application_name, so that
+	// TestConnectionsTerminated finds them and no one else's.
+	u, _ := url.Parse(pgURL + "&application_name=" + token)
 	b, err := buspg.Open(u, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -32,6 +34,33 @@ func openPG(t testing.TB, token string) bus.Backend {
 		dropTables(t, token)
 	})
 	return b
+}
+
+// TestConnectionsTerminated drops the bus's server connections with
+// pg_terminate_backend again and again while the forwarder publishes and
+// the consumer reads: every event is handled once all the same.
+func TestConnectionsTerminated(t *testing.T) {
+	bustest.Interrupted(t, openPG, func(token string) int {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, pgURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = conn.Close(ctx) }()
+		// The pids first: in one statement PostgreSQL may terminate before
+		// it filters, whatever the order of the conditions.
+		rows, _ := conn.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, token)
+		pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pid := range pids {
+			if _, err := conn.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return len(pids)
+	})
 }
 
 func dropTables(t testing.TB, token string) {
