@@ -1,4 +1,4 @@
-package projections_test
+package sqlite_test
 
 import (
 	"context"
@@ -19,6 +19,13 @@ import (
 	"github.com/webos-engine/webos/domain"
 	"github.com/webos-engine/webos/projections"
 )
+
+// ticked is the benchmark's one event type.
+type ticked struct {
+	N int `json:"n"`
+}
+
+func (ticked) EventType() string { return "test.Ticked" }
 
 // scores is the collection of the benchmark's projection: 2,000 rows,
 // each rewritten by every 2,000th event.
