@@ -21,6 +21,7 @@ type ProjectionHandler func(ctx context.Context, tx ReadModelTx, env domain.Enve
 type Projection struct {
 	name        string
 	version     int
+	previous    *Projection
 	collections []CollectionSpec
 	handlers    map[string]ProjectionHandler
 	errs        []error
@@ -57,6 +58,26 @@ func (p *Projection) SetVersion(v int) *Projection {
 
 // Version is the projection's declared version (SetVersion).
 func (p *Projection) Version() int { return p.version }
+
+// Replaces declares old, the version p replaces, for a module that keeps
+// the old version's code until the new one serves. While the new version
+// is rebuilt in the background, old (if it is the version serving the
+// views) keeps following the feed into its own collections, so its views
+// stay current, and a reader waiting for its own write is not held up by
+// the rebuild. Without it the old version's views stay as they were at
+// its last checkpoint until the switch. old must have p's name.
+func (p *Projection) Replaces(old *Projection) *Projection {
+	if old == nil || old.name != p.name {
+		p.errs = append(p.errs, fmt.Errorf("projection %s: the version it replaces must be projection %s", p.name, p.name))
+		return p
+	}
+	p.errs = append(p.errs, old.errs...)
+	p.previous = old
+	return p
+}
+
+// Previous is the version p replaces (Replaces), or nil.
+func (p *Projection) Previous() *Projection { return p.previous }
 
 // VersionedName is the name under which version v of a projection keeps
 // name (one of its collections, or its checkpoint): name itself for

@@ -26,6 +26,11 @@ type runner struct {
 	// 0 when the runner's version serves.
 	old   deployment
 	oldAt uint64
+	// prev runs the old version meanwhile, when the projection kept its
+	// code (application.Projection.Replaces); stopPrev stops it and
+	// returns once it has.
+	prev     *runner
+	stopPrev func()
 	// moved, when someone waits (progress), is closed at the next change
 	// of status.
 	moved chan struct{}
@@ -53,9 +58,14 @@ func (r *runner) set(fn func(*Status)) {
 }
 
 // progress returns the checkpoint of the version serving the views and
-// a channel closed when the status changes next.
+// a channel closed when the status changes next (that of prev while it
+// serves: promote wakes its waiters once it no longer does).
 func (r *runner) progress() (uint64, <-chan struct{}) {
 	r.mu.Lock()
+	if prev := r.prev; r.old.Version != 0 && prev != nil {
+		r.mu.Unlock()
+		return prev.progress()
+	}
 	defer r.mu.Unlock()
 	if r.moved == nil {
 		r.moved = make(chan struct{})
@@ -71,6 +81,15 @@ func (r *runner) progress() (uint64, <-chan struct{}) {
 // version serves them.
 func (r *runner) serveOld(old deployment, at uint64) {
 	r.set(func(*Status) { r.old, r.oldAt = old, at })
+}
+
+// serving returns the version serving the views while r builds its own
+// (zero when r's serves), its checkpoint, and the runner of its kept code
+// if it runs.
+func (r *runner) serving() (deployment, uint64, *runner) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.old, r.oldAt, r.prev
 }
 
 // building reports whether the runner builds a version that does not

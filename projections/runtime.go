@@ -84,14 +84,17 @@ func New(events application.EventStore, store application.ReadModelStore, types 
 		rt.serving = NewViewStore(store)
 	}
 	for _, p := range projections {
-		dep := deployment{Version: p.Version()}
-		for _, c := range p.Collections() {
-			dep.Collections = append(dep.Collections, c.Name)
-		}
-		rt.runners = append(rt.runners, &runner{rt: rt, p: p, dep: dep,
-			status: Status{Name: p.Name(), Version: p.Version(), State: Stopped}})
+		rt.runners = append(rt.runners, rt.newRunner(p))
 	}
 	return rt
+}
+
+func (rt *Runtime) newRunner(p *application.Projection) *runner {
+	dep := deployment{Version: p.Version()}
+	for _, c := range p.Collections() {
+		dep.Collections = append(dep.Collections, c.Name)
+	}
+	return &runner{rt: rt, p: p, dep: dep, status: Status{Name: p.Name(), Version: p.Version(), State: Stopped}}
 }
 
 // Views is the read-model store as views read it: each projection's
@@ -145,7 +148,14 @@ func (rt *Runtime) Start(ctx context.Context) error {
 	// so a projection that no longer matches it is reset before the
 	// caller serves views or takes commands. A failure here is retried by
 	// the runner, which checks again before it applies anything.
+	var all []*runner
 	for _, r := range rt.runners {
+		all = append(all, r)
+		if _, _, prev := r.serving(); prev != nil {
+			all = append(all, prev)
+		}
+	}
+	for _, r := range all {
 		b, err := r.resume(ctx)
 		if err != nil {
 			rt.log.Warn("projection checkpoint not checked at start; the projection will retry", "projection", r.p.Name(), "error", err)
@@ -154,6 +164,11 @@ func (rt *Runtime) Start(ctx context.Context) error {
 		r.set(func(s *Status) { s.Checkpoint = b.last.Position })
 	}
 	for _, r := range rt.runners {
+		// The old version first: r may switch as soon as it runs, and
+		// stops the old one then.
+		if _, _, prev := r.serving(); prev != nil {
+			rt.startPrev(ctx, r, prev)
+		}
 		rt.wg.Add(1)
 		go func() {
 			defer rt.wg.Done()
@@ -161,6 +176,21 @@ func (rt *Runtime) Start(ctx context.Context) error {
 		}()
 	}
 	return nil
+}
+
+// startPrev runs prev, the old version's kept code, until r stops it.
+func (rt *Runtime) startPrev(ctx context.Context, r, prev *runner) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	rt.wg.Add(1)
+	go func() {
+		defer rt.wg.Done()
+		defer close(done)
+		prev.run(ctx)
+	}()
+	r.mu.Lock()
+	r.stopPrev = func() { cancel(); <-done }
+	r.mu.Unlock()
 }
 
 // Wait blocks until every projection started by Start has stopped.

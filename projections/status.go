@@ -32,7 +32,9 @@ const (
 	// Serving: the version serves the views from the collections it built
 	// but no longer runs, as the code now declares a newer one; Rebuild
 	// shows that one's progress. The views are as of Checkpoint until it
-	// takes over.
+	// takes over. (When the projection kept the old version's code,
+	// application.Projection.Replaces, the old version runs on and shows
+	// Live or CatchingUp instead.)
 	Serving State = "serving"
 )
 
@@ -90,9 +92,7 @@ func (rt *Runtime) Status(ctx context.Context) []Status {
 	out := make([]Status, 0, len(rt.runners))
 	for _, r := range rt.runners {
 		s := r.snapshot()
-		r.mu.Lock()
-		old, oldAt := r.old, r.oldAt
-		r.mu.Unlock()
+		old, oldAt, prev := r.serving()
 		m.lag(ctx, &s)
 		if old.Version != 0 {
 			progress := 1.0
@@ -101,8 +101,12 @@ func (rt *Runtime) Status(ctx context.Context) []Status {
 			}
 			build := s
 			build.Progress = &progress
-			s = Status{Name: s.Name, Version: old.Version, State: Serving, Checkpoint: oldAt, Rebuild: &build}
+			s = Status{Name: s.Name, Version: old.Version, State: Serving, Checkpoint: oldAt}
+			if prev != nil {
+				s = prev.snapshot()
+			}
 			m.lag(ctx, &s)
+			s.Rebuild = &build
 		}
 		out = append(out, s)
 	}

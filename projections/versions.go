@@ -122,20 +122,29 @@ func (rt *Runtime) prepare(ctx context.Context, r *runner) error {
 			return err
 		}
 	}
-	for _, spec := range r.p.Collections() {
-		spec.Name = application.VersionedName(spec.Name, want.Version)
-		if err := rt.store.Declare(ctx, spec); err != nil {
-			return fmt.Errorf("projection %s: declare %s: %w", name, spec.Name, err)
-		}
+	if err := rt.declare(ctx, r); err != nil {
+		return err
 	}
 	if now, err := json.Marshal(rec); err != nil || string(now) != string(loaded) {
 		if err := errors.Join(err, rt.saveRecord(ctx, name, rec)); err != nil {
 			return err
 		}
 	}
+	var prev *runner
+	if old := r.p.Previous(); rec.Building != nil && old != nil && old.Version() == rec.Serving.Version {
+		// The old version's code is kept: it runs on until the switch.
+		prev = rt.newRunner(old)
+		if err := rt.declare(ctx, prev); err != nil {
+			return err
+		}
+	}
+	r.mu.Lock()
+	r.prev = prev
+	r.mu.Unlock()
 	if rec.Building != nil {
 		rt.log.Info("projection version is rebuilt in the background; the serving version keeps serving its views",
-			"projection", name, "serving", rec.Serving.Version, "building", want.Version, "resumed", !fresh)
+			"projection", name, "serving", rec.Serving.Version, "building", want.Version, "resumed", !fresh,
+			"serving_runs", prev != nil)
 		r.serveOld(rec.Serving, servingAt.Position)
 		rt.serving.route(rec.Serving.Version, rec.Serving.Collections, nil)
 		// A collection only the new version has is served as it is built:
@@ -154,10 +163,22 @@ func (rt *Runtime) prepare(ctx context.Context, r *runner) error {
 	return rt.dropRetired(ctx, name, rec)
 }
 
+// declare creates the collections of r's version.
+func (rt *Runtime) declare(ctx context.Context, r *runner) error {
+	for _, spec := range r.p.Collections() {
+		spec.Name = application.VersionedName(spec.Name, r.dep.Version)
+		if err := rt.store.Declare(ctx, spec); err != nil {
+			return fmt.Errorf("declare %s: %w", spec.Name, err)
+		}
+	}
+	return nil
+}
+
 // promote makes the version r has built serve the projection's views,
 // once it has caught up with the feed: it records the switch, points the
-// views at it (waiting out the reads in flight on the old version), then
-// drops the old version's collections and checkpoint.
+// views at it (waiting out the reads in flight on the old version), stops
+// the old version if its code ran, then drops the old version's
+// collections and checkpoint.
 func (rt *Runtime) promote(ctx context.Context, r *runner) error {
 	name := r.p.Name()
 	rec, err := rt.loadRecord(ctx, name, r.dep)
@@ -179,7 +200,18 @@ func (rt *Runtime) promote(ctx context.Context, r *runner) error {
 		}
 	}
 	rt.serving.route(r.dep.Version, r.dep.Collections, gone)
-	r.serveOld(deployment{}, 0)
+	var prev *runner
+	var stopPrev func()
+	r.set(func(*Status) {
+		prev, stopPrev = r.prev, r.stopPrev
+		r.old, r.oldAt, r.prev, r.stopPrev = deployment{}, 0, nil, nil
+	})
+	if stopPrev != nil {
+		stopPrev()
+	}
+	if prev != nil {
+		prev.set(func(*Status) {}) // wakes the readers waiting on it
+	}
 	rt.log.Info("projection version now serves its views", "projection", name, "version", r.dep.Version,
 		"replaced", old.Version)
 	if err := rt.dropRetired(ctx, name, rec); err != nil {

@@ -334,3 +334,56 @@ func TestAVersionedProjectionMustOwnItsCollections(t *testing.T) {
 		t.Fatal("version 0 was accepted")
 	}
 }
+
+func TestAReplacedVersionWhoseCodeIsKeptRunsOnUntilTheSwitch(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, versionedTally(1), projections.Options{})
+	f.appendTicks(t, 300)
+	if err := f.rt.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rt := f.redeploy(t, versionedTally(2).Replaces(versionedTally(1)), slow)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); rt.Wait() }()
+	if err := rt.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// During the rebuild, version 1 follows new events, and a reader
+	// waiting for its own write gets it from version 1.
+	f.appendTicks(t, 5)
+	all, _ := f.events.ReadAll(ctx, 0, 0)
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	if err := rt.WaitFor(wctx, []string{"test.tally"}, all[len(all)-1].Position); err != nil {
+		t.Fatal(err)
+	}
+	st := rt.Status(ctx)[0]
+	if st.Version != 1 || st.Rebuild == nil || st.Rebuild.Version != 2 {
+		t.Fatalf("version 2 should still be rebuilding: %+v", st)
+	}
+	if st.State != projections.Live && st.State != projections.CatchingUp {
+		t.Fatalf("the kept version 1 does not run: %+v", st)
+	}
+	if n, err := viewCount(t, rt); err != nil || n != 305 {
+		t.Fatalf("version 1 during the rebuild: %d, %v; want 305", n, err)
+	}
+	waitServing(t, rt, 2)
+	if n, err := viewCount(t, rt); err != nil || n != 610 {
+		t.Fatalf("after the switch: %d, %v; want 610", n, err)
+	}
+	if _, err := f.models.Count(ctx, "tally", nil); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("version 1's collection is still there: %v", err)
+	}
+	// Readers waiting after the switch wait on version 2.
+	f.appendTicks(t, 1)
+	all, _ = f.events.ReadAll(ctx, 0, 0)
+	if err := rt.WaitFor(wctx, []string{"test.tally"}, all[len(all)-1].Position); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := viewCount(t, rt); err != nil || n != 612 {
+		t.Fatalf("version 2 after the switch: %d, %v; want 612", n, err)
+	}
+	if err := application.NewProjection("a").Replaces(application.NewProjection("b")).Err(); err == nil {
+		t.Fatal("a projection replacing another one by name was accepted")
+	}
+}
