@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/webos-engine/webos/application"
 )
 
@@ -11,10 +13,14 @@ import (
 const (
 	requestIDKey     = "request_id"
 	correlationIDKey = "correlation_id"
+	traceIDKey       = "trace_id"
+	spanIDKey        = "span_id"
 )
 
 // contextHandler adds request_id and, when set, correlation_id from the
-// context's application.Meta to each record. Records logged without a
+// context's application.Meta to each record, and trace_id and span_id
+// when the context carries a span (tracing on), so that a log line leads
+// to its trace. Records logged without a
 // context (Info rather than InfoContext) carry the zero Meta and get
 // nothing. A record that already names a key keeps its own value, so a
 // caller that logs request_id explicitly (for handlers other than this
@@ -40,6 +46,9 @@ func (h contextHandler) Handle(ctx context.Context, r slog.Record) error {
 	}
 	if m.CorrelationID != "" && !hasAttr(r, correlationIDKey) {
 		add = append(add, slog.String(correlationIDKey, m.CorrelationID))
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() && !hasAttr(r, traceIDKey) {
+		add = append(add, slog.String(traceIDKey, sc.TraceID().String()), slog.String(spanIDKey, sc.SpanID().String()))
 	}
 	if len(add) > 0 {
 		// Clone: r may share its attribute storage with the caller's copy.

@@ -10,12 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/webos-engine/webos/application"
 )
 
 func TestContextIDs(t *testing.T) {
 	both := application.WithMeta(context.Background(), application.Meta{RequestID: "r1", CorrelationID: "c1"})
 	onlyReq := application.WithMeta(context.Background(), application.Meta{RequestID: "r2"})
+	traced := trace.ContextWithSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: trace.TraceID{0x4b, 0xf9, 1}, SpanID: trace.SpanID{0xf0, 2}, TraceFlags: trace.FlagsSampled}))
 	tests := []struct {
 		name string
 		log  func(*slog.Logger)
@@ -31,6 +35,10 @@ func TestContextIDs(t *testing.T) {
 			map[string]any{"request_id": "r2", "correlation_id": nil}},
 		{"explicit id wins", func(l *slog.Logger) { l.InfoContext(both, "x", "request_id", "mine") },
 			map[string]any{"request_id": "mine", "correlation_id": "c1"}},
+		{"span in context", func(l *slog.Logger) { l.InfoContext(traced, "x") },
+			map[string]any{"trace_id": "4bf90100000000000000000000000000", "span_id": "f002000000000000", "request_id": nil}},
+		{"no span, no trace ids", func(l *slog.Logger) { l.InfoContext(both, "x") },
+			map[string]any{"trace_id": nil, "span_id": nil}},
 		{"derived logger keeps wrapper", func(l *slog.Logger) { l.With("k", "v").InfoContext(both, "x") },
 			map[string]any{"request_id": "r1", "k": "v"}},
 	}
