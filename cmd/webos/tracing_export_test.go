@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -196,4 +197,26 @@ func badStart(t *testing.T, env string) ([]byte, error) {
 	// The protocol matters only once tracing is on.
 	c.Env = append(append(c.Environ(), noOTEL...), "OTEL_TRACES_EXPORTER=otlp", env)
 	return c.CombinedOutput()
+}
+
+// TestTracingCollectorDown: a collector that does not answer costs the
+// commands nothing: they succeed, the failed exports are warnings in the
+// log, and the engine still stops cleanly.
+func TestTracingCollectorDown(t *testing.T) {
+	t.Parallel()
+	p := serveEnv(t, t.TempDir(), append(noOTEL, "OTEL_EXPORTER_OTLP_ENDPOINT=http://"+freeAddr(t),
+		"OTEL_BSP_SCHEDULE_DELAY=50", "OTEL_EXPORTER_OTLP_TIMEOUT=500"))
+	for i := range 5 {
+		start := time.Now()
+		p.command("warehouse.RegisterItem", `{"sku":"DOWN-`+strconv.Itoa(i)+`","name":"Down","unit":"pcs","lowStockThreshold":0}`)
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("a command took %s with the collector down", took)
+		}
+	}
+	p.wantLog("tracing: export failed")
+	start := time.Now()
+	p.stop()
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("stopping took %s with the collector down", took)
+	}
 }
