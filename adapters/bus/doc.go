@@ -21,7 +21,9 @@
 // routing and tracing without decoding (see the Meta* constants): event
 // id, type, stream, version, position, hash, tenant, correlation and
 // causation ids when present, and the W3C trace context (traceparent,
-// tracestate) the event was recorded with.
+// tracestate) the event was recorded with, or, when the Forwarder is
+// traced, that of its span publishing the message, which the Router's
+// consumer span continues (trace.go).
 //
 // This package imports Watermill's core only. The backends, chosen by URL
 // in cmd/webos, live in adapters/bus/<backend> and implement Backend.

@@ -38,6 +38,10 @@ func Token() string {
 	return "t" + hex.EncodeToString(b[:])
 }
 
+// appendTraceParent is the W3C trace context the test events record, as
+// if a traced command had appended them.
+const appendTraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
 // seenCollection holds, per event, how often the test consumer applied it.
 const seenCollection = "bustest_seen"
 
@@ -61,6 +65,8 @@ type harness struct {
 	router      *bus.Router
 	fwd         *bus.Forwarder
 	stop        func()
+	// tracer, when set before start, traces the forwarder and the router.
+	tracer application.Tracer
 }
 
 // quiet is the log of the pipeline: failures are expected in the tests.
@@ -115,7 +121,7 @@ func (h *harness) start() {
 	r, err := bus.NewRouter(h.backend, bus.NewPoison(h.models), quiet, bus.RouterOptions{
 		Retries: 2, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond,
 		ReplayEvery: 50 * time.Millisecond, PoisonTopic: h.poisonTopic,
-		OnRetry: h.counter(&h.retries), OnPoisoned: h.counter(&h.poisoned),
+		OnRetry: h.counter(&h.retries), OnPoisoned: h.counter(&h.poisoned), Tracer: h.tracer,
 	})
 	if err != nil {
 		h.t.Fatal(err)
@@ -148,7 +154,7 @@ func (h *harness) start() {
 		h.t.Fatal("router did not start")
 	}
 	h.fwd = bus.NewForwarder(h.events, h.backend.Publisher(), h.events, h.backend.Name(), quiet,
-		bus.ForwarderOptions{MinBackoff: 10 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
+		bus.ForwarderOptions{MinBackoff: 10 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Tracer: h.tracer})
 	go func() {
 		defer wg.Done()
 		_ = h.fwd.Run(ctx)
@@ -173,7 +179,7 @@ func (h *harness) append(n int, fail bool) []domain.Envelope {
 	for i := range evs {
 		evs[i] = domain.Envelope{
 			ID: newID(), Type: h.types[i%2], SchemaVersion: 1, RecordedAt: time.Now().UTC(),
-			CorrelationID: "corr-" + h.token, TraceContext: map[string]string{"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
+			CorrelationID: "corr-" + h.token, TraceContext: map[string]string{"traceparent": appendTraceParent, "tracestate": "webos=t"},
 			Data: json.RawMessage(fmt.Sprintf(`{"i":%d,"fail":%v}`, i, fail)),
 		}
 	}

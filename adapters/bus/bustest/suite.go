@@ -15,6 +15,7 @@ func Run(t *testing.T, open Factory) {
 	t.Run("DuplicateDeliveryChangesNothing", func(t *testing.T) { duplicateDeliveryChangesNothing(t, open) })
 	t.Run("ForwarderRestartResendsNothingTwice", func(t *testing.T) { forwarderRestart(t, open) })
 	t.Run("PoisonKeptAndReplayed", func(t *testing.T) { poisonKeptAndReplayed(t, open) })
+	t.Run("TraceContinuesThroughTheBroker", func(t *testing.T) { traceContinues(t, open) })
 }
 
 func appendedEventsReachTheConsumer(t *testing.T, open Factory) {
