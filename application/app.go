@@ -185,6 +185,16 @@ func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error)
 	return a.deps.ReadModels.Find(ctx, v.Collection.Name, q)
 }
 
+// CountView authorises and counts the documents of the view called name
+// that match filters, under the same record-level rules as QueryView.
+func (a *App) CountView(ctx context.Context, name string, filters []Filter) (int64, error) {
+	v, g, err := a.view(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	return a.deps.ReadModels.Count(ctx, v.Collection.Name, append(append([]Filter(nil), filters...), g.Filters...))
+}
+
 // Authorize asks the Authorizer whether the principal in ctx may use the
 // permission called name on resource (see Access). A permission nobody
 // declared is refused as if it were held by no one, so a typo fails

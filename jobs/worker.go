@@ -25,6 +25,7 @@ var (
 type Run struct {
 	rt      *Runtime
 	id      string
+	key     string
 	attempt int
 	cancel  context.CancelCauseFunc
 
@@ -37,6 +38,21 @@ type Run struct {
 
 // ID is the job's id (its stream).
 func (r *Run) ID() string { return r.id }
+
+// Key is the job's idempotency key: a handler that writes a document
+// names it by the key, so every attempt writes the same one.
+func (r *Run) Key() string { return r.key }
+
+// QueryView reads a view as the engine (no principal: every record of
+// the job's tenant), for a handler that walks records.
+func (r *Run) QueryView(ctx context.Context, view string, q application.Query) (application.Page, error) {
+	return r.rt.app.QueryView(ctx, view, q)
+}
+
+// CountView counts a view's records as QueryView reads them.
+func (r *Run) CountView(ctx context.Context, view string, filters []application.Filter) (int64, error) {
+	return r.rt.app.CountView(ctx, view, filters)
+}
 
 // Attempt is the attempt's number, 1 for the first.
 func (r *Run) Attempt() int { return r.attempt }
@@ -140,7 +156,7 @@ func (rt *Runtime) execute(j *job, n int) {
 	defer cancelTimeout()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	run := &Run{rt: rt, id: j.ID(), attempt: n, cancel: cancel, percent: -1}
+	run := &Run{rt: rt, id: j.ID(), key: j.key, attempt: n, cancel: cancel, percent: -1}
 	rt.mu.Lock()
 	rt.running[j.ID()] = run
 	rt.mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,11 +51,21 @@ func Jobs(t testing.TB, adjust func(*jobs.Options), modules ...application.Modul
 	return s
 }
 
+// jobsDeployments numbers the engines jobsEngine builds.
+var jobsDeployments atomic.Int64
+
 // jobsEngine loads modules on the stores with role-based authorisation,
 // so a test can check the permissions of the jobs' commands and view.
 func jobsEngine(t testing.TB, events *memory.Store, models *rmmemory.Store, modules []application.Module) *Engine {
 	t.Helper()
-	e := newEngine(events, models, func(d *application.Deps) { d.Authorizer = application.Roles{} })
+	var ids atomic.Int64
+	gen := jobsDeployments.Add(1)
+	e := newEngine(events, models, func(d *application.Deps) {
+		d.Authorizer = application.Roles{}
+		// Ids unique across the deployments on one store: a restarted
+		// engine must not make the ids of stored events again.
+		d.NewID = func() string { return fmt.Sprintf("d%d-id-%d", gen, ids.Add(1)) }
+	})
 	e.Load(t, modules...)
 	return e
 }

@@ -31,12 +31,13 @@ func TestAuditChangesNoEvidence(t *testing.T) {
 		t.Helper()
 		before := sqlitetest.Evidence(t, path)
 		code, out := runCmd(t, binary(t), "audit", "verify", "--data-dir", dir)
-		// The test administrator's three identity events come first.
-		if code != 0 || !strings.Contains(out, "verified 6 events in 3 streams") {
+		// The test administrator's three identity events and the nightly
+		// valuation's schedule come first.
+		if code != 0 || !strings.Contains(out, "verified 7 events in 4 streams") {
 			t.Fatalf("%s: audit verify: %d %s", stage, code, out)
 		}
 		export := filepath.Join(t.TempDir(), "export.json")
-		if code, out := runCmd(t, binary(t), "audit", "export", "--data-dir", dir, "--out", export); code != 0 || !strings.Contains(out, "exported 6 events") {
+		if code, out := runCmd(t, binary(t), "audit", "export", "--data-dir", dir, "--out", export); code != 0 || !strings.Contains(out, "exported 7 events") {
 			t.Fatalf("%s: audit export: %d %s", stage, code, out)
 		}
 		if after := sqlitetest.Evidence(t, path); !reflect.DeepEqual(after, before) {

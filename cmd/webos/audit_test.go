@@ -118,8 +118,9 @@ func TestAuditOfARealRun(t *testing.T) {
 	p.stop()
 
 	// The test administrator's three identity events (positions 1 to 3,
-	// by adminToken) come before the warehouse's.
-	export := verifyAndExport(t, py, dir, "verified 8 events in 3 streams up to position 8; hash schemes: v2 8", "verified 8 events in 3 streams")
+	// by adminToken) and the nightly stock valuation's schedule, armed at
+	// the first start (position 4), come before the warehouse's.
+	export := verifyAndExport(t, py, dir, "verified 9 events in 4 streams up to position 9; hash schemes: v2 9", "verified 9 events in 4 streams")
 	if code, out := runCmd(t, py, verifyPy, "--vectors", "../../domain/testdata/hash-vectors.json"); code != 0 {
 		t.Fatalf("verify.py on the golden vectors: %d %s", code, out)
 	}
@@ -134,7 +135,7 @@ func TestAuditOfARealRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out := runCmd(t, py, verifyPy, forged)
-	if code != 1 || !strings.Contains(out, "stream warehouse.item-AUD-1 version 2 position 5: hash mismatch") {
+	if code != 1 || !strings.Contains(out, "stream warehouse.item-AUD-1 version 2 position 6: hash mismatch") {
 		t.Fatalf("verify.py on a forged export: %d %s", code, out)
 	}
 
@@ -143,7 +144,7 @@ func TestAuditOfARealRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	upd, err := db.Exec(`UPDATE events SET data = replace(data, '"quantity":3', '"quantity":4') WHERE position = 5`)
+	upd, err := db.Exec(`UPDATE events SET data = replace(data, '"quantity":3', '"quantity":4') WHERE position = 6`)
 	if n, _ := upd.RowsAffected(); err != nil || n != 1 {
 		t.Fatalf("tamper: %v (%d rows)", err, n)
 	}
@@ -151,11 +152,11 @@ func TestAuditOfARealRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out = runCmd(t, binary(t), "audit", "verify", "--data-dir", dir)
-	if code != 1 || !strings.Contains(out, "chain broken at stream warehouse.item-AUD-1 version 2 position 5: hash mismatch") {
+	if code != 1 || !strings.Contains(out, "chain broken at stream warehouse.item-AUD-1 version 2 position 6: hash mismatch") {
 		t.Fatalf("audit verify on a tampered store: %d %s", code, out)
 	}
 	code, out = runCmd(t, binary(t), "audit", "verify", "--data-dir", dir, "--stream", "warehouse.item-AUD-2")
-	if code != 0 || !regexp.MustCompile(`verified 1 events in 1 streams up to position 6\b`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`verified 1 events in 1 streams up to position 7\b`).MatchString(out) {
 		t.Fatalf("the untouched stream alone still verifies: %d %s", code, out)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/webos-engine/webos/adapters/jsonschema"
 	"github.com/webos-engine/webos/adapters/metrics"
 	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/jobs"
 	"github.com/webos-engine/webos/modules/identity"
 	"github.com/webos-engine/webos/projections"
 	"github.com/webos-engine/webos/sagas"
@@ -32,7 +33,9 @@ type engine struct {
 	modules     []application.Module
 	directory   *identity.Directory
 	// sagas is the engine's own sagas module; serve hands it the runtime.
-	sagas     *sagas.Module
+	sagas *sagas.Module
+	// jobs is the engine's own jobs module; serve hands it the runtime.
+	jobs      *jobs.Module
 	auth      *auth.Service
 	authStore *auth.Store
 	settings  *settings.Service
@@ -86,7 +89,7 @@ func newAppWith(events application.EventStore, models application.ReadModelStore
 	app := application.New(deps)
 	sets := settings.New(app, keys, jsonschema.NewValidator(), jsonschema.Generate)
 	id := identity.New(events, snapshots)
-	mods := append([]application.Module{id, &sagas.Module{}, sets.Module()}, modules(cfg)...)
+	mods := append([]application.Module{id, &sagas.Module{}, &jobs.Module{}, sets.Module()}, modules(cfg)...)
 	app.Load(mods...)
 	if err := errors.Join(sets.RegisterCore(), sets.RegisterModules(mods)); err != nil {
 		return kernel{}, err
@@ -96,14 +99,16 @@ func newAppWith(events application.EventStore, models application.ReadModelStore
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// sagasModule finds the engine's sagas module among mods.
-func sagasModule(mods []application.Module) *sagas.Module {
+// ownModule returns the module of type M among mods: the engine's own sagas
+// and jobs modules.
+func ownModule[M application.Module](mods []application.Module) M {
 	for _, m := range mods {
-		if sm, ok := m.(*sagas.Module); ok {
-			return sm
+		if found, ok := m.(M); ok {
+			return found
 		}
 	}
-	return nil
+	var none M
+	return none
 }
 
 // openEngine locks the data dir and opens the stores c names: the
@@ -164,7 +169,8 @@ func openEngineWith(c commonFlags, log *slog.Logger, az application.Authorizer, 
 		return nil, errors.Join(err, st.close())
 	}
 	e := &engine{events: events, models: st.models, snapshots: st.snapshots, app: app, projections: rt, modules: mods,
-		directory: dir, sagas: sagasModule(mods), authStore: as, settings: k.settings, keys: keys, unlock: unlock, metrics: obs.metrics, own: st.events}
+		directory: dir, sagas: ownModule[*sagas.Module](mods), jobs: ownModule[*jobs.Module](mods), authStore: as, settings: k.settings, keys: keys, unlock: unlock,
+		metrics: obs.metrics, own: st.events}
 	if err := e.observeProjections(); err != nil {
 		return nil, errors.Join(err, e.close())
 	}

@@ -15,7 +15,8 @@ import (
 )
 
 // writeSchemas writes the JSON Schema of every registered command to
-// DIR/commands and of every event to DIR/events.
+// DIR/commands, of every event to DIR/events and of every job type's
+// input to DIR/jobs.
 func writeSchemas(_ context.Context, fs *flag.FlagSet, args []string, out streams) error {
 	dir := fs.String("out", "schemas", "`DIR` to write into")
 	rest, err := parse(fs, args, out)
@@ -37,6 +38,13 @@ func writeSchemas(_ context.Context, fs *flag.FlagSet, args []string, out stream
 	if err := jsonschema.WriteDir(filepath.Join(*dir, "events"), events); err != nil {
 		return err
 	}
-	fmt.Fprintf(out.stdout, "wrote %d command and %d event schemas to %s\n", len(commands), len(events), *dir)
+	inputs := map[string]reflect.Type{}
+	for _, jt := range app.JobTypes() {
+		inputs[jt.JobTypeName()] = jt.JobInput()
+	}
+	if err := jsonschema.WriteDir(filepath.Join(*dir, "jobs"), inputs); err != nil {
+		return err
+	}
+	fmt.Fprintf(out.stdout, "wrote %d command, %d event and %d job input schemas to %s\n", len(commands), len(events), len(inputs), *dir)
 	return nil
 }

@@ -90,6 +90,15 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		return err
 	}
 	defer func() { stopSagas(); waitSagas() }() // before the stores close, on every return
+	target, err := parseEventStore(f.eventStore, f.dataDir)
+	if err != nil {
+		return err
+	}
+	stopJobs, err := startJobs(context.WithoutCancel(ctx), e, target.scheme == "sqlite", log)
+	if err != nil {
+		return err
+	}
+	defer stopJobs() // before the stores close, on every return
 	if f.demo {
 		if err := e.demoUsers(asSystem(ctx, "demo"), out.stderr); err != nil {
 			return fmt.Errorf("demo users: %w", err)
@@ -113,8 +122,10 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 			ln.Addr(), secret)
 	}
 	err = listen(ctx, ln, e, f, log)
-	// No command can arrive any more: stop the sagas (what they did not
-	// finish is recovered at the next start), then the projections.
+	// No command can arrive any more: stop the jobs and the sagas (what
+	// they did not finish is recovered at the next start), then the
+	// projections.
+	stopJobs()
 	stopSagas()
 	waitSagas()
 	stopProjections()

@@ -21,6 +21,8 @@ type Item struct {
 	reserved     int64
 	reservations map[string]int64 // order id -> quantity
 	discontinued bool
+	unitCost     int64
+	currency     string
 }
 
 // StreamID is the event stream of the item with the given SKU.
@@ -51,6 +53,8 @@ func (it *Item) Apply(e domain.Event) {
 		it.reserved -= e.Quantity
 	case contract.ItemDiscontinued:
 		it.discontinued = true
+	case contract.UnitCostSet:
+		it.unitCost, it.currency = e.UnitCost, e.Currency
 	}
 }
 

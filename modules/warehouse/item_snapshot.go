@@ -11,6 +11,8 @@ type itemSnapshot struct {
 	OnHand       int64            `json:"onHand"`
 	Reservations map[string]int64 `json:"reservations"`
 	Discontinued bool             `json:"discontinued"`
+	UnitCost     int64            `json:"unitCost,omitempty"`
+	Currency     string           `json:"currency,omitempty"`
 }
 
 // SnapshotSchema is the version of itemSnapshot's format.
@@ -21,6 +23,7 @@ func (it *Item) MarshalSnapshot() ([]byte, error) {
 	return json.Marshal(itemSnapshot{
 		SKU: it.sku, Name: it.name, Unit: it.unit, Threshold: it.threshold,
 		OnHand: it.onHand, Reservations: it.reservations, Discontinued: it.discontinued,
+		UnitCost: it.unitCost, Currency: it.currency,
 	})
 }
 
@@ -35,6 +38,7 @@ func (it *Item) UnmarshalSnapshot(data []byte) error {
 	}
 	it.sku, it.name, it.unit, it.threshold = s.SKU, s.Name, s.Unit, s.Threshold
 	it.onHand, it.reservations, it.discontinued = s.OnHand, s.Reservations, s.Discontinued
+	it.unitCost, it.currency = s.UnitCost, s.Currency
 	it.reserved = 0
 	for _, q := range s.Reservations {
 		it.reserved += q

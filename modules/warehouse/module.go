@@ -1,7 +1,10 @@
 package warehouse
 
 import (
+	"time"
+
 	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/jobs"
 	"github.com/webos-engine/webos/modules/warehouse/contract"
 )
 
@@ -12,6 +15,7 @@ const (
 	PermissionAdjustStock  = "warehouse.stock.adjust"
 	PermissionReserveStock = "warehouse.stock.reserve"
 	PermissionReadStock    = "warehouse.stock.read"
+	PermissionRunReports   = "warehouse.reports.run"
 )
 
 // permissions are the module's permission declarations.
@@ -20,7 +24,8 @@ var permissions = []application.Permission{
 	{Name: PermissionReceiveStock, Description: "receive stock into the warehouse"},
 	{Name: PermissionAdjustStock, Description: "correct stock on hand after a count"},
 	{Name: PermissionReserveStock, Description: "reserve stock and release reservations"},
-	{Name: PermissionReadStock, Description: "read stock levels and movements", ReadOnly: true},
+	{Name: PermissionReadStock, Description: "read stock levels, movements and valuations", ReadOnly: true},
+	{Name: PermissionRunReports, Description: "run the stock valuation report"},
 }
 
 // Module is the Warehouse module.
@@ -32,7 +37,7 @@ func (Module) Manifest() application.Manifest {
 }
 
 // Register adds the Item commands and events, the projections and views,
-// and the StockLevels service.
+// the StockLevels service and the stock valuation job, run nightly.
 func (Module) Register(r *application.Registrar) error {
 	application.RegisterEvent[contract.ItemRegistered](r, 1)
 	application.RegisterEvent[contract.StockReceived](r, 2)
@@ -41,6 +46,9 @@ func (Module) Register(r *application.Registrar) error {
 	application.RegisterEvent[contract.StockReserved](r, 1)
 	application.RegisterEvent[contract.ReservationReleased](r, 1)
 	application.RegisterEvent[contract.ItemDiscontinued](r, 1)
+	application.RegisterEvent[contract.UnitCostSet](r, 1)
+	application.RegisterEvent[ValuationPageCounted](r, 1)
+	application.RegisterEvent[ValuationCompleted](r, 1)
 
 	command(r, "RegisterItem", PermissionManageItems, application.MustBeNew, func(c contract.RegisterItem) string { return c.SKU }, (*Item).Register)
 	command(r, "ReceiveStock", PermissionReceiveStock, application.MustExist, func(c contract.ReceiveStock) string { return c.SKU }, (*Item).Receive)
@@ -48,6 +56,7 @@ func (Module) Register(r *application.Registrar) error {
 	command(r, "ReserveStock", PermissionReserveStock, application.MustExist, func(c contract.ReserveStock) string { return c.SKU }, (*Item).Reserve)
 	command(r, "ReleaseReservation", PermissionReserveStock, application.MustExist, func(c contract.ReleaseReservation) string { return c.SKU }, (*Item).Release)
 	command(r, "DiscontinueItem", PermissionManageItems, application.MustExist, func(c contract.DiscontinueItem) string { return c.SKU }, (*Item).Discontinue)
+	command(r, "SetUnitCost", PermissionManageItems, application.MustExist, func(c contract.SetUnitCost) string { return c.SKU }, (*Item).SetUnitCost)
 
 	application.ProvideService[contract.StockLevels](r, stockLevels{repo: r.Repository()})
 
@@ -55,8 +64,17 @@ func (Module) Register(r *application.Registrar) error {
 	r.Projection(movementsProjection())
 	r.View("stock", application.View{Collection: stockCollection, DefaultSort: []application.SortKey{{Field: "sku"}}, Permission: PermissionReadStock})
 	r.View("movements", application.View{Collection: movementsCollection, DefaultSort: []application.SortKey{{Field: "position", Desc: true}}, Permission: PermissionReadStock})
-	return nil
+	r.Projection(valuationsProjection())
+	r.View("valuations", application.View{Collection: valuationsCollection, DefaultSort: []application.SortKey{{Field: "updatedAt", Desc: true}}, Permission: PermissionReadStock})
+	return jobs.Register(r, "StockValuation", jobs.Spec[ValuationInput]{
+		Permission: PermissionRunReports, MaxAttempts: 5, Timeout: 30 * time.Minute,
+		Handler:   valuationJob{repo: r.Repository()}.run,
+		Schedules: []jobs.Schedule[ValuationInput]{{Name: "nightly", Cron: NightlyValuation, TimeZone: "UTC"}},
+	})
 }
+
+// NightlyValuation is when the stock valuation runs on its own: 02:00 UTC.
+const NightlyValuation = "0 2 * * *"
 
 // command registers one Item command, needing permission, whose
 // aggregate is named by its SKU.

@@ -34,6 +34,10 @@ type StockRow struct {
 	LowStockThreshold int64  `json:"lowStockThreshold"`
 	LowStock          bool   `json:"lowStock"`
 	Discontinued      bool   `json:"discontinued"`
+	// UnitCost is what a unit is worth, in minor units of Currency; both
+	// are empty until warehouse.SetUnitCost.
+	UnitCost int64  `json:"unitCost,omitempty"`
+	Currency string `json:"currency,omitempty"`
 	// Version is the item's stream version, for If-Match.
 	Version uint64 `json:"version"`
 }
@@ -49,6 +53,7 @@ func stockProjection() *application.Projection {
 	onStock(p, func(r *StockRow, e contract.StockReserved) { r.Reserved += e.Quantity })
 	onStock(p, func(r *StockRow, e contract.ReservationReleased) { r.Reserved -= e.Quantity })
 	onStock(p, func(r *StockRow, _ contract.ItemDiscontinued) { r.Discontinued = true })
+	onStock(p, func(r *StockRow, e contract.UnitCostSet) { r.UnitCost, r.Currency = e.UnitCost, e.Currency })
 	return p
 }
 

@@ -46,3 +46,12 @@ type ReleaseReservation struct {
 type DiscontinueItem struct {
 	SKU string `json:"sku" jsonschema:"minLength=1,maxLength=64"`
 }
+
+// SetUnitCost sets what one unit of an item is worth, in minor units of
+// currency (cents for EUR): the stock valuation multiplies it by the
+// stock on hand.
+type SetUnitCost struct {
+	SKU      string `json:"sku" jsonschema:"minLength=1,maxLength=64"`
+	UnitCost int64  `json:"unitCost" jsonschema:"minimum=0,maximum=1000000000000"`
+	Currency string `json:"currency" jsonschema:"pattern=^[A-Z]{3}$"`
+}

@@ -86,3 +86,16 @@ func (e ReservationReleased) ItemSKU() string { return e.SKU }
 
 // ItemSKU names the item the event concerns.
 func (e ItemDiscontinued) ItemSKU() string { return e.SKU }
+
+// UnitCostSet records an item's unit cost, in minor units of Currency.
+type UnitCostSet struct {
+	SKU      string `json:"sku"`
+	UnitCost int64  `json:"unitCost"`
+	Currency string `json:"currency"`
+}
+
+// EventType names UnitCostSet.
+func (UnitCostSet) EventType() string { return "warehouse.UnitCostSet" }
+
+// ItemSKU names the item the event concerns.
+func (e UnitCostSet) ItemSKU() string { return e.SKU }
