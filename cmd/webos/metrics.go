@@ -40,7 +40,9 @@ func startMetrics(addr string, log *slog.Logger) (*metrics.Metrics, func(), erro
 	}, nil
 }
 
-// observeProjections exports each projection's lag from its status.
+// observeProjections exports each projection's lag from its status: the
+// serving version's under the projection's name, and that of a version
+// rebuilt in the background under its versioned name.
 func (e *engine) observeProjections() error {
 	if e.metrics == nil {
 		return nil
@@ -49,6 +51,9 @@ func (e *engine) observeProjections() error {
 		var out []metrics.Lag
 		for _, st := range e.projections.Status(ctx) {
 			out = append(out, metrics.Lag{Name: st.Name, Events: int64(st.Lag), Seconds: st.LagSeconds})
+			if rb := st.Rebuild; rb != nil { // a version rebuilt in the background, as "name@vN"
+				out = append(out, metrics.Lag{Name: application.VersionedName(rb.Name, rb.Version), Events: int64(rb.Lag), Seconds: rb.LagSeconds})
+			}
 		}
 		return out
 	})
