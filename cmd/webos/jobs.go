@@ -91,7 +91,7 @@ func sweepJobs(ctx context.Context, e *engine, rt *jobs.Runtime, log *slog.Logge
 			if err := e.projections.WaitFor(wctx, []string{jobs.ListCollection.Name}, head); err != nil {
 				return err
 			}
-			n, err := rt.RecoverActive(ctx, e.models)
+			n, err := rt.RecoverActive(ctx, e.projections.Views())
 			if err == nil && first && n > 0 {
 				log.Info("active jobs recovered", "jobs", n)
 			}
