@@ -31,7 +31,7 @@ func Fault(t *testing.T, open Factory, kill, restart func()) {
 // Server is a broker process a fault test starts, kills and starts again
 // on the same port and data directory.
 type Server struct {
-	t    *testing.T
+	t    testing.TB
 	Port int
 	args func(port int) []string
 	path string
@@ -40,7 +40,7 @@ type Server struct {
 
 // StartServer starts path with the arguments args gives for a free port
 // and waits until it accepts connections; it is killed at cleanup.
-func StartServer(t *testing.T, path string, args func(port int) []string) *Server {
+func StartServer(t testing.TB, path string, args func(port int) []string) *Server {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
