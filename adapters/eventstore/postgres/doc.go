@@ -25,7 +25,8 @@
 //     Under a session advisory lock held only for the draw, it takes a
 //     shared transaction-level "append" lock (held until the append
 //     commits or rolls back), then assigns the transaction its id
-//     (pg_current_xact_id), then takes nextval for each event. Draws are
+//     (pg_current_xact_id), then takes a block of positions from the
+//     sequence, one for each event (nextval, then setval). Draws are
 //     serialised, so transaction ids and positions are handed out in the
 //     same order: if position p < q, then xid(p) <= xid(q). Each row
 //     records the xid of its transaction.

@@ -132,6 +132,29 @@ var migrations = []string{
 		position bigint NOT NULL CHECK (position >= 0),
 		hash     text   NOT NULL
 	)`,
+	// draw_positions takes an append's positions as one block: nextval
+	// for the first, setval past the last. Only draws move the sequence,
+	// and they hold the draw lock, so the block is the append's alone. A
+	// row-by-row nextval loop cost about 3 µs per event on the server,
+	// the block 1.2 µs (docs/benchmarks.md).
+	`CREATE OR REPLACE FUNCTION draw_positions(n integer)
+	RETURNS TABLE (ord integer, pos bigint, tx xid8)
+	LANGUAGE plpgsql VOLATILE SET search_path FROM CURRENT AS $$
+	DECLARE
+		lock_key constant bigint := (x'7765626f'::bigint << 32) + 'events'::regclass::oid::bigint;
+		append_key constant bigint := (x'77656261'::bigint << 32) + 'events'::regclass::oid::bigint;
+		first bigint;
+	BEGIN
+		PERFORM pg_advisory_lock(lock_key);
+		PERFORM pg_advisory_xact_lock_shared(append_key);
+		tx := pg_current_xact_id();
+		first := nextval('events_position_seq');
+		IF n > 1 THEN
+			PERFORM setval('events_position_seq', first + n - 1);
+		END IF;
+		PERFORM pg_advisory_unlock(lock_key);
+		RETURN QUERY SELECT i, first + i - 1, tx FROM generate_series(1, n) AS i;
+	END $$`,
 }
 
 // migrate creates the schema if needed and runs the steps it lacks, in one
