@@ -45,7 +45,7 @@ func (rt *Runtime) check(ctx context.Context, id string, now time.Time) error {
 		}
 		n := j.attempt
 		var err error
-		_, j, err = rt.update(ctx, id, "interrupt/"+strconv.Itoa(n), "", "", func(j *job) error {
+		_, j, err = rt.update(ctx, id, "interrupt/"+strconv.Itoa(n), "", "", j, func(j *job) error {
 			if j.runs(n) {
 				j.fail(n, interrupted, false, now)
 			}

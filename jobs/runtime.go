@@ -159,7 +159,8 @@ func (rt *Runtime) enqueue(ctx context.Context, req application.Job, schedule st
 	}
 	meta := application.MetaFrom(ctx)
 	id := jobStream(t.name, key)
-	res, j, err := rt.update(ctx, id, "enqueue", meta.Actor, meta.Tenant, func(j *job) error {
+	// Most keys are new: the first try appends without reading the stream.
+	res, j, err := rt.update(ctx, id, "enqueue", meta.Actor, meta.Tenant, newJob(id), func(j *job) error {
 		if !j.Exists() {
 			domain.Raise(j, Enqueued{Type: t.name, Key: key, Input: input, Tenant: meta.Tenant, Actor: meta.Actor,
 				MaxAttempts: t.maxAttempts, TimeoutMS: t.timeout.Milliseconds(), Schedule: schedule})
@@ -195,7 +196,7 @@ func encodeInput(in any) (json.RawMessage, error) {
 // otherwise is a conflict.
 func (rt *Runtime) Cancel(ctx context.Context, id, reason string) (application.Result, error) {
 	meta := application.MetaFrom(ctx)
-	res, _, err := rt.update(ctx, id, "cancel", meta.Actor, "", func(j *job) error {
+	res, _, err := rt.update(ctx, id, "cancel", meta.Actor, "", nil, func(j *job) error {
 		switch {
 		case !j.Exists():
 			return domain.Errorf(domain.KindNotFound, "unknown_job", "there is no job %q", id)
@@ -226,12 +227,18 @@ const attemptsOnConflict = 5
 // update loads the job in stream id, lets decide raise events on it and
 // appends them with ids derived from the job and step, so a step taken
 // twice appends once. After a conflict it loads and decides again. The
-// Result lists no events when decide raised none.
-func (rt *Runtime) update(ctx context.Context, id, step, by, tenant string, decide func(*job) error) (application.Result, *job, error) {
+// Result lists no events when decide raised none. hint, when not nil, is
+// the job as the caller last saw it, tried first instead of a load: the
+// append's expected version refuses it if it is stale.
+func (rt *Runtime) update(ctx context.Context, id, step, by, tenant string, hint *job, decide func(*job) error) (application.Result, *job, error) {
 	for attempt := 1; ; attempt++ {
-		j := newJob(id)
-		if err := rt.repo.Load(ctx, j); err != nil {
-			return application.Result{}, nil, err
+		j := hint
+		hint = nil
+		if j == nil {
+			j = newJob(id)
+			if err := rt.repo.Load(ctx, j); err != nil {
+				return application.Result{}, nil, err
+			}
 		}
 		if err := decide(j); err != nil {
 			return application.Result{}, j, err

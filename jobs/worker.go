@@ -29,7 +29,10 @@ type Run struct {
 	attempt int
 	cancel  context.CancelCauseFunc
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// latest is the job as this attempt last stored it, the first guess
+	// of its next append (nil while one is in flight).
+	latest  *job
 	seq     int
 	percent int
 	message string
@@ -79,14 +82,18 @@ func (r *Run) Progress(ctx context.Context, percent int, message string) error {
 	r.seq++
 	r.percent, r.saved = percent, now
 	step := "progress/" + strconv.Itoa(r.attempt) + "/" + strconv.Itoa(r.seq)
+	hint := r.take()
 	r.mu.Unlock()
-	_, j, err := r.rt.update(ctx, r.id, step, "", "", func(j *job) error {
+	_, j, err := r.rt.update(ctx, r.id, step, "", "", hint, func(j *job) error {
 		if !j.runs(r.attempt) {
 			return ErrStopped
 		}
 		domain.Raise(j, Progressed{Attempt: r.attempt, Percent: percent, Message: message})
 		return nil
 	})
+	if err == nil {
+		r.keep(j)
+	}
 	if errors.Is(err, ErrStopped) {
 		cause := ErrStopped
 		if j != nil && j.status == StatusCancelled {
@@ -99,11 +106,18 @@ func (r *Run) Progress(ctx context.Context, percent int, message string) error {
 
 func (r *Run) stop(cause error) { r.cancel(cause) }
 
-// lastMessage is the message of the latest report.
-func (r *Run) lastMessage() string {
+// take hands out the latest stored job, for one append; r.mu is held.
+func (r *Run) take() *job {
+	j := r.latest
+	r.latest = nil
+	return j
+}
+
+// keep records j as the latest stored job.
+func (r *Run) keep(j *job) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.message
+	r.latest = j
+	r.mu.Unlock()
 }
 
 // Handle takes a ticket: when it names the attempt the job waits for, it
@@ -131,7 +145,7 @@ func (rt *Runtime) Handle(ctx context.Context, t Ticket) error {
 		return rt.life.Err()
 	}
 	release := func() { <-rt.slots }
-	res, j, err := rt.update(ctx, t.Job, "start/"+strconv.Itoa(n), "", "", func(j *job) error {
+	res, j, err := rt.update(ctx, t.Job, "start/"+strconv.Itoa(n), "", "", j, func(j *job) error {
 		if m, ok := j.next(rt.opts.Clock()); ok && m == n {
 			domain.Raise(j, AttemptStarted{Attempt: n, Deadline: rt.opts.Clock().Add(j.timeout)})
 		}
@@ -156,7 +170,7 @@ func (rt *Runtime) execute(j *job, n int) {
 	defer cancelTimeout()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	run := &Run{rt: rt, id: j.ID(), key: j.key, attempt: n, cancel: cancel, percent: -1}
+	run := &Run{rt: rt, id: j.ID(), key: j.key, attempt: n, cancel: cancel, percent: -1, latest: j}
 	rt.mu.Lock()
 	rt.running[j.ID()] = run
 	rt.mu.Unlock()
@@ -178,7 +192,11 @@ func (rt *Runtime) execute(j *job, n int) {
 	case errors.Is(cause, errTimedOut):
 		err = fmt.Errorf("%w after %s", errTimedOut, j.timeout)
 	}
-	rt.finish(j, n, err, run.lastMessage())
+	run.mu.Lock()
+	latest := run.take()
+	message := run.message
+	run.mu.Unlock()
+	rt.finish(j, latest, n, err, message)
 }
 
 // call runs the handler of j's type, turning a panic into an error.
@@ -196,15 +214,16 @@ func (rt *Runtime) call(ctx context.Context, j *job, run *Run) (err error) {
 }
 
 // finish records attempt n's outcome: success, a retry or the end. An
-// outcome for an attempt the job no longer runs is dropped.
-func (rt *Runtime) finish(j *job, n int, runErr error, message string) {
+// outcome for an attempt the job no longer runs is dropped. latest, when
+// not nil, is the job as the attempt last stored it.
+func (rt *Runtime) finish(j, latest *job, n int, runErr error, message string) {
 	ctx := context.WithoutCancel(rt.life)
 	step, now := "done", rt.opts.Clock()
 	if runErr != nil {
 		step = "fail/" + strconv.Itoa(n)
 		rt.opts.Logger.WarnContext(ctx, "job attempt failed", "job", j.ID(), "attempt", n, "error", runErr)
 	}
-	_, after, err := rt.update(ctx, j.ID(), step, "", "", func(j *job) error {
+	_, after, err := rt.update(ctx, j.ID(), step, "", "", latest, func(j *job) error {
 		switch {
 		case !j.runs(n):
 		case runErr == nil:
