@@ -79,12 +79,13 @@ func (o Options) withDefaults() Options {
 // (Enqueue), starts their attempts from tickets (Handle), retries,
 // cancels and recovers them, and fires the schedules (Run).
 type Runtime struct {
-	app   *application.App
-	repo  *application.Repository
-	queue Queue
-	opts  Options
-	types map[string]*Type
-	slots chan struct{}
+	app    *application.App
+	events application.EventStore
+	repo   *application.Repository
+	queue  Queue
+	opts   Options
+	types  map[string]*Type
+	slots  chan struct{}
 	// life ends at Stop; running attempts are cancelled with it and
 	// their outcome left for the next start to recover.
 	life     context.Context
@@ -101,7 +102,7 @@ type Runtime struct {
 func NewRuntime(app *application.App, events application.EventStore, queue Queue, opts Options) *Runtime {
 	opts = opts.withDefaults()
 	rt := &Runtime{
-		app: app, queue: queue, opts: opts, types: map[string]*Type{},
+		app: app, events: events, queue: queue, opts: opts, types: map[string]*Type{},
 		repo: application.NewRepository(events, app.Events(), application.RepositoryOptions{
 			Clock: opts.Clock, NewID: opts.NewID, Logger: opts.Logger, CachedStreams: -1,
 		}),

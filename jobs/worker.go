@@ -125,11 +125,13 @@ func (r *Run) keep(j *job) {
 // the background, then returns (the ticket is done with: the attempt is
 // stored). A stale ticket is dropped; an early one (a retry not due yet)
 // sets the job's retry timer.
-func (rt *Runtime) Handle(ctx context.Context, t Ticket) error {
+func (rt *Runtime) Handle(ctx context.Context, t Ticket) (err error) {
 	j := newJob(t.Job)
 	if err := rt.repo.Load(ctx, j); err != nil {
 		return err
 	}
+	ctx, span := rt.span(ctx, "job.start", j, t.Attempt, nil)
+	defer func() { span.End(err) }()
 	n, ok := j.next(rt.opts.Clock())
 	if !ok || n != t.Attempt {
 		if j.status == StatusRetrying && j.attempt+1 == t.Attempt {
@@ -182,7 +184,10 @@ func (rt *Runtime) execute(j *job, n int) {
 	ctx = application.WithMeta(ctx, application.Meta{Actor: "job:" + j.typ, Tenant: j.tenant, CorrelationID: j.ID(),
 		MessageID: j.ID() + "#" + strconv.Itoa(n), RequestID: j.ID()})
 	ctx = application.WithJobQueue(ctx, rt)
+	ctx, span := rt.span(ctx, "job.run", j, n, nil)
 	err := rt.call(ctx, j, run)
+	span.End(err)
+	tc := rt.traceContext(ctx)
 	cause := context.Cause(ctx)
 	switch {
 	case rt.life.Err() != nil:
@@ -196,7 +201,7 @@ func (rt *Runtime) execute(j *job, n int) {
 	latest := run.take()
 	message := run.message
 	run.mu.Unlock()
-	rt.finish(j, latest, n, err, message)
+	rt.finish(j, latest, n, err, message, tc)
 }
 
 // call runs the handler of j's type, turning a panic into an error.
@@ -215,9 +220,10 @@ func (rt *Runtime) call(ctx context.Context, j *job, run *Run) (err error) {
 
 // finish records attempt n's outcome: success, a retry or the end. An
 // outcome for an attempt the job no longer runs is dropped. latest, when
-// not nil, is the job as the attempt last stored it.
-func (rt *Runtime) finish(j, latest *job, n int, runErr error, message string) {
-	ctx := context.WithoutCancel(rt.life)
+// not nil, is the job as the attempt last stored it; tc is the trace
+// context of the attempt's span, under which the outcome is recorded.
+func (rt *Runtime) finish(j, latest *job, n int, runErr error, message string, tc map[string]string) {
+	ctx, span := rt.span(context.WithoutCancel(rt.life), "job.finish", j, n, tc)
 	step, now := "done", rt.opts.Clock()
 	if runErr != nil {
 		step = "fail/" + strconv.Itoa(n)
@@ -233,6 +239,7 @@ func (rt *Runtime) finish(j, latest *job, n int, runErr error, message string) {
 		}
 		return nil
 	})
+	span.End(err)
 	switch {
 	case err != nil:
 		rt.opts.Logger.ErrorContext(ctx, "job outcome not stored; recovery retries the attempt", "job", j.ID(), "attempt", n, "error", err)

@@ -89,9 +89,129 @@ func (s spans) String() string {
 	return b.String()
 }
 
-// TestOneTraceFromHTTPToEveryConsumer runs the composition serve runs (the
-// engine, its projections, the GoChannel bus with a consumer, the sagas
-// and the HTTP API) with a tracer recording in memory, sends one command
+// tracedRig is the composition serve runs (the engine, its projections,
+// the GoChannel bus with a consumer, the sagas, the jobs and the HTTP API)
+// with a tracer recording in memory.
+type tracedRig struct {
+	e        *engine
+	rec      *tracetest.SpanRecorder
+	url      string
+	consumed atomic.Int32
+}
+
+func newTracedRig(t *testing.T) *tracedRig {
+	t.Helper()
+	r := &tracedRig{rec: tracetest.NewSpanRecorder()}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(r.rec))
+	log := logging.New(io.Discard, 8)
+	e, err := openEngineWith(commonFlags{dataDir: t.TempDir()}, log, application.AllowAll{},
+		moduleConfig{extra: []application.Module{traceSaga{}}}, observers{tracer: telemetry.NewTracer(tp)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.e = e
+	ctx, cancel := context.WithCancel(context.Background())
+	waitSagas, stopJobs := func() {}, func() {}
+	t.Cleanup(func() {
+		cancel()
+		stopJobs()
+		waitSagas()
+		e.projections.Wait()
+		if e.bus != nil {
+			e.bus.close()
+		}
+		_ = e.close()
+	})
+	if err := e.projections.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	consumer := application.BusConsumer{Name: "trace-test", Types: []string{"warehouse.ItemRegistered"},
+		Handle: func(context.Context, domain.Envelope) error { r.consumed.Add(1); return nil }}
+	if e.bus, err = startBus(ctx, e, busURL(""), log, consumer); err != nil {
+		t.Fatal(err)
+	}
+	if waitSagas, err = startSagas(ctx, e, log); err != nil {
+		t.Fatal(err)
+	}
+	if stopJobs, err = startJobs(ctx, e, true, log); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{App: e.app, Events: e.events, Logger: log, NewID: newID}))
+	t.Cleanup(srv.Close)
+	r.url = srv.URL
+	return r
+}
+
+// Caller's trace context: the span of a client outside the engine.
+const callerTrace, callerSpan = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+
+// post sends a command as that caller.
+func (r *tracedRig) post(t *testing.T, command, body string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", r.url+"/api/commands/"+command, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(res.Body)
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d %s", command, res.StatusCode, out)
+	}
+}
+
+// waitSpans waits until done holds for the ended spans and returns them.
+func (r *tracedRig) waitSpans(t *testing.T, what string, done func(spans) bool) spans {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		all := spans(r.rec.Ended())
+		if done(all) {
+			return all
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not happen; spans so far:\n%s", what, all)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// root returns the one HTTP span of the command, checking it continues
+// the caller's trace.
+func (s spans) root(t *testing.T, command string) sdktrace.ReadOnlySpan {
+	t.Helper()
+	var found spans
+	for _, sp := range s.named("POST /api/commands/:name") {
+		for _, c := range s.named("command " + command) {
+			if c.Parent().SpanID() == sp.SpanContext().SpanID() {
+				found = append(found, sp)
+			}
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d HTTP spans of %s, want 1:\n%s", len(found), command, s)
+	}
+	root := found[0]
+	if root.SpanKind() != trace.SpanKindServer || root.Parent().SpanID().String() != callerSpan || !root.Parent().IsRemote() {
+		t.Fatalf("HTTP span: kind %v, parent %s (remote %v); want a server span under the caller's %s",
+			root.SpanKind(), root.Parent().SpanID(), root.Parent().IsRemote(), callerSpan)
+	}
+	return root
+}
+
+// sameTrace checks that every span of path is in the caller's trace.
+func sameTrace(t *testing.T, path ...sdktrace.ReadOnlySpan) {
+	t.Helper()
+	for _, sp := range path {
+		if got := sp.SpanContext().TraceID().String(); got != callerTrace {
+			t.Errorf("span %q is in trace %s, not the caller's %s", sp.Name(), got, callerTrace)
+		}
+	}
+}
+
+// TestOneTraceFromHTTPToEveryConsumer runs the composition serve runs
+// with a tracer recording in memory (tracedRig), sends one command
 // over HTTP under a caller's traceparent, and checks that everything the
 // command caused is one trace with the right parents:
 //
@@ -109,89 +229,29 @@ func (s spans) String() string {
 //	        └ sagabus.consume sagas.replies
 //	          └ saga.reply tracesaga.Receive
 func TestOneTraceFromHTTPToEveryConsumer(t *testing.T) {
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	log := logging.New(io.Discard, 8)
-	e, err := openEngineWith(commonFlags{dataDir: t.TempDir()}, log, application.AllowAll{},
-		moduleConfig{extra: []application.Module{traceSaga{}}}, observers{tracer: telemetry.NewTracer(tp)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	waitSagas := func() {}
-	defer func() { cancel(); waitSagas(); e.projections.Wait(); _ = e.close() }()
-	if err := e.projections.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var consumed atomic.Int32
-	consumer := application.BusConsumer{Name: "trace-test", Types: []string{"warehouse.ItemRegistered"},
-		Handle: func(context.Context, domain.Envelope) error { consumed.Add(1); return nil }}
-	if e.bus, err = startBus(ctx, e, busURL(""), log, consumer); err != nil {
-		t.Fatal(err)
-	}
-	defer e.bus.close()
-	if waitSagas, err = startSagas(ctx, e, log); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{App: e.app, Events: e.events, Logger: log, NewID: newID}))
-	defer srv.Close()
-
-	const callerTrace, callerSpan = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
-	req, _ := http.NewRequest("POST", srv.URL+"/api/commands/warehouse.RegisterItem",
-		strings.NewReader(`{"sku":"TR-1","name":"Traced","unit":"pcs","lowStockThreshold":0}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	_ = res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("RegisterItem: %d %s", res.StatusCode, body)
-	}
-
+	r := newTracedRig(t)
+	e := r.e
+	ctx := context.Background()
+	r.post(t, "warehouse.RegisterItem", `{"sku":"TR-1","name":"Traced","unit":"pcs","lowStockThreshold":0}`)
 	// Wait for the last span of the path, the saga's reply step, and for
 	// the projection batch.
-	var all spans
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		all = spans(rec.Ended())
-		if len(all.named("saga.reply tracesaga.Receive")) > 0 && len(all.named("projection.batch warehouse.stock")) > 0 && consumed.Load() > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the path did not finish (consumed %d); spans so far:\n%s", consumed.Load(), all)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-
-	httpSpan := all.named("POST /api/commands/:name")
-	if len(httpSpan) != 1 {
-		t.Fatalf("%d HTTP spans, want 1:\n%s", len(httpSpan), all)
-	}
-	root := httpSpan[0]
-	if root.SpanKind() != trace.SpanKindServer || root.Parent().SpanID().String() != callerSpan || !root.Parent().IsRemote() {
-		t.Fatalf("HTTP span: kind %v, parent %s (remote %v); want a server span under the caller's %s",
-			root.SpanKind(), root.Parent().SpanID(), root.Parent().IsRemote(), callerSpan)
-	}
+	all := r.waitSpans(t, "the path", func(all spans) bool {
+		return len(all.named("saga.reply tracesaga.Receive")) > 0 && len(all.named("projection.batch warehouse.stock")) > 0 && r.consumed.Load() > 0
+	})
+	root := all.root(t, "warehouse.RegisterItem")
 	command := all.childOf(t, "command warehouse.RegisterItem", root)
 	appended := all.childOf(t, "eventstore.append", command)
 	forward := all.childOf(t, "bus.forward "+bus.EventTopic("warehouse.ItemRegistered"), appended)
-	all.childOf(t, "bus.consume trace-test", forward)
-	all.childOf(t, "projection.batch warehouse.stock", appended)
+	consumed := all.childOf(t, "bus.consume trace-test", forward)
+	batch := all.childOf(t, "projection.batch warehouse.stock", appended)
 	step := all.childOf(t, "saga.event tracesaga.Receive", appended)
-	all.childOf(t, "eventstore.append", step)
+	stepAppend := all.childOf(t, "eventstore.append", step)
 	sent := all.childOf(t, "sagabus.consume sagas.commands", step)
 	received := all.childOf(t, "command warehouse.ReceiveStock", sent)
-	all.childOf(t, "eventstore.append", received)
+	receivedAppend := all.childOf(t, "eventstore.append", received)
 	reply := all.childOf(t, "sagabus.consume sagas.replies", sent)
-	all.childOf(t, "saga.reply tracesaga.Receive", reply)
-
-	for _, sp := range all {
-		if got := sp.SpanContext().TraceID().String(); got != callerTrace {
-			t.Errorf("span %q is in trace %s, not the caller's %s", sp.Name(), got, callerTrace)
-		}
-	}
+	replied := all.childOf(t, "saga.reply tracesaga.Receive", reply)
+	sameTrace(t, root, command, appended, forward, consumed, batch, step, stepAppend, sent, received, receivedAppend, reply, replied)
 	// The stored event records the append span, in the W3C format.
 	evs, err := e.events.ReadStream(ctx, streamOfItem(t, e, "TR-1"), 0, application.Forward, 0)
 	if err != nil || len(evs) == 0 {
@@ -217,4 +277,23 @@ func streamOfItem(t *testing.T, e *engine, sku string) string {
 	}
 	t.Fatalf("no ItemRegistered for %s", sku)
 	return ""
+}
+
+// TestJobJoinsTheTraceThatEnqueuedIt: a job enqueued over HTTP is taken
+// and run in spans that are children of the append that stored its
+// jobs.Enqueued, and its outcome is recorded under the run, all in the
+// caller's trace.
+func TestJobJoinsTheTraceThatEnqueuedIt(t *testing.T) {
+	r := newTracedRig(t)
+	r.post(t, "jobs.Enqueue", `{"type":"warehouse.StockValuation","key":"traced","input":{"pageSize":10}}`)
+	all := r.waitSpans(t, "the job's outcome", func(all spans) bool { return len(all.named("job.finish warehouse.StockValuation")) > 0 })
+	root := all.root(t, "jobs.Enqueue")
+	command := all.childOf(t, "command jobs.Enqueue", root)
+	appended := all.childOf(t, "eventstore.append", command)
+	started := all.childOf(t, "job.start warehouse.StockValuation", appended)
+	startAppend := all.childOf(t, "eventstore.append", started)
+	run := all.childOf(t, "job.run warehouse.StockValuation", appended)
+	finished := all.childOf(t, "job.finish warehouse.StockValuation", run)
+	finishAppend := all.childOf(t, "eventstore.append", finished)
+	sameTrace(t, root, command, appended, started, startAppend, run, finished, finishAppend)
 }
