@@ -169,8 +169,10 @@ func (a *App) view(ctx context.Context, name string) (View, Grant, error) {
 
 // QueryView authorises and runs q against the view called name, applying
 // the view's default sort when q has none. The Authorizer's record-level
-// filters are added to q's, so the page holds only records the principal
-// may see.
+// filters and the filter to the tenant ctx works in (TenantOf; not for a
+// Shared module's view) are added to q's, so the page holds only records
+// the principal may see: no filter, sort or cursor reaches another
+// tenant's.
 func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error) {
 	v, g, err := a.view(ctx, name)
 	if err != nil {
@@ -181,6 +183,9 @@ func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error)
 	}
 	if len(g.Filters) > 0 {
 		q.Filters = append(append([]Filter(nil), q.Filters...), g.Filters...)
+	}
+	if !v.shared {
+		q.Filters = tenantFilters(TenantOf(ctx), q.Filters)
 	}
 	return a.deps.ReadModels.Find(ctx, v.Collection.Name, q)
 }
@@ -209,9 +214,12 @@ func (a *App) Authorize(ctx context.Context, name, resource string) (Grant, erro
 
 // moduleRepository returns a repository that appends only to the streams
 // of the named module. Each module has its own, with its own cache: their
-// streams are disjoint.
-func (a *App) moduleRepository(module string) *Repository {
-	return NewRepository(ownedStore{EventStore: a.deps.Events, module: module}, a.events, a.repoOpts)
+// streams are disjoint. The streams of a module not Shared are the
+// tenant's own (see Repository.streamOf).
+func (a *App) moduleRepository(m Manifest) *Repository {
+	r := NewRepository(ownedStore{EventStore: a.deps.Events, module: m.Name}, a.events, a.repoOpts)
+	r.scoped = !m.Shared
+	return r
 }
 
 // Events returns the event type registry.

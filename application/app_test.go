@@ -98,10 +98,17 @@ func newAppOn(events application.EventStore, az application.Authorizer, mods ...
 	return app
 }
 
-// seed creates counter id by appending its first event directly.
+// seed creates counter id of the default tenant by appending its first
+// event directly.
 func seed(t testing.TB, events *memory.Store, id string) {
 	t.Helper()
-	appendFirst(t, events, "counter.c-"+id, "seed-"+id, "counter.Incremented", `{"by":1}`)
+	seedIn(t, events, application.DefaultTenant, id)
+}
+
+// seedIn creates counter id of tenant.
+func seedIn(t testing.TB, events *memory.Store, tenant, id string) {
+	t.Helper()
+	appendFirst(t, events, application.TenantKey(tenant, "counter.c-"+id), "seed-"+tenant+"-"+id, "counter.Incremented", `{"by":1}`)
 }
 
 func TestFailingModulesAreIsolated(t *testing.T) {

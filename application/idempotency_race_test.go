@@ -51,7 +51,7 @@ func TestKeyedCommandThatLostTheRace(t *testing.T) {
 			first := newAppOn(events, nil, counterModule{name: "counter"})
 			late := &lateStore{Store: events}
 			second := newAppOn(late, nil, counterModule{name: "counter"})
-			seed(t, events, "a")
+			seedIn(t, events, "t1", "a")
 			race := func(key, body, secondBody string) (application.Result, application.Result, error) {
 				var res application.Result
 				late.meanwhile = func() {
@@ -67,13 +67,13 @@ func TestKeyedCommandThatLostTheRace(t *testing.T) {
 			if err != nil || !reflect.DeepEqual(got, want) {
 				t.Fatalf("the same command answered %+v (%v), want the first result %+v", got, err, want)
 			}
-			seed(t, events, "b")
+			seedIn(t, events, "t1", "b")
 			_, _, err = race("k-2", `{"id":"b","by":5}`, `{"id":"b","by":6}`)
 			var de *domain.Error
 			if !errors.As(err, &de) || de.Kind != domain.KindRejected || de.Code != "idempotency_key_reused" {
 				t.Fatalf("another command under the id: %v, want idempotency_key_reused", err)
 			}
-			for stream, want := range map[string]uint64{"counter.c-a": 2, "counter.c-b": 2} {
+			for stream, want := range map[string]uint64{application.TenantKey("t1", "counter.c-a"): 2, application.TenantKey("t1", "counter.c-b"): 2} {
 				if v, _ := events.StreamVersion(context.Background(), stream); v != want {
 					t.Fatalf("%s at version %d, want %d: the seed and the keyed command once", stream, v, want)
 				}

@@ -23,7 +23,7 @@ func withKey(key string) context.Context {
 func TestIdempotentCommands(t *testing.T) {
 	t.Parallel()
 	app, events := newApp(t, nil, counterModule{name: "counter"})
-	seed(t, events, "a")
+	seedIn(t, events, "t1", "a")
 	body := []byte(`{"id":"a","by":5}`)
 	first, err := app.Dispatch(withKey("k-1"), "counter.Increment", body)
 	if err != nil {
@@ -33,7 +33,7 @@ func TestIdempotentCommands(t *testing.T) {
 	if len(first.Events) != 1 || !uuid.MatchString(first.Events[0]) {
 		t.Fatalf("first result %+v: want one event with a derived UUID", first)
 	}
-	if _, err := app.Dispatch(context.Background(), "counter.Increment", []byte(`{"id":"a","by":1}`)); err != nil {
+	if _, err := app.Dispatch(application.WithMeta(context.Background(), application.Meta{Tenant: "t1"}), "counter.Increment", []byte(`{"id":"a","by":1}`)); err != nil {
 		t.Fatal(err)
 	}
 	restarted := newAppOn(events, nil, counterModule{name: "counter"})
@@ -43,9 +43,10 @@ func TestIdempotentCommands(t *testing.T) {
 			t.Fatalf("%s: retry answered %+v (%v), want the first result %+v", name, again, err, first)
 		}
 	}
-	if v, _ := events.StreamVersion(context.Background(), "counter.c-a"); v != 3 {
+	if v, _ := events.StreamVersion(context.Background(), application.TenantKey("t1", "counter.c-a")); v != 3 {
 		t.Fatalf("stream at version %d, want 3: seed, the keyed command once, one other", v)
 	}
+	seedIn(t, events, "t2", "a")
 	other, err := app.Dispatch(application.WithMeta(context.Background(), application.Meta{CommandID: "k-1", Tenant: "t2"}), "counter.Increment", body)
 	if err != nil || other.Events[0] == first.Events[0] {
 		t.Fatalf("another tenant's key k-1 is another command: %+v %v", other, err)
@@ -57,8 +58,8 @@ func TestIdempotentCommands(t *testing.T) {
 func TestReusedCommandIDsAreRefused(t *testing.T) {
 	t.Parallel()
 	app, events := newApp(t, nil, counterModule{name: "counter"})
-	seed(t, events, "a")
-	seed(t, events, "b")
+	seedIn(t, events, "t1", "a")
+	seedIn(t, events, "t1", "b")
 	if _, err := app.Dispatch(withKey("k-2"), "counter.Increment", []byte(`{"id":"a","by":5}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -69,8 +70,8 @@ func TestReusedCommandIDsAreRefused(t *testing.T) {
 			t.Fatalf("%s with a used id: %v, want idempotency_key_reused", body, err)
 		}
 	}
-	va, _ := events.StreamVersion(context.Background(), "counter.c-a")
-	vb, _ := events.StreamVersion(context.Background(), "counter.c-b")
+	va, _ := events.StreamVersion(context.Background(), application.TenantKey("t1", "counter.c-a"))
+	vb, _ := events.StreamVersion(context.Background(), application.TenantKey("t1", "counter.c-b"))
 	if va != 2 || vb != 1 {
 		t.Fatalf("versions a %d b %d, want 2 and 1", va, vb)
 	}
@@ -82,7 +83,7 @@ func TestConcurrentRetriesAppendOnce(t *testing.T) {
 	t.Parallel()
 	app, events := newApp(t, nil, counterModule{name: "counter"})
 	other := newAppOn(events, nil, counterModule{name: "counter"})
-	seed(t, events, "a")
+	seedIn(t, events, "t1", "a")
 	results := make([]application.Result, 16)
 	var wg sync.WaitGroup
 	for i := range results {
@@ -100,7 +101,7 @@ func TestConcurrentRetriesAppendOnce(t *testing.T) {
 			t.Fatalf("answers differ: %+v and %+v", r, results[0])
 		}
 	}
-	finalCount(t, events, 3)
+	finalCountOf(t, events, application.TenantKey("t1", "counter.c-a"), 3)
 }
 
 // TestSendWithACommandIDIsIdempotent: the command id given from Go code

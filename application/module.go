@@ -23,6 +23,13 @@ type Manifest struct {
 	// one of them (commands one that is not ReadOnly, views a ReadOnly
 	// one), or the module fails to load.
 	Permissions []Permission `json:"permissions"`
+	// Shared marks a module whose records are the same in every tenant
+	// (identity: users belong to several tenants). Its streams are not
+	// scoped by tenant and its views are not filtered by tenant, so its
+	// permissions are the platform's, not a tenant's. Every other
+	// module's aggregates, documents and view queries are its tenant's
+	// alone, without the module doing anything (see docs/tenants.md).
+	Shared bool `json:"shared,omitempty"`
 }
 
 // Module is a plug-in business module. Register adds everything the module
@@ -77,7 +84,7 @@ func (r *Registrar) Module() string { return r.manifest.Name }
 // "{module}."; an append elsewhere fails with ErrStreamNotOwned.
 func (r *Registrar) Repository() *Repository {
 	if r.repo == nil {
-		r.repo = r.app.moduleRepository(r.manifest.Name)
+		r.repo = r.app.moduleRepository(r.manifest)
 	}
 	return r.repo
 }
@@ -122,11 +129,20 @@ func RegisterUpcaster[E domain.Event](r *Registrar, from int, up domain.Upcaster
 }
 
 // Projection adds a projection; its name must start with "{module}.".
-func (r *Registrar) Projection(p *Projection) { r.projections = append(r.projections, p) }
+// The projection of a module not Shared writes each tenant's documents
+// under the tenant's own keys (see Projection.Apply).
+func (r *Registrar) Projection(p *Projection) {
+	if r.manifest.Shared {
+		p.share()
+	}
+	r.projections = append(r.projections, p)
+}
 
-// View adds the view "{module}.{name}".
+// View adds the view "{module}.{name}". Queries of the view of a module
+// not Shared see the documents of the principal's tenant only.
 func (r *Registrar) View(name string, v View) {
 	v.Name = r.manifest.Name + "." + name
+	v.shared = r.manifest.Shared
 	r.views = append(r.views, v)
 }
 

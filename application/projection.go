@@ -25,13 +25,25 @@ type Projection struct {
 	collections []CollectionSpec
 	handlers    map[string]ProjectionHandler
 	errs        []error
+	// declared are the collections as their module declared them;
+	// collections add the tenant field unless the projection is shared.
+	declared []CollectionSpec
+	shared   bool
 }
 
 // NewProjection declares a projection writing the given collections, at
 // version 1. A collection name must not hold '@', which VersionedName
 // reserves.
+//
+// Each collection gets the string field TenantField, and every index is
+// led by it, so the engine's tenant filter is served by the indexes the
+// module declared.
 func NewProjection(name string, collections ...CollectionSpec) *Projection {
-	p := &Projection{name: name, version: 1, collections: collections, handlers: map[string]ProjectionHandler{}}
+	scoped := make([]CollectionSpec, len(collections))
+	for i, c := range collections {
+		scoped[i] = tenantSpec(c)
+	}
+	p := &Projection{name: name, version: 1, collections: scoped, declared: collections, handlers: map[string]ProjectionHandler{}}
 	for _, c := range collections {
 		if strings.Contains(c.Name, "@") {
 			p.errs = append(p.errs, fmt.Errorf("projection %s: collection %q: '@' is reserved for versions", name, c.Name))
@@ -90,6 +102,13 @@ func VersionedName(name string, v int) string {
 	return name + "@v" + strconv.Itoa(v)
 }
 
+// share makes p the projection of a Manifest.Shared module: its
+// documents are keyed by their ids alone and its collections are as
+// declared.
+func (p *Projection) share() {
+	p.shared, p.collections = true, p.declared
+}
+
 // On adds the handler for events of type E. A second handler for the same
 // type is a mistake (which one should run?): it is recorded in Err, and a
 // module registering the projection fails to load.
@@ -125,11 +144,15 @@ func (p *Projection) Handles(typ string) bool {
 	return ok
 }
 
-// Apply applies one event; events it does not handle are ignored.
+// Apply applies one event; events it does not handle are ignored. The
+// handler sees the read models of the event's tenant only (tenantTx):
+// every document it writes is stamped with the tenant and stored under
+// the tenant's own key, and its reads and queries reach no other
+// tenant's documents.
 func (p *Projection) Apply(ctx context.Context, tx ReadModelTx, env domain.Envelope, ev domain.Event) error {
 	h, ok := p.handlers[env.Type]
 	if !ok {
 		return nil
 	}
-	return h(ctx, tx, env, ev)
+	return h(ctx, tenantTx{tx: tx, tenant: NormalTenant(env.Tenant), scoped: !p.shared}, env, ev)
 }

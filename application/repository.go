@@ -47,6 +47,20 @@ type Repository struct {
 	events *domain.EventRegistry
 	opts   RepositoryOptions
 	cache  *streamCache
+	// scoped: each tenant has its own streams (see streamOf).
+	scoped bool
+}
+
+// streamOf is the id of the stream that holds a in the tenant ctx works
+// in: a module's repository gives every tenant its own streams
+// (TenantKey), so two tenants can use the same business key without
+// seeing or blocking each other, and one can never load or append to
+// the other's aggregate. Other repositories use a's id as it is.
+func (r *Repository) streamOf(ctx context.Context, a domain.Aggregate) string {
+	if !r.scoped {
+		return a.Root().ID()
+	}
+	return TenantKey(TenantOf(ctx), a.Root().ID())
 }
 
 // NewRepository returns a repository over store that encodes and decodes
@@ -73,7 +87,7 @@ func NewRepository(store EventStore, events *domain.EventRegistry, opts Reposito
 // other's must not wait for each other. While the stream is busy, Load
 // reads the stored snapshot and events and leaves the cache alone.
 func (r *Repository) Load(ctx context.Context, a domain.Aggregate) error {
-	e := r.cache.hold(a.Root().ID())
+	e := r.cache.hold(r.streamOf(ctx, a))
 	defer r.drop(ctx, e)
 	if !e.mu.TryLock() {
 		_, err := r.current(ctx, &streamEntry{id: e.id}, a)
@@ -113,5 +127,5 @@ func (r *Repository) drop(ctx context.Context, e *streamEntry) {
 // follow read what it appended. With nothing pending it appends nothing
 // and reports the current version.
 func (r *Repository) Save(ctx context.Context, a domain.Aggregate) (Result, error) {
-	return r.append(ctx, &streamEntry{id: a.Root().ID()}, a)
+	return r.append(ctx, &streamEntry{id: r.streamOf(ctx, a)}, a)
 }

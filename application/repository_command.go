@@ -49,7 +49,7 @@ func (q *queuedCommand) finish(res Result, err error) {
 func (r *Repository) command(ctx context.Context, fresh func() domain.Aggregate, decide func(domain.Aggregate) error, retry bool) (Result, error) {
 	q := &queuedCommand{ctx: ctx, agg: fresh(), fresh: fresh, decide: r.guarded(ctx, decide), retry: retry,
 		done: make(chan struct{}), promoted: make(chan struct{})}
-	e := r.cache.hold(q.agg.Root().ID())
+	e := r.cache.hold(r.streamOf(ctx, q.agg))
 	defer r.drop(ctx, e)
 	e.qmu.Lock()
 	e.queue = append(e.queue, q)

@@ -33,7 +33,13 @@ func hammer(t *testing.T, apps []*application.App, clients, perClient int) {
 // finalCount loads counter a cold and checks it saw every increment.
 func finalCount(t *testing.T, events application.EventStore, want int) {
 	t.Helper()
-	c := &counter{Base: domain.NewBase("counter.c-a")}
+	finalCountOf(t, events, "counter.c-a", want)
+}
+
+// finalCountOf checks the count of the counter in stream.
+func finalCountOf(t *testing.T, events application.EventStore, stream string, want int) {
+	t.Helper()
+	c := &counter{Base: domain.NewBase(stream)}
 	cold := application.NewRepository(events, registry(t), application.RepositoryOptions{NewID: func() string { return "" }, CachedStreams: -1})
 	if err := cold.Load(context.Background(), c); err != nil || c.n != want {
 		t.Fatalf("counter at %d (%v), want %d", c.n, err, want)

@@ -15,16 +15,16 @@ import (
 // must be held.
 func (r *Repository) append(ctx context.Context, e *streamEntry, a domain.Aggregate) (Result, error) {
 	root := a.Root()
-	res := Result{Stream: root.ID(), Version: root.Version(), Events: []string{}}
+	res := Result{Stream: e.id, Version: root.Version(), Events: []string{}}
 	pending := root.Pending()
 	if len(pending) == 0 {
 		return res, nil
 	}
-	envs, err := r.envelopes(ctx, root.ID(), pending, root.PendingData())
+	envs, err := r.envelopes(ctx, e.id, pending, root.PendingData())
 	if err != nil {
 		return Result{}, err
 	}
-	stored, err := r.appendKept(ctx, root.ID(), domain.ExpectedVersion(root.Version()), envs, pending, root.PendingData())
+	stored, err := r.appendKept(ctx, e.id, domain.ExpectedVersion(root.Version()), envs, pending, root.PendingData())
 	if err != nil {
 		return Result{}, err
 	}

@@ -66,7 +66,7 @@ func TestSendRunsThePipeline(t *testing.T) {
 func TestSendPropagatesCorrelationAndCausation(t *testing.T) {
 	t.Parallel()
 	app, events := newApp(t, nil, counterModule{name: "counter"})
-	seed(t, events, "a")
+	seedIn(t, events, "acme", "a")
 	at := uint64(1)
 	handling := application.WithMeta(context.Background(), application.Meta{
 		RequestID: "req-1", Actor: "user:ada", Tenant: "acme", CorrelationID: "corr-1", CausationID: "req-0",
@@ -77,10 +77,10 @@ func TestSendPropagatesCorrelationAndCausation(t *testing.T) {
 	}
 	// A command sent while no message is handled: the request starts the
 	// correlation and causes the command.
-	if _, err := application.Send(application.WithMeta(context.Background(), application.Meta{RequestID: "req-2"}), app, increment{ID: "a", By: 1}); err != nil {
+	if _, err := application.Send(application.WithMeta(context.Background(), application.Meta{RequestID: "req-2", Tenant: "acme"}), app, increment{ID: "a", By: 1}); err != nil {
 		t.Fatal(err)
 	}
-	stored, err := events.ReadStream(context.Background(), "counter.c-a", 2, application.Forward, 0)
+	stored, err := events.ReadStream(context.Background(), "counter.c-a~acme", 2, application.Forward, 0)
 	if err != nil || len(stored) != 2 {
 		t.Fatalf("read: %v %v", stored, err)
 	}

@@ -19,7 +19,7 @@ func (f *fixture) plant(t *testing.T, cp application.Checkpoint) {
 		t.Fatal(err)
 	}
 	err := f.models.Apply(ctx, "test.tally", cp, func(tx application.ReadModelTx) error {
-		return tx.Upsert(ctx, "tally", "t", map[string]any{"count": 999})
+		return tx.Upsert(ctx, "tally", "t", map[string]any{"count": 999, application.TenantField: application.DefaultTenant})
 	})
 	if err != nil {
 		t.Fatal(err)

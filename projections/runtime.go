@@ -105,7 +105,9 @@ func (rt *Runtime) Views() *ViewStore { return rt.serving }
 // prepare) and creates the collections and indexes of the versions the
 // projections run. A projection at a version above 1 must own its
 // collections: another projection writing one of them would not follow
-// it into its new collections.
+// it into its new collections. It also resets a projection that wrote
+// documents before the engine stamped them with their tenant (see
+// restamp), so it rebuilds them.
 func (rt *Runtime) Declare(ctx context.Context) error {
 	if err := rt.store.Declare(ctx, versionsCollection); err != nil {
 		return fmt.Errorf("declare %s: %w", versionsCollection.Name, err)
@@ -115,6 +117,9 @@ func (rt *Runtime) Declare(ctx context.Context) error {
 			return err
 		}
 		if err := rt.prepare(ctx, r); err != nil {
+			return fmt.Errorf("projection %s: %w", r.p.Name(), err)
+		}
+		if err := rt.restamp(ctx, r); err != nil {
 			return fmt.Errorf("projection %s: %w", r.p.Name(), err)
 		}
 	}

@@ -43,7 +43,8 @@ func newAuthServer(t *testing.T) *authServer {
 	t.Helper()
 	var ids atomic.Int64
 	events, models := memory.New(), rmmemory.New()
-	if err := models.Declare(context.Background(), itemsSpec); err != nil {
+	// As the projection declares it: with the engine's tenant field.
+	if err := models.Declare(context.Background(), application.NewProjection("stock.items", itemsSpec).Collections()[0]); err != nil {
 		t.Fatal(err)
 	}
 	app := application.New(application.Deps{

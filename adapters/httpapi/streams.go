@@ -30,7 +30,8 @@ type streamPage struct {
 }
 
 // stream handles GET /api/streams/{streamId}?from=&limit=&direction=. The
-// id is one path segment, so it may hold anything but '/'.
+// id is one path segment, so it may hold anything but '/'. Only streams of
+// the principal's tenant are found.
 func (s *server) stream(c *gin.Context) {
 	id := c.Param("id")
 	if !s.authorize(c, application.PermissionStreamsRead, "stream:"+id) {
@@ -42,6 +43,12 @@ func (s *server) stream(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	// A stream of another tenant is as missing as one never written: its
+	// id ends in "~{tenant}" (application.TenantKey).
+	if tenant, _ := application.SplitTenantKey(id); tenant != application.TenantOf(ctx) {
+		s.fail(c, unknownStream(id))
+		return
+	}
 	// Events first, then the version, so the version is never behind the
 	// events listed.
 	events, err := s.cfg.Events.ReadStream(ctx, id, from, dir, limit)
@@ -55,13 +62,17 @@ func (s *server) stream(c *gin.Context) {
 		return
 	}
 	if version == 0 {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "unknown_stream", "there is no stream %q", id))
+		s.fail(c, unknownStream(id))
 		return
 	}
 	if events == nil {
 		events = []domain.Envelope{}
 	}
 	s.writeJSON(c, http.StatusOK, "application/json", streamPage{Stream: id, Version: version, Events: events})
+}
+
+func unknownStream(id string) error {
+	return domain.Errorf(domain.KindNotFound, "unknown_stream", "there is no stream %q", id)
 }
 
 // parseStreamQuery reads from (a stream version, default 0), limit
