@@ -74,3 +74,17 @@ func SplitTenantKey(key string) (tenant, id string) {
 	}
 	return key[at+len(tenantSep):], key[:at]
 }
+
+// OwnsKey reports whether key (a stream id or document key made by
+// TenantKey) belongs to the tenant of the principal in ctx. Without a
+// principal the caller is Go code inside the engine, which may reach
+// every tenant's. An engine component that takes such an id from a
+// request (a job or saga instance to operate) answers not found when
+// this is false, as for an id never used.
+func OwnsKey(ctx context.Context, key string) bool {
+	if _, asked := PrincipalFrom(ctx); !asked {
+		return true
+	}
+	tenant, _ := SplitTenantKey(key)
+	return tenant == TenantOf(ctx)
+}

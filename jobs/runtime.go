@@ -159,7 +159,8 @@ func (rt *Runtime) enqueue(ctx context.Context, req application.Job, schedule st
 			domain.FieldError{Pointer: "/key", Detail: "must be 1 to 200 letters, digits, '.', '_', ':', '@' or '-', starting with a letter or digit"})
 	}
 	meta := application.MetaFrom(ctx)
-	id := jobStream(t.name, key)
+	// Each tenant's keys are its own (docs/tenants.md).
+	id := application.TenantKey(meta.Tenant, jobStream(t.name, key))
 	// Most keys are new: the first try appends without reading the stream.
 	res, j, err := rt.update(ctx, id, "enqueue", meta.Actor, meta.Tenant, newJob(id), func(j *job) error {
 		if !j.Exists() {
@@ -197,6 +198,9 @@ func encodeInput(in any) (json.RawMessage, error) {
 // otherwise is a conflict.
 func (rt *Runtime) Cancel(ctx context.Context, id, reason string) (application.Result, error) {
 	meta := application.MetaFrom(ctx)
+	if !application.OwnsKey(ctx, id) {
+		return application.Result{}, domain.Errorf(domain.KindNotFound, "unknown_job", "there is no job %q", id)
+	}
 	res, _, err := rt.update(ctx, id, "cancel", meta.Actor, "", nil, func(j *job) error {
 		switch {
 		case !j.Exists():

@@ -151,7 +151,9 @@ func (rt *Runtime) HandleEvent(ctx context.Context, env domain.Envelope) error {
 			started = &Started{Definition: p.ProcessManagerName(), Version: p.current.Version(), Key: key, Tenant: env.Tenant}
 		}
 		in := input{id: "event:" + env.ID, kind: kindEvent, name: env.Type, event: ev, env: env}
-		if err := rt.handle(ctx, p, streamOf(p.ProcessManagerName(), key), in, started); err != nil {
+		// Each tenant's instances are its own (docs/tenants.md).
+		stream := application.TenantKey(env.Tenant, streamOf(p.ProcessManagerName(), key))
+		if err := rt.handle(ctx, p, stream, in, started); err != nil {
 			return err
 		}
 	}
@@ -185,7 +187,7 @@ func (rt *Runtime) Compensate(ctx context.Context, instance, reason string) erro
 // makes a second send change nothing.
 func (rt *Runtime) operate(ctx context.Context, stream, op, reason string) (application.Result, error) {
 	p := rt.procs[definitionOf(stream)]
-	if p == nil {
+	if p == nil || !application.OwnsKey(ctx, stream) {
 		return application.Result{}, unknownInstance(stream)
 	}
 	meta := application.MetaFrom(ctx)
