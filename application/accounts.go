@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -17,6 +18,10 @@ type Account struct {
 	Roles  []string `json:"roles"`
 	Grants []string `json:"grants"`
 	Teams  []string `json:"teams"`
+	// Tenants are the tenants the user may work in: the one it was
+	// created in first, then those it was added to. Nil (an account from
+	// before tenants) means DefaultTenant alone; empty, none at all.
+	Tenants []string `json:"tenants"`
 	// Mates are the user's id and the ids of every member of the user's
 	// teams (see Principal.Mates).
 	Mates []string `json:"-"`
@@ -29,10 +34,27 @@ type Account struct {
 	SessionsNotBefore time.Time `json:"-"`
 }
 
+// MemberOf reports whether the user may work in tenant.
+func (a Account) MemberOf(tenant string) bool {
+	return slices.Contains(a.TenantList(), NormalTenant(tenant))
+}
+
+// TenantList is Tenants, or DefaultTenant alone when Tenants is nil; its
+// first is where a new session of the user starts.
+func (a Account) TenantList() []string {
+	if a.Tenants == nil {
+		return []string{DefaultTenant}
+	}
+	return a.Tenants
+}
+
 // APIToken is an API token as stored: its secret only as a hash.
 type APIToken struct {
 	ID     string `json:"id"`
 	UserID string `json:"userId"`
+	// Tenant is the tenant the token works in: the one its issuer worked
+	// in when issuing it.
+	Tenant string `json:"tenant"`
 	Name   string `json:"name"`
 	// Permissions narrow the user's grants; empty means all of them.
 	Permissions []string  `json:"permissions"`

@@ -47,9 +47,12 @@ type Principal struct {
 	Kind PrincipalKind `json:"kind"`
 	// UserID is the user behind a session or token.
 	UserID string `json:"userId,omitempty"`
-	// Tenant is the tenant the principal works in (unused until tenants
-	// exist; it is stamped on events already).
+	// Tenant is the tenant the principal works in: every event it
+	// appends records it, and it sees that tenant's aggregates, documents
+	// and streams only (docs/tenants.md). "" is DefaultTenant.
 	Tenant string `json:"tenant,omitempty"`
+	// Tenants are the tenants a user may switch to (Account.TenantList).
+	Tenants []string `json:"tenants,omitempty"`
 	// Grants are the permission patterns the principal holds: permission
 	// names, "module.*", AllPermissions or ReadPermissions.
 	Grants []string `json:"grants"`

@@ -164,19 +164,44 @@ func (s *Service) failed(keys []string, now time.Time) {
 
 // startSession stores a new session of acc with fresh random ids.
 func (s *Service) startSession(ctx context.Context, acc application.Account, now time.Time, enrolOnly bool) (Session, error) {
-	ss := Session{ID: rand.Text() + rand.Text(), CSRFToken: rand.Text(), Principal: sessionPrincipal(acc, enrolOnly), EnrolOnly: enrolOnly}
+	ss := Session{ID: rand.Text() + rand.Text(), CSRFToken: rand.Text(), Principal: sessionPrincipal(acc, "", enrolOnly), EnrolOnly: enrolOnly}
 	err := s.cfg.Store.addSession(ctx, digest(ss.ID), session{UserID: acc.ID, CSRF: ss.CSRFToken, Created: now, Seen: now, EnrolOnly: enrolOnly})
 	return ss, err
 }
 
-// sessionPrincipal is the principal of a session: none of the user's
-// permissions while the session is only for TOTP enrolment.
-func sessionPrincipal(acc application.Account, enrolOnly bool) application.Principal {
+// sessionPrincipal is the principal of a session working in tenant (the
+// user's first when "" or when the user is no longer a member of it):
+// none of the user's permissions while the session is only for TOTP
+// enrolment.
+func sessionPrincipal(acc application.Account, tenant string, enrolOnly bool) application.Principal {
 	p := userPrincipal(acc)
+	if tenant == "" || !acc.MemberOf(tenant) {
+		tenant = acc.TenantList()[0]
+	}
+	p.Tenant = tenant
 	if enrolOnly {
 		p.Grants = []string{}
 	}
 	return p
+}
+
+// SwitchTenant makes the session id work in tenant from its next request
+// on, and returns it as it is now. A tenant the user is not a member of
+// is answered like one that does not exist: not found.
+func (s *Service) SwitchTenant(ctx context.Context, id, tenant string) (Session, error) {
+	ss, err := s.Authenticate(ctx, id)
+	if err != nil {
+		return Session{}, err
+	}
+	acc, ok := s.cfg.Accounts.Account(ctx, ss.Principal.UserID)
+	if !ok || !application.ValidTenant(tenant) || !acc.MemberOf(tenant) {
+		return Session{}, domain.Errorf(domain.KindNotFound, "unknown_tenant", "you are not a member of a tenant %q", tenant)
+	}
+	if err := s.cfg.Store.setSessionTenant(ctx, digest(id), tenant); err != nil {
+		return Session{}, err
+	}
+	ss.Principal = sessionPrincipal(acc, tenant, ss.EnrolOnly)
+	return ss, nil
 }
 
 // Authenticate returns the session whose id is in the cookie. An unknown
@@ -204,7 +229,7 @@ func (s *Service) Authenticate(ctx context.Context, id string) (Session, error) 
 			return Session{}, err
 		}
 	}
-	return Session{ID: id, CSRFToken: ss.CSRF, Principal: sessionPrincipal(acc, ss.EnrolOnly), EnrolOnly: ss.EnrolOnly}, nil
+	return Session{ID: id, CSRFToken: ss.CSRF, Principal: sessionPrincipal(acc, ss.Tenant, ss.EnrolOnly), EnrolOnly: ss.EnrolOnly}, nil
 }
 
 var errSessionEnded = domain.Errorf(domain.KindUnauthenticated, "session_ended", "the session has ended; sign in again")
@@ -241,7 +266,8 @@ func checkPassword(pw string) error {
 
 // userPrincipal is the principal of a user's session.
 func userPrincipal(acc application.Account) application.Principal {
-	return application.Principal{ID: acc.ID, Kind: application.User, UserID: acc.ID, Grants: acc.Grants, Teams: acc.Teams, Mates: acc.Mates}
+	return application.Principal{ID: acc.ID, Kind: application.User, UserID: acc.ID, Tenants: acc.TenantList(),
+		Grants: acc.Grants, Teams: acc.Teams, Mates: acc.Mates}
 }
 
 // digest is the hex SHA-256 under which a high-entropy secret (a session

@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS sessions (
 	csrf       TEXT NOT NULL,
 	created_at INTEGER NOT NULL,
 	seen_at    INTEGER NOT NULL,
-	enrol_only INTEGER NOT NULL DEFAULT 0
+	enrol_only INTEGER NOT NULL DEFAULT 0,
+	tenant     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
 CREATE TABLE IF NOT EXISTS token_use (
@@ -100,12 +101,22 @@ func migrate(db *sql.DB) error {
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		return err
 	}
-	var has bool
-	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM pragma_table_info('sessions') WHERE name = 'enrol_only'`).Scan(&has); err != nil || has {
-		return err
+	// Columns added since the table was first made.
+	for column, ddl := range map[string]string{
+		"enrol_only": `ALTER TABLE sessions ADD COLUMN enrol_only INTEGER NOT NULL DEFAULT 0`,
+		"tenant":     `ALTER TABLE sessions ADD COLUMN tenant TEXT NOT NULL DEFAULT ''`,
+	} {
+		var has bool
+		if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM pragma_table_info('sessions') WHERE name = ?`, column).Scan(&has); err != nil {
+			return err
+		}
+		if !has {
+			if _, err := db.ExecContext(ctx, ddl); err != nil {
+				return err
+			}
+		}
 	}
-	_, err := db.ExecContext(ctx, `ALTER TABLE sessions ADD COLUMN enrol_only INTEGER NOT NULL DEFAULT 0`)
-	return err
+	return nil
 }
 
 // Close closes the file.
@@ -134,19 +145,21 @@ type session struct {
 	Created   time.Time
 	Seen      time.Time
 	EnrolOnly bool
+	// Tenant is the tenant the session works in; "" is the user's first.
+	Tenant string
 }
 
 func (s *Store) addSession(ctx context.Context, idHash string, ss session) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, enrol_only) VALUES (?, ?, ?, ?, ?, ?)`,
-		idHash, ss.UserID, ss.CSRF, ss.Created.UnixNano(), ss.Seen.UnixNano(), ss.EnrolOnly)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, enrol_only, tenant) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		idHash, ss.UserID, ss.CSRF, ss.Created.UnixNano(), ss.Seen.UnixNano(), ss.EnrolOnly, ss.Tenant)
 	return err
 }
 
 func (s *Store) session(ctx context.Context, idHash string) (session, error) {
 	var ss session
 	var created, seen int64
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf, created_at, seen_at, enrol_only FROM sessions WHERE id_hash = ?`, idHash).
-		Scan(&ss.UserID, &ss.CSRF, &created, &seen, &ss.EnrolOnly)
+	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf, created_at, seen_at, enrol_only, tenant FROM sessions WHERE id_hash = ?`, idHash).
+		Scan(&ss.UserID, &ss.CSRF, &created, &seen, &ss.EnrolOnly, &ss.Tenant)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ss, errNotFound
 	}
@@ -156,6 +169,11 @@ func (s *Store) session(ctx context.Context, idHash string) (session, error) {
 
 func (s *Store) touchSession(ctx context.Context, idHash string, at time.Time) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET seen_at = ? WHERE id_hash = ?`, at.UnixNano(), idHash)
+	return err
+}
+
+func (s *Store) setSessionTenant(ctx context.Context, idHash, tenant string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET tenant = ? WHERE id_hash = ?`, tenant, idHash)
 	return err
 }
 

@@ -24,7 +24,8 @@ type IssuedToken struct {
 }
 
 // IssueToken creates a token for the user with at most the given
-// permission patterns (none: all the user's), valid for life. The secret
+// permission patterns (none: all the user's), valid for life, working in
+// the tenant ctx works in. The secret
 // is returned once; only its SHA-256 is recorded.
 func (s *Service) IssueToken(ctx context.Context, userID, name string, permissions []string, life time.Duration) (IssuedToken, error) {
 	if life <= 0 || life > MaxTokenLife {
@@ -38,7 +39,7 @@ func (s *Service) IssueToken(ctx context.Context, userID, name string, permissio
 	id := make([]byte, 8)
 	_, _ = rand.Read(id) // crypto/rand.Read never fails
 	secret := rand.Text() + rand.Text()
-	t := application.APIToken{ID: hex.EncodeToString(id), UserID: userID, Name: name, Permissions: permissions,
+	t := application.APIToken{ID: hex.EncodeToString(id), UserID: userID, Tenant: application.TenantOf(ctx), Name: name, Permissions: permissions,
 		ExpiresAt: s.cfg.Clock().Add(life).UTC().Truncate(time.Second), SecretHash: digest(secret)}
 	if t.Permissions == nil {
 		t.Permissions = []string{}
@@ -52,7 +53,8 @@ func (s *Service) IssueToken(ctx context.Context, userID, name string, permissio
 var errBadToken = domain.Errorf(domain.KindUnauthenticated, "invalid_token", "the API token is unknown, revoked or expired")
 
 // Bearer returns the principal of an API token: its user's grants,
-// narrowed to the token's permissions. An unknown, revoked or expired
+// narrowed to the token's permissions, in the tenant the token was issued
+// in. An unknown, revoked or expired
 // token, or one of a disabled user, is refused alike.
 func (s *Service) Bearer(ctx context.Context, token string) (application.Principal, error) {
 	rest, ok := strings.CutPrefix(token, tokenPrefix)
@@ -66,12 +68,14 @@ func (s *Service) Bearer(ctx context.Context, token string) (application.Princip
 	}
 	now := s.cfg.Clock()
 	acc, ok := s.cfg.Accounts.Account(ctx, t.UserID)
-	if !ok || !acc.Active || !now.Before(t.ExpiresAt) {
+	// A token works in its own tenant only, and not at all once its user
+	// has left that tenant.
+	if !ok || !acc.Active || !now.Before(t.ExpiresAt) || !acc.MemberOf(t.Tenant) {
 		return application.Principal{}, errBadToken
 	}
 	s.recordUse(ctx, id, now)
 	p := userPrincipal(acc)
-	p.ID, p.Kind = "token:"+id, application.Token
+	p.ID, p.Kind, p.Tenant, p.Tenants = "token:"+id, application.Token, application.NormalTenant(t.Tenant), nil
 	if len(t.Permissions) > 0 {
 		p.Scope = t.Permissions
 	}

@@ -37,6 +37,7 @@ func (s *server) authRoutes(r *gin.Engine) {
 	r.POST("/api/auth/login", s.login)
 	r.POST("/api/auth/logout", s.logout)
 	r.GET("/api/auth/session", s.sessionInfo)
+	r.POST("/api/auth/tenant", s.switchTenant)
 	r.POST("/api/auth/setup", s.setup)
 	r.GET("/api/auth/tokens", s.listTokens)
 	r.POST("/api/auth/tokens", s.issueToken)
@@ -110,6 +111,29 @@ func (s *server) sessionInfo(c *gin.Context) {
 		out.CSRFToken, out.TOTPEnrolmentRequired = ss.CSRFToken, ss.EnrolOnly
 	}
 	s.writeJSON(c, http.StatusOK, "application/json", out)
+}
+
+// switchTenant handles POST /api/auth/tenant {tenant}: the session works
+// in tenant from now on (the user must be a member of it; any other is
+// 404 unknown_tenant). It answers like GET /api/auth/session. A token
+// keeps the tenant it was issued in.
+func (s *server) switchTenant(c *gin.Context) {
+	var in struct {
+		Tenant string `json:"tenant"`
+	}
+	if !s.readJSON(c, &in) {
+		return
+	}
+	ss, ok := s.session(c)
+	if !ok {
+		return
+	}
+	ss, err := s.cfg.Auth.SwitchTenant(c.Request.Context(), ss.ID, in.Tenant)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.writeJSON(c, http.StatusOK, "application/json", signedIn{Principal: ss.Principal, CSRFToken: ss.CSRFToken, TOTPEnrolmentRequired: ss.EnrolOnly})
 }
 
 // setup handles POST /api/auth/setup {token, password, email?,

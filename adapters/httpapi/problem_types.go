@@ -33,6 +33,7 @@ var problemTitles = map[string]string{
 	"unknown_command":              "Unknown command",
 	"unknown_view":                 "Unknown view",
 	"unknown_stream":               "Unknown stream",
+	"unknown_tenant":               "Unknown tenant",
 	"unknown_route":                "Unknown route",
 	"method_not_allowed":           "Method not allowed",
 	"body_too_large":               "Body too large",

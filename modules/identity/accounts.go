@@ -31,6 +31,9 @@ func (d *Directory) Account(_ context.Context, id string) (application.Account, 
 		return application.Account{}, false
 	}
 	a := u.Account
+	// A user removed from every tenant has nowhere to work: it signs in
+	// and uses tokens as little as a disabled one.
+	a.Active = a.Active && len(a.TenantList()) > 0
 	a.Grants = d.grants(a.Roles)
 	a.Mates = d.mates(a)
 	a.TOTPRequired = d.totpRequired(a.Roles)

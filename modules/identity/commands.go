@@ -51,6 +51,20 @@ type LeaveTeam struct {
 	Team   string `json:"team" jsonschema:"minLength=1,maxLength=64"`
 }
 
+// AddToTenant lets a user work in tenant, besides the tenant the user was
+// created in. Roles hold in every tenant of the user.
+type AddToTenant struct {
+	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
+	Tenant string `json:"tenant" jsonschema:"pattern=^[a-z0-9][a-z0-9-]{0\\,39}$"`
+}
+
+// RemoveFromTenant ends what AddToTenant began; a session working in the
+// tenant moves to the user's first tenant at its next request.
+type RemoveFromTenant struct {
+	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
+	Tenant string `json:"tenant" jsonschema:"minLength=1,maxLength=40"`
+}
+
 // DefineRole creates a role or replaces its permissions. A permission is
 // a permission name, "{module}.*", "*" or "*:read"; a name or
 // "{module}.*" may end in ":own", which grants it on the records of the

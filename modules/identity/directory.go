@@ -119,6 +119,7 @@ func (d *Directory) apply(env domain.Envelope) error {
 		UserCreated
 		Role        string    `json:"role"`
 		Team        string    `json:"team"`
+		Tenant      string    `json:"tenant"`
 		TokenID     string    `json:"tokenId"`
 		Name        string    `json:"name"`
 		Permissions []string  `json:"permissions"`
@@ -135,8 +136,9 @@ func (d *Directory) apply(env domain.Envelope) error {
 	}
 	switch strings.TrimPrefix(env.Type, "identity.") {
 	case "UserCreated":
+		// The user belongs to the tenant it was created in: the creator's.
 		d.users[e.UserID] = &account{Account: application.Account{ID: e.UserID, Email: e.Email, DisplayName: e.DisplayName,
-			Active: true, Roles: []string{}, Teams: []string{}}}
+			Active: true, Roles: []string{}, Teams: []string{}, Tenants: []string{application.NormalTenant(env.Tenant)}}}
 		d.email[e.Email] = e.UserID
 	case "UserRenamed":
 		u.DisplayName = e.DisplayName
@@ -156,8 +158,15 @@ func (d *Directory) apply(env domain.Envelope) error {
 	case "TeamLeft":
 		u.Teams = slices.DeleteFunc(slices.Clone(u.Teams), func(t string) bool { return t == e.Team })
 		d.teams[e.Team] = slices.DeleteFunc(slices.Clone(d.teams[e.Team]), func(id string) bool { return id == e.UserID })
+	case "TenantJoined":
+		if !u.MemberOf(e.Tenant) {
+			u.Tenants = append(slices.Clone(u.TenantList()), e.Tenant)
+		}
+	case "TenantLeft":
+		u.Tenants = slices.DeleteFunc(slices.Clone(u.TenantList()), func(t string) bool { return t == e.Tenant })
 	case "TokenIssued":
-		d.tokens[e.TokenID] = application.APIToken{ID: e.TokenID, UserID: e.UserID, Name: e.Name,
+		// The token works in the tenant its issuer worked in.
+		d.tokens[e.TokenID] = application.APIToken{ID: e.TokenID, UserID: e.UserID, Tenant: application.NormalTenant(env.Tenant), Name: e.Name,
 			Permissions: e.Permissions, ExpiresAt: e.ExpiresAt, SecretHash: e.SecretHash}
 		u.tokens = append(u.tokens, e.TokenID)
 	case "TokenRevoked":

@@ -17,7 +17,7 @@ const (
 	// directorySnapshot is the snapshot's stream id; no stream has it.
 	directorySnapshot = "identity.$directory"
 	// directorySchema is the format of the snapshot's data.
-	directorySchema = 1
+	directorySchema = 2 // 2: users' tenants, tokens' tenant
 )
 
 // snapshotAfter is how many events a Sync reads before it saves (a
@@ -32,6 +32,7 @@ type savedUser struct {
 	Active            bool      `json:"active"`
 	Roles             []string  `json:"roles"`
 	Teams             []string  `json:"teams"`
+	Tenants           []string  `json:"tenants"`
 	SessionsNotBefore time.Time `json:"sessionsNotBefore"`
 	Tokens            []string  `json:"tokens"`
 }
@@ -69,7 +70,7 @@ func (d *Directory) restore(ctx context.Context) error {
 	defer d.mu.Unlock()
 	for _, u := range st.Users {
 		d.users[u.ID] = &account{Account: application.Account{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Active: u.Active,
-			Roles: u.Roles, Teams: u.Teams, SessionsNotBefore: u.SessionsNotBefore}, tokens: u.Tokens}
+			Roles: u.Roles, Teams: u.Teams, Tenants: u.Tenants, SessionsNotBefore: u.SessionsNotBefore}, tokens: u.Tokens}
 		d.email[u.Email] = u.ID
 	}
 	for name, r := range st.Roles {
@@ -93,7 +94,7 @@ func (d *Directory) save(ctx context.Context) error {
 	st := directoryState{Roles: d.roles, Teams: d.teams}
 	for _, u := range d.users {
 		st.Users = append(st.Users, savedUser{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Active: u.Active,
-			Roles: u.Roles, Teams: u.Teams, SessionsNotBefore: u.SessionsNotBefore, Tokens: u.tokens})
+			Roles: u.Roles, Teams: u.Teams, Tenants: u.Tenants, SessionsNotBefore: u.SessionsNotBefore, Tokens: u.tokens})
 	}
 	for _, t := range d.tokens {
 		st.Tokens = append(st.Tokens, savedToken{APIToken: t, SecretHash: t.SecretHash})

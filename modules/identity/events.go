@@ -52,6 +52,19 @@ type TeamLeft struct {
 	Team   string `json:"team"`
 }
 
+// TenantJoined records that the user may work in tenant, besides the
+// tenant the user was created in (the UserCreated event's).
+type TenantJoined struct {
+	UserID string `json:"userId"`
+	Tenant string `json:"tenant"`
+}
+
+// TenantLeft records that the user may no longer work in tenant.
+type TenantLeft struct {
+	UserID string `json:"userId"`
+	Tenant string `json:"tenant"`
+}
+
 // PasswordChanged records that the user's password was set. The hash is
 // not in it (see the package doc).
 type PasswordChanged struct {
@@ -136,3 +149,9 @@ func (SecondFactorEnabled) EventType() string { return "identity.SecondFactorEna
 
 // EventType names SecondFactorDisabled.
 func (SecondFactorDisabled) EventType() string { return "identity.SecondFactorDisabled" }
+
+// EventType names TenantJoined.
+func (TenantJoined) EventType() string { return "identity.TenantJoined" }
+
+// EventType names TenantLeft.
+func (TenantLeft) EventType() string { return "identity.TenantLeft" }

@@ -60,7 +60,7 @@ func (m *Module) Register(r *application.Registrar) error {
 	for _, reg := range []func(*application.Registrar){
 		ev[UserCreated], ev[UserRenamed], ev[UserDisabled], ev[UserEnabled], ev[RoleGranted], ev[RoleRevoked],
 		ev[TeamJoined], ev[TeamLeft], ev[PasswordChanged], ev[TokenIssued], ev[TokenRevoked], ev[RoleDefined],
-		ev[SecondFactorEnabled], ev[SecondFactorDisabled],
+		ev[SecondFactorEnabled], ev[SecondFactorDisabled], ev[TenantJoined], ev[TenantLeft],
 	} {
 		reg(r)
 	}
@@ -92,6 +92,10 @@ func (m *Module) Register(r *application.Registrar) error {
 		func(_ context.Context, u *User, c JoinTeam) error { return u.Join(c.Team) })
 	userCommand(r, d, "LeaveTeam", PermissionManageTeams, application.MustExist, func(c LeaveTeam) string { return c.UserID },
 		func(_ context.Context, u *User, c LeaveTeam) error { return u.Leave(c.Team) })
+	userCommand(r, d, "AddToTenant", PermissionManageUsers, application.MustExist, func(c AddToTenant) string { return c.UserID },
+		func(_ context.Context, u *User, c AddToTenant) error { return u.JoinTenant(c.Tenant) })
+	userCommand(r, d, "RemoveFromTenant", PermissionManageUsers, application.MustExist, func(c RemoveFromTenant) string { return c.UserID },
+		func(_ context.Context, u *User, c RemoveFromTenant) error { return u.LeaveTenant(c.Tenant) })
 	userCommand(r, d, "RevokeToken", PermissionManageTokens, application.MustExist, func(c RevokeToken) string { return c.UserID },
 		func(_ context.Context, u *User, c RevokeToken) error { return u.RevokeToken(c.TokenID) })
 	application.RegisterCommand(r, "DefineRole", PermissionManageRoles, synced(d, application.AggregateHandler(repo, application.MayExist,

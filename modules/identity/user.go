@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 )
 
@@ -20,6 +21,7 @@ type User struct {
 	disabled bool
 	roles    []string
 	teams    []string
+	tenants  []string // joined with JoinTenant
 	tokens   map[string]bool // id -> revoked
 }
 
@@ -59,6 +61,10 @@ func (u *User) Apply(e domain.Event) {
 		u.teams = append(u.teams, e.Team)
 	case TeamLeft:
 		u.teams = slices.DeleteFunc(u.teams, func(t string) bool { return t == e.Team })
+	case TenantJoined:
+		u.tenants = append(u.tenants, e.Tenant)
+	case TenantLeft:
+		u.tenants = slices.DeleteFunc(u.tenants, func(t string) bool { return t == e.Tenant })
 	case TokenIssued:
 		u.tokens[e.TokenID] = false
 	case TokenRevoked:
@@ -133,6 +139,27 @@ func (u *User) Join(team string) error {
 func (u *User) Leave(team string) error {
 	if slices.Contains(u.teams, team) {
 		domain.Raise(u, TeamLeft{UserID: u.id, Team: team})
+	}
+	return nil
+}
+
+// JoinTenant lets the user work in tenant; joining again changes
+// nothing.
+func (u *User) JoinTenant(tenant string) error {
+	if err := application.CheckTenant(tenant, "/tenant"); err != nil {
+		return err
+	}
+	if !slices.Contains(u.tenants, tenant) {
+		domain.Raise(u, TenantJoined{UserID: u.id, Tenant: tenant})
+	}
+	return nil
+}
+
+// LeaveTenant ends the user's membership of a tenant joined with
+// JoinTenant; leaving one not joined changes nothing.
+func (u *User) LeaveTenant(tenant string) error {
+	if slices.Contains(u.tenants, tenant) {
+		domain.Raise(u, TenantLeft{UserID: u.id, Tenant: tenant})
 	}
 	return nil
 }
