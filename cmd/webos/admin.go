@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/webos-engine/webos/adapters/logging"
+	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/modules/identity"
 )
 
@@ -122,6 +123,7 @@ func adminCreateToken(ctx context.Context, fs *flag.FlagSet, args []string, out 
 	var perms list
 	fs.Var(&perms, "permissions", "comma-separated `PERMISSIONS` the token is limited to (default: all of the user's)")
 	life := fs.Duration("expires-in", 90*24*time.Hour, "how long the token works")
+	tenant := fs.String("tenant", "", "the `TENANT` the token works in (default: the user's first)")
 	e, err := openAdmin(fs, args, out, &f)
 	if err != nil {
 		return err
@@ -135,7 +137,16 @@ func adminCreateToken(ctx context.Context, fs *flag.FlagSet, args []string, out 
 	if !ok {
 		return fmt.Errorf("no user has email %s", f.email)
 	}
-	t, err := e.auth.IssueToken(ctx, acc.ID, *name, perms, *life)
+	if *tenant == "" {
+		*tenant = acc.TenantList()[0]
+	}
+	if !acc.MemberOf(*tenant) {
+		return usagef("%s is not a member of the tenant %q (admin add-to-tenant)", f.email, *tenant)
+	}
+	// The token works in the tenant its issuer works in.
+	cli := application.SystemPrincipal("cli")
+	cli.Tenant = *tenant
+	t, err := e.auth.IssueToken(application.WithPrincipal(ctx, cli), acc.ID, *name, perms, *life)
 	if err != nil {
 		return err
 	}

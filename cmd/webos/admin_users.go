@@ -73,6 +73,10 @@ var (
 		func(id, role string) any { return identity.GrantRole{UserID: id, Role: role} })
 	adminRevokeRole = adminUserCommand("identity.RevokeRole", "role", "the `ROLE` to take away",
 		func(id, role string) any { return identity.RevokeRole{UserID: id, Role: role} })
+	adminAddToTenant = adminUserCommand("identity.AddToTenant", "tenant", "the `TENANT` the user may work in from now on",
+		func(id, tenant string) any { return identity.AddToTenant{UserID: id, Tenant: tenant} })
+	adminRemoveFromTenant = adminUserCommand("identity.RemoveFromTenant", "tenant", "the `TENANT` the user may no longer work in",
+		func(id, tenant string) any { return identity.RemoveFromTenant{UserID: id, Tenant: tenant} })
 	adminRevokeToken = adminUserCommand("identity.RevokeToken", "id", "the token's `ID` (from the identity.tokens view or GET /api/auth/tokens)",
 		func(id, token string) any { return identity.RevokeToken{UserID: id, TokenID: token} })
 )
@@ -113,13 +117,14 @@ func adminListUsers(ctx context.Context, fs *flag.FlagSet, args []string, out st
 	}
 	defer func() { _ = e.close() }() // nothing left to report a close error to
 	tw := tabwriter.NewWriter(out.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "EMAIL\tSTATUS\tROLES\tTEAMS\tID")
+	fmt.Fprintln(tw, "EMAIL\tSTATUS\tROLES\tTEAMS\tTENANTS\tID")
 	for _, u := range e.directory.Users(ctx) {
 		status := "active"
 		if !u.Active {
 			status = "disabled"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Email, status, strings.Join(u.Roles, ","), strings.Join(u.Teams, ","), u.ID)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Email, status, strings.Join(u.Roles, ","), strings.Join(u.Teams, ","),
+			strings.Join(u.TenantList(), ","), u.ID)
 	}
 	return tw.Flush()
 }

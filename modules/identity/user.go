@@ -21,7 +21,7 @@ type User struct {
 	disabled bool
 	roles    []string
 	teams    []string
-	tenants  []string // joined with JoinTenant
+	tenants  []string        // joined with JoinTenant
 	tokens   map[string]bool // id -> revoked
 }
 
