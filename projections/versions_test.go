@@ -3,11 +3,13 @@ package projections_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
+	rmmemory "github.com/webos-engine/webos/adapters/readmodel/memory"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 	"github.com/webos-engine/webos/projections"
@@ -385,5 +387,82 @@ func TestAReplacedVersionWhoseCodeIsKeptRunsOnUntilTheSwitch(t *testing.T) {
 	}
 	if err := application.NewProjection("a").Replaces(application.NewProjection("b")).Err(); err == nil {
 		t.Fatal("a projection replacing another one by name was accepted")
+	}
+}
+
+// stallingStore holds a view's Get of collection until release closes,
+// once entered has been signalled.
+type stallingStore struct {
+	*rmmemory.Store
+	collection string
+	entered    chan struct{}
+	release    chan struct{}
+	once       sync.Once
+}
+
+func (s *stallingStore) Get(ctx context.Context, collection, id string) (json.RawMessage, error) {
+	if collection == s.collection {
+		s.once.Do(func() {
+			close(s.entered)
+			<-s.release
+		})
+	}
+	return s.Store.Get(ctx, collection, id)
+}
+
+func TestTheSwitchWaitsForReadsInFlightOnTheOldVersion(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, versionedTally(1), projections.Options{})
+	f.appendTicks(t, 100)
+	if err := f.rt.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	store := &stallingStore{Store: f.models, collection: "tally", entered: make(chan struct{}), release: make(chan struct{})}
+	reg := domain.NewEventRegistry()
+	if err := domain.RegisterEvent[ticked](reg, 1); err != nil {
+		t.Fatal(err)
+	}
+	rt := projections.New(f.events, store, reg, []*application.Projection{versionedTally(2)},
+		slog.New(slog.NewJSONHandler(f.logs, nil)), slow)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); rt.Wait() }()
+	if err := rt.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A view read on version 1 is in flight (stalled in the store) when
+	// version 2 catches up.
+	read := make(chan error, 1)
+	go func() {
+		n, err := viewCount(t, rt)
+		if err == nil && n != 100 {
+			err = fmt.Errorf("the read in flight saw %d, want version 1's 100", n)
+		}
+		read <- err
+	}()
+	<-store.entered
+	if st := rt.Status(ctx)[0]; st.Rebuild == nil || st.Rebuild.Checkpoint >= f.nth(t, 100).Position {
+		t.Fatalf("the rebuild ended before the read began: %+v", st)
+	}
+	all, err := f.events.ReadAll(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f.checkpoint(t, "test.tally@v2") < all[len(all)-1].Position {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // the switch is due by now: it must wait for the read
+	if st := rt.Status(ctx)[0]; st.Version != 1 {
+		t.Fatalf("the views switched under a read in flight: %+v", st)
+	}
+	if _, err := f.models.Count(ctx, "tally", nil); err != nil {
+		t.Fatalf("version 1 was dropped under a read in flight: %v", err)
+	}
+	close(store.release)
+	if err := <-read; err != nil {
+		t.Fatal(err)
+	}
+	waitServing(t, rt, 2)
+	if _, err := f.models.Count(ctx, "tally", nil); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("version 1 was not dropped after the read: %v", err)
 	}
 }
