@@ -80,6 +80,9 @@ func (rt *Runtime) handleWith(ctx context.Context, p *Process, stream string, in
 	if err != nil {
 		return application.Result{}, err
 	}
+	if len(effects) > 0 {
+		rt.boundary(PointRecorded, stream, in.what())
+	}
 	rt.act(ctx, inst, effects)
 	return res, nil
 }
@@ -127,6 +130,7 @@ func (rt *Runtime) dispatch(ctx context.Context, inst *instance, s CommandSent) 
 		CommandID: s.CommandID, Attempt: s.Attempt, Tenant: inst.tenant, CorrelationID: inst.ID()}
 	err := rt.sender.Send(ctx, cmd)
 	if err == nil {
+		rt.boundary(PointSent, cmd.Instance, StepName(cmd.Step, cmd.Compensation))
 		return
 	}
 	rt.opts.Logger.WarnContext(ctx, "saga command not sent; it is retried", "instance", inst.ID(), "step", s.Step, "error", err)

@@ -36,6 +36,8 @@ type Options struct {
 	RetryBackoff time.Duration
 	MaxBackoff   time.Duration
 	Logger       *slog.Logger
+	// Hook, when set, is told of every Boundary the runtime passes.
+	Hook Hook
 }
 
 func (o Options) withDefaults() Options {
@@ -153,6 +155,7 @@ func (rt *Runtime) HandleEvent(ctx context.Context, env domain.Envelope) error {
 		in := input{id: "event:" + env.ID, kind: kindEvent, name: env.Type, event: ev, env: env}
 		// Each tenant's instances are its own (docs/tenants.md).
 		stream := application.TenantKey(env.Tenant, streamOf(p.ProcessManagerName(), key))
+		rt.boundary(PointReceived, stream, env.Type)
 		if err := rt.handle(ctx, p, stream, in, started); err != nil {
 			return err
 		}
@@ -216,6 +219,7 @@ func (rt *Runtime) FireDue(ctx context.Context, now time.Time) error {
 			continue
 		}
 		in := input{id: "timer:" + t.name + "@" + t.at.UTC().Format(time.RFC3339Nano), kind: kindTimer, name: t.name, due: t.at}
+		rt.boundary(PointDue, t.stream, t.name)
 		if err := rt.handle(ctx, p, t.stream, in, nil); err != nil {
 			rt.timers.add(t.stream, t.name, t.at) // try again at the next wake-up
 			return err

@@ -47,6 +47,7 @@ type Bus struct {
 	sub      message.Subscriber
 	app      *application.App
 	log      *slog.Logger
+	hook     sagas.Hook
 }
 
 // NewGoChannel returns the in-process pub/sub of the embedded default.
@@ -132,6 +133,9 @@ func (b *Bus) Run(ctx context.Context, onReply func(context.Context, sagas.Reply
 	err = errors.Join(
 		cp.AddHandlers(cqrs.NewCommandHandler("sagas.commands", func(ctx context.Context, cmd *sagas.Command) error {
 			reply := sagas.Execute(ctx, b.app, *cmd, b.log)
+			if b.hook != nil {
+				b.hook(sagas.Boundary{Point: sagas.PointApplied, Instance: cmd.Instance, What: sagas.StepName(cmd.Step, cmd.Compensation)})
+			}
 			return b.replies.Publish(ctx, &reply)
 		})),
 		ep.AddHandlers(cqrs.NewEventHandler("sagas.replies", func(ctx context.Context, r *sagas.Reply) error {
@@ -143,6 +147,10 @@ func (b *Bus) Run(ctx context.Context, onReply func(context.Context, sagas.Reply
 	}
 	return b.router.Run(ctx)
 }
+
+// Observe tells h of every command applied at the far end of the bus
+// before its reply leaves (sagas.PointApplied). Call it before Run.
+func (b *Bus) Observe(h sagas.Hook) { b.hook = h }
 
 // Running is closed once the handlers are subscribed.
 func (b *Bus) Running() <-chan struct{} { return b.router.Running() }

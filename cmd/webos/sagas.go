@@ -14,6 +14,10 @@ import (
 // up before the active instances are recovered; the wait is tried again.
 const sagaRecoverTimeout = time.Minute
 
+// sagaHook is told of every boundary the saga runtime and its command bus
+// pass. It is nil in the engine; test builds set it (crashhook.go).
+var sagaHook sagas.Hook
+
 // startSagas runs the process managers the modules registered: the
 // Watermill command bus (an in-process GoChannel), the feed consumer, the
 // timers, and the recovery of the instances a crash or stop left active.
@@ -24,7 +28,8 @@ func startSagas(ctx context.Context, e *engine, log *slog.Logger) (wait func(), 
 	if err != nil {
 		return nil, err
 	}
-	rt := sagas.NewRuntime(e.app, e.events, bus, sagas.Options{Logger: log, NewID: newID})
+	bus.Observe(sagaHook)
+	rt := sagas.NewRuntime(e.app, e.events, bus, sagas.Options{Logger: log, NewID: newID, Hook: sagaHook})
 	e.sagas.Use(rt)
 	var wg sync.WaitGroup
 	run := func(fn func()) {

@@ -65,6 +65,11 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		return err
 	}
 	defer stopMetrics()
+	gw, err := f.modules.openGateway(f.dataDir)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = gw.Close() }()
 	e, err := openEngineWith(f.commonFlags, log, application.Roles{}, f.modules, observers{metrics: m, tracer: tracer})
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ package simulated
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -24,6 +25,7 @@ type Gateway struct {
 	order    []string       // keys in the order first charged
 	failures map[string]int // "op key" -> calls failed so far
 	calls    int
+	journal  *os.File // the ledger's file (Open); nil keeps it in memory
 }
 
 var _ payments.PaymentGateway = (*Gateway)(nil)
@@ -71,6 +73,10 @@ func (g *Gateway) Authorise(ctx context.Context, req payments.AuthoriseRequest) 
 		return payments.Authorisation{}, unavailable("authorise", req.Key)
 	case !seen:
 		c = g.charge(req, b)
+		if err := g.record(c); err != nil {
+			g.mu.Unlock()
+			return payments.Authorisation{}, err
+		}
 	}
 	answer := c.answer()
 	lost := b.Outcome == TimeOut
@@ -99,6 +105,10 @@ func (g *Gateway) Capture(ctx context.Context, key string) error {
 	}
 	if c.State == Authorised {
 		c.State, c.Captured = Captured, c.Amount
+		if err := g.record(c); err != nil {
+			g.mu.Unlock()
+			return err
+		}
 	}
 	g.mu.Unlock()
 	return wait(ctx, b.Latency, false)
@@ -117,13 +127,22 @@ func (g *Gateway) Refund(ctx context.Context, key string) (payments.Refund, erro
 		g.mu.Unlock()
 		return payments.Refund{}, unavailable("refund", key)
 	}
-	if !ok {
+	changed := true
+	switch {
+	case !ok:
 		c = &Charge{Key: key, State: Voided}
 		g.charges[key] = c
 		g.order = append(g.order, key)
-	}
-	if c.State == Authorised || c.State == Captured {
+	case c.State == Authorised || c.State == Captured:
 		c.State, c.Refunded = Refunded, c.Amount
+	default:
+		changed = false
+	}
+	if changed {
+		if err := g.record(c); err != nil {
+			g.mu.Unlock()
+			return payments.Refund{}, err
+		}
 	}
 	r := payments.Refund{Refunded: c.Refunded}
 	g.mu.Unlock()
