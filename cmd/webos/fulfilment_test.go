@@ -99,9 +99,13 @@ func (r *fulfilmentRig) waitEnded(t testing.TB, ids []string, timeout time.Durat
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	ended := map[string]sagas.Status{}
+	var errs chan error // nil (never ready) without a busSender
+	if r.sender != nil {
+		errs = r.sender.errs
+	}
 	for len(ended) < len(ids) {
 		select {
-		case err := <-r.sender.errs:
+		case err := <-errs:
 			t.Fatal(err)
 		default:
 		}
