@@ -41,10 +41,12 @@ func benchEngine(b *testing.B) *engine {
 // and clients; ReceiveStock-8-items puts the 32 clients on 8 hot items
 // (target: no 409 and at least 0.8× the throughput on 200 items).
 // ReceiveStock is sent with an API token of a user whose role grants
-// warehouse.*, so it pays for authentication and the permission check;
+// warehouse.* and who works in the tenant "bench", so it pays for
+// authentication, the permission check and the tenant (stream ids and
+// documents keyed by it, every document stamped with it);
 // ReceiveStock-authz-off is the same load on a second engine in the same
-// run with application.AllowAll and no authentication (issue #8: the
-// difference at most 5% of the end-to-end figure).
+// run with application.AllowAll, no authentication and the default
+// tenant (issue #8: the difference at most 5% of the end-to-end figure).
 func BenchmarkHTTP(b *testing.B) {
 	on, token := benchServer(b, application.Roles{})
 	off, _ := benchServer(b, application.AllowAll{})
@@ -78,15 +80,17 @@ func benchServer(b *testing.B, az application.Authorizer) (url, token string) {
 		b.Fatal(err)
 	}
 	cfg := httpapi.Config{App: e.app, Events: e.events, Logger: logging.New(io.Discard, 8)}
+	in := ctx
 	if _, roles := az.(application.Roles); roles {
 		cfg.Auth = e.auth
-		token = clerkToken(b, e)
+		token = clerkTokenIn(b, e, "bench")
+		in = asSystemIn(ctx, "bench", "bench")
 	}
 	srv := httptest.NewServer(httpapi.New(cfg))
 	b.Cleanup(srv.Close)
 	for i := range 200 {
 		body := fmt.Sprintf(`{"sku":"SKU-%d","name":"Item %d","unit":"pcs","lowStockThreshold":1}`, i, i)
-		if _, err := e.app.Dispatch(ctx, "warehouse.RegisterItem", []byte(body)); err != nil {
+		if _, err := e.app.Dispatch(in, "warehouse.RegisterItem", []byte(body)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -97,15 +101,33 @@ func benchServer(b *testing.B, az application.Authorizer) (url, token string) {
 // returns an API token of that user.
 func clerkToken(b *testing.B, e *engine) string {
 	b.Helper()
-	ctx := asSystem(context.Background(), "bench")
+	return clerkTokenIn(b, e, "")
+}
+
+// asSystemIn is ctx acting as the engine's name working in tenant.
+func asSystemIn(ctx context.Context, name, tenant string) context.Context {
+	p := application.SystemPrincipal(name)
+	p.Tenant = tenant
+	return application.WithPrincipal(ctx, p)
+}
+
+// clerkTokenIn is clerkToken for a clerk created in, and working in,
+// tenant ("" is the default one).
+func clerkTokenIn(b *testing.B, e *engine, tenant string) string {
+	b.Helper()
+	ctx := asSystemIn(context.Background(), "bench", tenant)
+	email := "clerk@bench.example"
+	if tenant != "" {
+		email = "clerk-" + tenant + "@bench.example"
+	}
 	body, _ := json.Marshal(demoRole)
 	if _, err := e.app.Dispatch(ctx, "identity.DefineRole", body); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := e.createUser(ctx, "clerk@bench.example", "", []string{demoRole.Role}); err != nil {
+	if _, err := e.createUser(ctx, email, "", []string{demoRole.Role}); err != nil {
 		b.Fatal(err)
 	}
-	acc, _ := e.directory.AccountByEmail(ctx, "clerk@bench.example")
+	acc, _ := e.directory.AccountByEmail(ctx, email)
 	it, err := e.auth.IssueToken(ctx, acc.ID, "bench", nil, time.Hour)
 	if err != nil {
 		b.Fatal(err)

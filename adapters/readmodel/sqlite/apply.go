@@ -30,7 +30,33 @@ func (s *Store) Apply(ctx context.Context, projection string, at application.Che
 	if err := t.exec(ctx, s.cp.put, nil, projection, int64(at.Position), at.StoreID, at.Hash); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.wrote(ctx, t.writes)
+	return nil
+}
+
+// optimizeEvery is how many writes go between two runs of PRAGMA
+// optimize, which keeps the planner's statistics (sqlite_stat1) in step
+// with the collections as they grow. Without statistics SQLite takes
+// every index equality for selective: a view query filtered by tenant and
+// by a record-level rule ("owner in (...)") then walks the tenant's index
+// in id order instead of seeking the rule's index, 50-1000x slower on
+// 100,000 documents (docs/benchmarks.md, BenchmarkTenantRule).
+const optimizeEvery = 10_000
+
+// wrote counts n writes of a committed Apply and, every optimizeEvery,
+// lets SQLite analyse the tables never analysed or whose size changed
+// much since (PRAGMA optimize does nothing for the others), so the cost
+// stays a small share of the writes as the collections grow.
+func (s *Store) wrote(ctx context.Context, n int) {
+	if s.sinceOptimize.Add(int64(n)) < optimizeEvery {
+		return
+	}
+	s.sinceOptimize.Store(0)
+	// Statistics only steer the planner: a failure costs speed, not data.
+	_, _ = s.write.ExecContext(context.WithoutCancel(ctx), "PRAGMA optimize=0x10002")
 }
 
 // quiet checks ctx and returns it without its cancellation, for one
@@ -53,6 +79,8 @@ type txn struct {
 	// bound caches the transaction's handles on the prepared statements:
 	// sql.Tx.StmtContext allocates a new one on every call.
 	bound map[*sql.Stmt]*sql.Stmt
+	// writes counts the statements run (Store.wrote).
+	writes int
 }
 
 // exec runs a single-row statement of the batch, storing the number of
@@ -63,6 +91,7 @@ func (t *txn) exec(ctx context.Context, st *sql.Stmt, n *int64, args ...any) err
 		return err
 	}
 	res, err := t.bind(ctx, st).ExecContext(qctx, args...)
+	t.writes++
 	if err == nil && n != nil {
 		*n, err = res.RowsAffected()
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/webos-engine/webos/application"
 
@@ -36,6 +37,8 @@ type Store struct {
 	declareMu sync.Mutex // serialises Declare's read-merge-write of a spec
 	mu        sync.RWMutex
 	colls     map[string]*collection
+	// sinceOptimize counts writes since the last PRAGMA optimize (wrote).
+	sinceOptimize atomic.Int64
 }
 
 var _ application.ReadModelStore = (*Store)(nil)
