@@ -38,13 +38,15 @@ type RequestReport struct {
 }
 
 type reports struct {
-	runs     atomic.Int64 // attempts of reports.Count
-	started  chan int     // attempts of reports.Block, as they start
-	release  chan struct{}
-	stopped  atomic.Int64 // attempts of reports.Block whose context ended
-	timeout  time.Duration
-	blockMu  sync.Mutex
-	blockRet error
+	runs    atomic.Int64 // attempts of reports.Count
+	started chan int     // attempts of reports.Block, as they start
+	release chan struct{}
+	stopped atomic.Int64 // attempts of reports.Block whose context ended
+	timeout time.Duration
+	// nightlyCron is the nightly schedule's expression (default 0 2 * * *).
+	nightlyCron string
+	blockMu     sync.Mutex
+	blockRet    error
 }
 
 func newReports() *reports {
@@ -61,12 +63,15 @@ func (m *reports) Register(r *application.Registrar) error {
 	application.RegisterCommand(r, "RequestReport", "reports.run", func(ctx context.Context, c RequestReport) (application.Result, error) {
 		return application.RunBackground(ctx, application.Job{Type: "reports.Count", Input: CountInput{Items: c.Items}})
 	})
-	timeout := m.timeout
+	timeout, cron := m.timeout, m.nightlyCron
+	if cron == "" {
+		cron = "0 2 * * *"
+	}
 	return errors.Join(
 		jobs.Register(r, "Count", jobs.Spec[CountInput]{Permission: "reports.run", MaxAttempts: 3, Handler: m.count}),
 		jobs.Register(r, "Block", jobs.Spec[BlockInput]{Permission: "reports.run", MaxAttempts: 2, Timeout: timeout, Handler: m.block}),
 		jobs.Register(r, "Nightly", jobs.Spec[NightlyInput]{Permission: "reports.run", Handler: m.nightly,
-			Schedules: []jobs.Schedule[NightlyInput]{{Name: "nightly", Cron: "0 2 * * *", TimeZone: "Europe/Berlin", Input: NightlyInput{Scope: "all"}}}}),
+			Schedules: []jobs.Schedule[NightlyInput]{{Name: "nightly", Cron: cron, TimeZone: "Europe/Berlin", Input: NightlyInput{Scope: "all"}}}}),
 	)
 }
 

@@ -76,13 +76,14 @@ func (s *schedule) latest(from, now time.Time) (time.Time, int) {
 // scheduleState is a schedule's stream replayed.
 type scheduleState struct {
 	domain.Base
-	since, last time.Time
+	since, last    time.Time
+	cron, timeZone string
 }
 
 func (st *scheduleState) Apply(e domain.Event) {
 	switch e := e.(type) {
 	case ScheduleArmed:
-		st.since = e.Since
+		st.since, st.cron, st.timeZone = e.Since, e.Cron, e.TimeZone
 	case ScheduleFired:
 		st.last = e.Tick
 	}
@@ -96,8 +97,10 @@ func (st *scheduleState) base() time.Time {
 	return st.since
 }
 
-// Arm records every schedule's start the first time it runs and sets its
-// next tick; a tick missed while no process ran fires at once (see tick).
+// Arm records every schedule's start the first time it runs, and again
+// when its expression or time zone changed (keeping the ticks it fired),
+// and sets its next tick; a tick missed while no process ran fires at
+// once (see tick).
 func (rt *Runtime) Arm(ctx context.Context) error {
 	now := rt.opts.Clock()
 	for _, t := range rt.types {
@@ -106,12 +109,16 @@ func (rt *Runtime) Arm(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			if !st.Exists() {
-				domain.Raise(st, ScheduleArmed{Schedule: s.name, Type: t.name, Cron: s.cron, TimeZone: s.timeZone, Since: now, Next: s.next(now)})
-				if err := rt.saveSchedule(ctx, st, "armed"); err != nil && domain.KindOf(err) != domain.KindConflict {
+			if !st.Exists() || st.cron != s.cron || st.timeZone != s.timeZone {
+				since := now
+				if st.Exists() {
+					since = st.base()
+				}
+				domain.Raise(st, ScheduleArmed{Schedule: s.name, Type: t.name, Cron: s.cron, TimeZone: s.timeZone, Since: since, Next: s.next(since)})
+				step := fmt.Sprintf("armed/%d", st.Version())
+				if err := rt.saveSchedule(ctx, st, step); err != nil && domain.KindOf(err) != domain.KindConflict {
 					return err
 				}
-				st.since = now
 			}
 			if next := s.next(st.base()); !next.IsZero() {
 				rt.timers.set(s.stream(), next)

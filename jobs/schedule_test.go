@@ -93,3 +93,34 @@ func (b *badSchedule) Register(r *application.Registrar) error {
 		Handler:   func(context.Context, *jobs.Run, NightlyInput) error { return nil },
 		Schedules: []jobs.Schedule[NightlyInput]{{Name: "n", Cron: b.cron, TimeZone: b.tz}}})
 }
+
+func TestAChangedScheduleIsArmedAgainKeepingItsTicks(t *testing.T) {
+	t.Parallel()
+	s := scenario(t, newReports(), nil)
+	s.Advance(time.Hour) // 02:00 Berlin fires
+	s.Runtime.Stop()
+	s.Clock.Advance(24 * time.Hour) // down over the next 02:00
+	// The next version of the module runs the report at 04:00 Berlin.
+	later := newReports()
+	later.nightlyCron = "0 4 * * *"
+	s.Redeploy(later)
+	// Its next tick after the one it fired is 04:00 Berlin on the 1st,
+	// missed while down: it fires once, at start.
+	if d := s.Job(nightly); d.Cron != "0 4 * * *" || d.NextRun != "2026-01-01T03:00:00.000000Z" {
+		t.Fatalf("the changed schedule shows %s, next run %s", d.Cron, d.NextRun)
+	}
+	s.Advance(0)
+	if n := nightlyJobs(t, s.Engine); n != 2 {
+		t.Fatalf("%d nightly jobs after the change", n)
+	}
+	s.ThenStatus("jobs.reports.Nightly.nightly@20260101T030000Z", jobs.StatusSucceeded, 1)
+	if d := s.Job(nightly); d.NextRun != "2026-01-02T03:00:00.000000Z" {
+		t.Fatalf("after catching up the changed schedule's next run is %s", d.NextRun)
+	}
+	// Deployed again unchanged, it is not armed again.
+	before := len(eventsOf(t, s, nightly))
+	s.Restart()
+	if after := len(eventsOf(t, s, nightly)); after != before {
+		t.Fatalf("an unchanged schedule was armed again: %d events, then %d", before, after)
+	}
+}

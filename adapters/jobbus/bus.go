@@ -23,7 +23,9 @@ import (
 )
 
 // Topic is the topic of the tickets, and Group the consumer group of the
-// workers.
+// workers. Processes share a broker's topic only within one deployment
+// (one event store): a ticket taken by a process of another deployment
+// would be dropped there, and its job would wait for the next recovery.
 const (
 	Topic = "webos-jobs"
 	Group = "webos-jobs"
@@ -39,19 +41,21 @@ func NewGoChannel(log *slog.Logger) *gochannel.GoChannel {
 // Bus publishes tickets on pub and hands those read from sub to a
 // handler (jobs.Queue).
 type Bus struct {
+	topic  string
 	pub    message.Publisher
 	sub    message.Subscriber
 	router *message.Router
 	log    *slog.Logger
 }
 
-// New returns a bus publishing on pub and reading from sub.
-func New(pub message.Publisher, sub message.Subscriber, log *slog.Logger) (*Bus, error) {
+// New returns a bus publishing tickets to topic (Topic in the engine) on
+// pub and reading them from sub.
+func New(topic string, pub message.Publisher, sub message.Subscriber, log *slog.Logger) (*Bus, error) {
 	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: 10 * time.Second}, watermill.NewSlogLogger(log))
 	if err != nil {
 		return nil, err
 	}
-	return &Bus{pub: pub, sub: sub, router: router, log: log}, nil
+	return &Bus{topic: topic, pub: pub, sub: sub, router: router, log: log}, nil
 }
 
 // Publish publishes t. Its message id is the job and attempt, the same for
@@ -61,7 +65,7 @@ func (b *Bus) Publish(_ context.Context, t jobs.Ticket) error {
 	if err != nil {
 		return err
 	}
-	return b.pub.Publish(Topic, message.NewMessage(fmt.Sprintf("%s#%d", t.Job, t.Attempt), payload))
+	return b.pub.Publish(b.topic, message.NewMessage(fmt.Sprintf("%s#%d", t.Job, t.Attempt), payload))
 }
 
 // Run hands every ticket to handle until ctx ends. A ticket handle fails
@@ -69,7 +73,7 @@ func (b *Bus) Publish(_ context.Context, t jobs.Ticket) error {
 // the job is stored, and the runtime's next recovery publishes its
 // ticket again. A message that is not a ticket is dropped.
 func (b *Bus) Run(ctx context.Context, handle func(context.Context, jobs.Ticket) error) error {
-	h := b.router.AddConsumerHandler("jobs.tickets", Topic, b.sub, func(msg *message.Message) error {
+	h := b.router.AddConsumerHandler("jobs.tickets", b.topic, b.sub, func(msg *message.Message) error {
 		t, ok := ticket(msg.Payload)
 		if !ok {
 			return nil

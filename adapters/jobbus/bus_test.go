@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
+
 	"github.com/webos-engine/webos/adapters/jobbus"
 	"github.com/webos-engine/webos/adapters/testkit"
 	"github.com/webos-engine/webos/application"
@@ -40,7 +42,15 @@ func (m *noop) Register(r *application.Registrar) error {
 func running(t testing.TB, app *application.App, events application.EventStore, workers int) *jobs.Runtime {
 	t.Helper()
 	ch := jobbus.NewGoChannel(quiet)
-	b, err := jobbus.New(ch, ch, quiet)
+	t.Cleanup(func() { _ = ch.Close() })
+	return runningOn(t, app, events, workers, jobbus.Topic, ch, ch)
+}
+
+// runningOn is running on a topic of the given publisher and subscriber.
+func runningOn(t testing.TB, app *application.App, events application.EventStore, workers int,
+	topic string, pub message.Publisher, sub message.Subscriber) *jobs.Runtime {
+	t.Helper()
+	b, err := jobbus.New(topic, pub, sub, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +63,6 @@ func running(t testing.TB, app *application.App, events application.EventStore, 
 		cancel()
 		<-done
 		rt.Stop()
-		_ = ch.Close()
 	})
 	return rt
 }

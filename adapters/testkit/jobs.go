@@ -86,10 +86,17 @@ func (s *JobsScenario) start(mod *jobs.Module) {
 // jobs from the view jobs.list, as webos serve does at start.
 func (s *JobsScenario) Restart() *JobsScenario {
 	s.t.Helper()
+	return s.Redeploy(s.modules[1:]...)
+}
+
+// Redeploy is Restart with modules in place of the scenario's: a new
+// version of the code deployed on the same stores.
+func (s *JobsScenario) Redeploy(modules ...application.Module) *JobsScenario {
+	s.t.Helper()
 	s.Runtime.Stop()
 	s.Queue.Take()
 	mod := &jobs.Module{}
-	mods := append([]application.Module{mod}, s.modules[1:]...)
+	mods := append([]application.Module{mod}, modules...)
 	s.modules = mods
 	s.Engine = jobsEngine(s.t, s.Engine.Events, s.Engine.ReadModels, mods)
 	s.start(mod)

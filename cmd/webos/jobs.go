@@ -38,7 +38,7 @@ func startJobs(ctx context.Context, e *engine, exclusive bool, log *slog.Logger)
 			return nil, err
 		}
 	}
-	b, err := jobbus.New(pub, sub, log)
+	b, err := jobbus.New(jobbus.Topic, pub, sub, log)
 	if err != nil {
 		return nil, err
 	}
