@@ -43,7 +43,7 @@ func TestAJobKilledMidRunResumesAndIsDoneOnce(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	p := serve(t, dir)
-	const items = 400
+	const items = 250
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Go(func() {
