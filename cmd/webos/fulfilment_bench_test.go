@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	espostgres "github.com/webos-engine/webos/adapters/eventstore/postgres"
 	essqlite "github.com/webos-engine/webos/adapters/eventstore/sqlite"
 	"github.com/webos-engine/webos/adapters/jsonschema"
 	rmsqlite "github.com/webos-engine/webos/adapters/readmodel/sqlite"
+	"github.com/webos-engine/webos/adapters/testkit/pgtest"
 	"github.com/webos-engine/webos/application"
 	ordcontract "github.com/webos-engine/webos/modules/orders/contract"
 	"github.com/webos-engine/webos/modules/payments/simulated"
@@ -25,15 +27,29 @@ import (
 // SQLite stores and runs each through the OrderFulfilment saga to
 // confirmation: orders/s is the throughput of the whole process, seven
 // commands and their saga bookkeeping per order. Run it with
-// -benchtime=1x; the commands run in-process, not over a bus.
+// -benchtime=1x; the commands run in-process, not over a bus. The event
+// store is SQLite (the embedded default) or PostgreSQL (the read models
+// stay on SQLite).
 func BenchmarkThousandConcurrentOrders(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		events, err := essqlite.Open(filepath.Join(b.TempDir(), "events.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		thousandOrders(b, events)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		events, err := espostgres.Open(context.Background(), pgtest.URL(b), espostgres.WithSchema(pgtest.Schema(b, "orders_bench")))
+		if err != nil {
+			b.Fatal(err)
+		}
+		thousandOrders(b, events)
+	})
+}
+
+func thousandOrders(b *testing.B, events application.EventStore) {
 	const n = 1000
-	dir := b.TempDir()
-	events, err := essqlite.Open(filepath.Join(dir, "events.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	models, err := rmsqlite.Open(filepath.Join(dir, "readmodels.db"))
+	models, err := rmsqlite.Open(filepath.Join(b.TempDir(), "readmodels.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
