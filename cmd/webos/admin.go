@@ -78,26 +78,34 @@ func adminCreate(ctx context.Context, fs *flag.FlagSet, args []string, out strea
 	return nil
 }
 
-// adminCreateUser creates a user with roles and, with --password-stdin,
-// a password read from the first line of stdin.
+// adminCreateUser creates a user with roles in a tenant (--tenant, the
+// default one unless given) and, with --password-stdin, a password read
+// from the first line of stdin.
 func adminCreateUser(ctx context.Context, fs *flag.FlagSet, args []string, out streams) error {
 	var f adminFlags
 	f.register(fs)
 	var roles list
 	fs.Var(&roles, "role", "comma-separated `ROLES` to grant (admin, auditor or a defined role)")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
+	tenant := fs.String("tenant", application.DefaultTenant, "the `TENANT` the user belongs to (more with admin add-to-tenant)")
 	e, err := openAdmin(fs, args, out, &f)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = e.close() }() // nothing left to report a close error to
+	if !application.ValidTenant(*tenant) {
+		return usagef("--tenant %q: a tenant is 1 to 40 of a-z, 0-9 and '-', starting with a letter or digit", *tenant)
+	}
 	var password string
 	if *fromStdin {
 		if password, err = readPassword(os.Stdin); err != nil {
 			return err
 		}
 	}
-	ctx = asSystem(ctx, "cli")
+	// A user belongs to the tenant it is created in.
+	cli := application.SystemPrincipal("cli")
+	cli.Tenant = *tenant
+	ctx = application.WithPrincipal(ctx, cli)
 	created, err := e.createUser(ctx, f.email, f.name, roles)
 	if err != nil {
 		return err

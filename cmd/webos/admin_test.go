@@ -76,3 +76,34 @@ func TestAdminCommandsSetUpAccessWithoutABrowser(t *testing.T) {
 		t.Fatalf("list-users after disable-user: %s", out)
 	}
 }
+
+// TestAdminTenantCommands: a script puts a user in tenants and gives it
+// a token per tenant from the command line; the server honours them,
+// and a token of a tenant the user left stops working.
+func TestAdminTenantCommands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	admin(t, "", "create-user", "--data-dir", dir, "--email", "ops@acme.example", "--role", "auditor", "--tenant", "acme")
+	admin(t, "", "add-to-tenant", "--data-dir", dir, "--email", "ops@acme.example", "--tenant", "globex")
+	if out := admin(t, "", "list-users", "--data-dir", dir); !strings.Contains(out, "acme,globex") {
+		t.Fatalf("list-users: %s", out)
+	}
+	token := func(tenant string) string {
+		return strings.TrimSpace(admin(t, "", "create-token", "--data-dir", dir, "--email", "ops@acme.example", "--name", tenant, "--tenant", tenant))
+	}
+	acme, globex := token("acme"), token("globex")
+	refused := exec.Command(binary(t), "admin", "create-token", "--data-dir", dir, "--email", "ops@acme.example", "--name", "x", "--tenant", "default")
+	if out, err := refused.CombinedOutput(); err == nil || !strings.Contains(string(out), "not a member") {
+		t.Fatalf("a token for a tenant the user is not in: %v %s", err, out)
+	}
+	admin(t, "", "remove-from-tenant", "--data-dir", dir, "--email", "ops@acme.example", "--tenant", "globex")
+	p := serve(t, dir)
+	defer p.stop()
+	status, out, _ := p.do("GET", "/api/auth/session", "", map[string]string{"Authorization": "Bearer " + acme})
+	if principal, _ := out["principal"].(map[string]any); status != http.StatusOK || principal["tenant"] != "acme" {
+		t.Fatalf("acme's token: %d %v", status, out)
+	}
+	if status, _, _ := p.do("GET", "/api/views/warehouse.stock", "", map[string]string{"Authorization": "Bearer " + globex}); status != http.StatusUnauthorized {
+		t.Fatalf("the token of a tenant the user left answered %d", status)
+	}
+}
