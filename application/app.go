@@ -191,13 +191,18 @@ func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error)
 }
 
 // CountView authorises and counts the documents of the view called name
-// that match filters, under the same record-level rules as QueryView.
+// that match filters, under the same record-level and tenant rules as
+// QueryView.
 func (a *App) CountView(ctx context.Context, name string, filters []Filter) (int64, error) {
 	v, g, err := a.view(ctx, name)
 	if err != nil {
 		return 0, err
 	}
-	return a.deps.ReadModels.Count(ctx, v.Collection.Name, append(append([]Filter(nil), filters...), g.Filters...))
+	filters = append(append([]Filter(nil), filters...), g.Filters...)
+	if !v.shared {
+		filters = tenantFilters(TenantOf(ctx), filters)
+	}
+	return a.deps.ReadModels.Count(ctx, v.Collection.Name, filters)
 }
 
 // Authorize asks the Authorizer whether the principal in ctx may use the

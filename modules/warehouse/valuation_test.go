@@ -186,3 +186,23 @@ func TestTheNightlyValuationIsScheduled(t *testing.T) {
 		t.Fatalf("the nightly report: %+v", d)
 	}
 }
+
+func TestStockValuationCountsItsTenantsItemsOnly(t *testing.T) {
+	t.Parallel()
+	s, totals, unvalued := stocked(t, 3)
+	acme := application.WithMeta(context.Background(), application.Meta{Tenant: "acme"})
+	for _, sku := range []string{"ACME-1", "ACME-2"} {
+		if _, err := s.Engine.Dispatch(acme, "warehouse.RegisterItem", contract.RegisterItem{SKU: sku, Name: sku, Unit: "pcs"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Engine.Projections.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	id := s.Enqueue(application.Job{Type: "warehouse.StockValuation", Key: "mine"})
+	s.Drain().ThenStatus(id, jobs.StatusSucceeded, 1)
+	checkReport(t, report(t, s, "mine"), 3, totals, unvalued)
+	if d := s.Job(id); d.Message != "3 of 3 items valued" {
+		t.Fatalf("the default tenant's valuation says %q", d.Message)
+	}
+}
