@@ -1,6 +1,18 @@
 package bus
 
-import "github.com/ThreeDotsLabs/watermill/message"
+import (
+	"context"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+)
+
+// Checker is implemented by a Backend that can tell cheaply whether its
+// server is reachable right now: /readyz asks it, so that a bus lost
+// while nothing is being forwarded shows too.
+type Checker interface {
+	// Check returns nil when the backend's connection is up.
+	Check(ctx context.Context) error
+}
 
 // Backend is one Watermill transport: GoChannel in process, or a broker
 // chosen by URL (adapters/bus/<backend>).

@@ -90,12 +90,17 @@ func (b *busRuntime) close() {
 	_ = b.backend.Close() // stopping: nothing to report to
 }
 
-// ready tells /readyz that the forwarder is failing.
-func (b *busRuntime) ready() error {
+// ready tells /readyz that the forwarder is failing, or that the
+// backend's connection is down while it has nothing to forward.
+func (b *busRuntime) ready(ctx context.Context) error {
 	if b == nil || b.fwd == nil {
 		return nil
 	}
-	if err := b.fwd.Ready(); err != nil {
+	err := b.fwd.Ready()
+	if c, ok := b.backend.(bus.Checker); ok && err == nil {
+		err = c.Check(ctx)
+	}
+	if err != nil {
 		return &httpapi.NotReady{Reason: "bus_unavailable", Err: err}
 	}
 	return nil

@@ -188,7 +188,7 @@ func (e *engine) ready(ctx context.Context) error {
 	if _, err := e.models.Checkpoint(ctx, ""); err != nil {
 		return &httpapi.NotReady{Reason: "read_model_store_unavailable", Err: err}
 	}
-	return e.bus.ready()
+	return e.bus.ready(ctx)
 }
 
 // close closes the stores and releases the data dir.

@@ -33,8 +33,10 @@ func TestReadyzNamesTheBackendThatIsDown(t *testing.T) {
 	p := serve(t, t.TempDir())
 	p.command("warehouse.RegisterItem", `{"sku":"RDY-1","name":"Widget","unit":"pcs","lowStockThreshold":1}`)
 
-	// The bus: the forwarder meets the loss when it has an event to publish.
+	// The bus, lost while nothing is being forwarded, then while an
+	// event waits to be: commands are still taken meanwhile.
 	natsSrv.Kill()
+	p.readyz("bus_unavailable")
 	p.command("warehouse.ReceiveStock", `{"sku":"RDY-1","quantity":1}`)
 	p.readyz("bus_unavailable")
 	natsSrv.Start()

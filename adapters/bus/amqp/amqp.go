@@ -10,6 +10,7 @@
 package amqp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -116,6 +117,15 @@ func (b *Backend) config(group string) wmamqp.Config {
 
 // Name implements bus.Backend.
 func (b *Backend) Name() string { return b.name }
+
+// Check implements bus.Checker: whether the shared connection is up (it
+// is being made again after a loss otherwise).
+func (b *Backend) Check(context.Context) error {
+	if !b.conn.IsConnected() {
+		return fmt.Errorf("bus %s: not connected", b.name)
+	}
+	return nil
+}
 
 // Publisher implements bus.Backend.
 func (b *Backend) Publisher() message.Publisher { return b.pub }

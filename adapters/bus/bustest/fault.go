@@ -1,6 +1,7 @@
 package bustest
 
 import (
+	"context"
 	"net"
 	"os/exec"
 	"strconv"
@@ -21,9 +22,16 @@ func Fault(t *testing.T, open Factory, kill, restart func()) {
 	before := h.append(10, false)
 	h.allOnce(before)
 	kill()
+	checker, _ := h.backend.(bus.Checker)
+	if checker != nil {
+		h.eventually("the backend's Check reports the outage", func() bool { return checker.Check(context.Background()) != nil })
+	}
 	during := h.append(10, false) // the forwarder fails on these and retries
 	h.eventually("the forwarder meets the outage", func() bool { return h.fwd.Status().State == bus.StateRetrying })
 	restart()
+	if checker != nil {
+		h.eventually("the backend's Check reports it back", func() bool { return checker.Check(context.Background()) == nil })
+	}
 	after := h.append(10, false)
 	h.allOnce(append(append(before, during...), after...))
 }

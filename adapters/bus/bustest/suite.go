@@ -20,6 +20,11 @@ func Run(t *testing.T, open Factory) {
 
 func appendedEventsReachTheConsumer(t *testing.T, open Factory) {
 	h := newHarness(t, open)
+	if c, ok := h.backend.(bus.Checker); ok {
+		if err := c.Check(context.Background()); err != nil {
+			t.Fatalf("Check of a live backend: %v", err)
+		}
+	}
 	h.start()
 	evs := h.append(20, false)
 	h.allOnce(evs)

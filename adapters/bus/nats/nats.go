@@ -80,6 +80,14 @@ func (b *Backend) options() []natsgo.Option {
 // Name implements bus.Backend.
 func (b *Backend) Name() string { return b.name }
 
+// Check implements bus.Checker: the client's connection state.
+func (b *Backend) Check(context.Context) error {
+	if s := b.conn.Status(); s != natsgo.CONNECTED {
+		return fmt.Errorf("bus %s: %s", b.name, s)
+	}
+	return nil
+}
+
 // Publisher implements bus.Backend.
 func (b *Backend) Publisher() message.Publisher { return publisher{b} }
 

@@ -95,6 +95,14 @@ func table(prefix, topic string) string {
 // Name implements bus.Backend.
 func (b *Backend) Name() string { return b.name }
 
+// Check implements bus.Checker: a ping on one of the pool's connections.
+func (b *Backend) Check(ctx context.Context) error {
+	if err := b.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("bus %s: %w", b.name, err)
+	}
+	return nil
+}
+
 // Publisher implements bus.Backend.
 func (b *Backend) Publisher() message.Publisher { return b.pub }
 

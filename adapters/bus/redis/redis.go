@@ -68,6 +68,14 @@ func Open(u *url.URL, log *slog.Logger) (*Backend, error) {
 // Name implements bus.Backend.
 func (b *Backend) Name() string { return b.name }
 
+// Check implements bus.Checker: a PING.
+func (b *Backend) Check(ctx context.Context) error {
+	if err := b.client.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("bus %s: %w", b.name, err)
+	}
+	return nil
+}
+
 // Publisher implements bus.Backend.
 func (b *Backend) Publisher() message.Publisher { return b.pub }
 
