@@ -55,6 +55,8 @@ type App struct {
 	permissions map[string]Permission
 	projections []*Projection
 	modules     []ModuleStatus
+	// disabled are the modules an operator turned off (SetDisabled).
+	disabled map[string]bool
 
 	processManagers []ProcessManager
 	jobTypes        []JobType
@@ -137,8 +139,9 @@ func core() map[string]Permission {
 func (a *App) Dispatch(ctx context.Context, name string, body []byte) (Result, error) {
 	a.mu.RLock()
 	entry, ok := a.commands[name]
+	off := a.offLocked(name)
 	a.mu.RUnlock()
-	if !ok {
+	if !ok || off {
 		return Result{}, domain.Errorf(domain.KindNotFound, "unknown_command", "there is no command %q", name)
 	}
 	return a.dispatch(ctx, &CommandRequest{Info: entry.info, Body: body, entry: entry})
@@ -156,8 +159,9 @@ func (a *App) View(ctx context.Context, name string) (View, error) {
 func (a *App) view(ctx context.Context, name string) (View, Grant, error) {
 	a.mu.RLock()
 	v, ok := a.views[name]
+	off := a.offLocked(name)
 	a.mu.RUnlock()
-	if !ok {
+	if !ok || off {
 		return View{}, Grant{}, domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name)
 	}
 	g, err := a.deps.Authorizer.Authorize(ctx, Access{Permission: v.permission, Resource: "view:" + name, Owner: v.Owner})
@@ -256,5 +260,5 @@ func (a *App) Projections() []*Projection {
 func (a *App) Modules() []ModuleStatus {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return append([]ModuleStatus(nil), a.modules...)
+	return a.withDisabled(a.modules)
 }

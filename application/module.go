@@ -30,6 +30,9 @@ type Manifest struct {
 	// module's aggregates, documents and view queries are its tenant's
 	// alone, without the module doing anything (see docs/tenants.md).
 	Shared bool `json:"shared,omitempty"`
+	// Core marks a module the engine itself runs on (identity, settings,
+	// sagas): it cannot be disabled.
+	Core bool `json:"core,omitempty"`
 }
 
 // Module is a plug-in business module. Register adds everything the module

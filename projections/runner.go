@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/webos-engine/webos/application"
@@ -39,6 +40,12 @@ type runner struct {
 	// tell whether the last one made progress. applied counts the events
 	// they held, which Rebuild reports.
 	flushes, applied uint64
+
+	// done is closed when the goroutine Runtime.launch started for it
+	// ends.
+	done <-chan struct{}
+	// paused mirrors Runtime.pause.paused, for CatchUp.
+	paused atomic.Bool
 }
 
 func (r *runner) snapshot() Status {

@@ -73,13 +73,17 @@ type Runtime struct {
 	serving *ViewStore
 	runners []*runner
 	wg      sync.WaitGroup
+
+	mu    sync.Mutex // guards pause
+	pause pauser
 }
 
 // New returns a runtime for projections over the given stores. types
 // decodes events for the handlers.
 func New(events application.EventStore, store application.ReadModelStore, types *domain.EventRegistry,
 	projections []*application.Projection, log *slog.Logger, opts Options) *Runtime {
-	rt := &Runtime{events: events, store: store, types: types, log: log, opts: opts.withDefaults(), serving: opts.Views}
+	rt := &Runtime{events: events, store: store, types: types, log: log, opts: opts.withDefaults(), serving: opts.Views,
+		pause: pauser{paused: map[*runner]bool{}, cancels: map[*runner]context.CancelFunc{}}}
 	if rt.serving == nil {
 		rt.serving = NewViewStore(store)
 	}
@@ -168,17 +172,19 @@ func (rt *Runtime) Start(ctx context.Context) error {
 		}
 		r.set(func(s *Status) { s.Checkpoint = b.last.Position })
 	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	rt.pause.ctx = ctx
 	for _, r := range rt.runners {
+		if rt.pause.paused[r] {
+			continue
+		}
 		// The old version first: r may switch as soon as it runs, and
 		// stops the old one then.
 		if _, _, prev := r.serving(); prev != nil {
 			rt.startPrev(ctx, r, prev)
 		}
-		rt.wg.Add(1)
-		go func() {
-			defer rt.wg.Done()
-			r.run(ctx)
-		}()
+		rt.launch(r)
 	}
 	return nil
 }
@@ -266,7 +272,7 @@ func (rt *Runtime) CatchUp(ctx context.Context) error {
 		return err
 	}
 	for _, r := range rt.runners {
-		if r.building() {
+		if r.building() || r.paused.Load() {
 			continue // resumes from its own checkpoint when the projections run again
 		}
 		if err := r.catchUp(ctx, head); err != nil {

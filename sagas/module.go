@@ -44,7 +44,7 @@ func (m *Module) Manifest() application.Manifest {
 	return application.Manifest{Name: "sagas", Version: "1.0.0", Permissions: []application.Permission{
 		{Name: PermissionOperate, Description: "retry or compensate a saga instance"},
 		{Name: PermissionView, Description: "see saga instances, their steps and timers", ReadOnly: true},
-	}}
+	}, Core: true}
 }
 
 // Register adds the events, the view and the operator commands.

@@ -49,7 +49,7 @@ type Module struct{ svc *Service }
 
 // Manifest describes the settings module.
 func (*Module) Manifest() application.Manifest {
-	return application.Manifest{Name: "settings", Version: "1.0.0", Shared: true}
+	return application.Manifest{Name: "settings", Version: "1.0.0", Shared: true, Core: true}
 }
 
 // Register adds the event and takes the module's repository.

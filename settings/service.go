@@ -34,6 +34,8 @@ type Service struct {
 
 	mu       sync.RWMutex
 	sections map[Scope]map[string]*section
+	rules    map[string][]Rule
+	watchers map[string][]func(Document)
 }
 
 // New returns the service of app: it seals secrets with keys, validates
@@ -41,7 +43,8 @@ type Service struct {
 // jsonschema.Validator and jsonschema.Generate).
 func New(app *application.App, keys *Keyring, validator application.SchemaValidator, generate func(reflect.Type) ([]byte, error)) *Service {
 	return &Service{app: app, keys: keys, validator: validator, generate: generate,
-		sections: map[Scope]map[string]*section{System: {}, User: {}}}
+		sections: map[Scope]map[string]*section{System: {}, User: {}},
+		rules:    map[string][]Rule{}, watchers: map[string][]func(Document){}}
 }
 
 // Module is the application module the service appends through.
@@ -193,6 +196,7 @@ func (s *Service) Put(ctx context.Context, scope Scope, module string, patch []b
 		return Document{}, err
 	}
 	out.Version = res.Version
+	s.changed(sec, out)
 	return out, nil
 }
 
@@ -228,6 +232,9 @@ func (s *Service) change(sec *section, owner string, agg *stored, patch document
 			return nil, domain.Invalid("the settings do not match their schema", de.Fields...)
 		}
 		return nil, err
+	}
+	if fields := s.failing(sec, s.effective(sec, next)); len(fields) > 0 {
+		return nil, domain.Invalid("the settings do not match their schema", fields...)
 	}
 	old := s.effective(sec, agg.values)
 	changes := diff(old, s.effective(sec, next))

@@ -78,6 +78,9 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 
 	projCtx, stopProjections := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopProjections()
+	if err := e.enforceDisabledModules(ctx); err != nil {
+		return err
+	}
 	if err := e.projections.Start(projCtx); err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func (m *Module) Directory() *Directory { return m.dir }
 
 // Manifest describes the module.
 func (*Module) Manifest() application.Manifest {
-	return application.Manifest{Name: "identity", Version: "1.0.0", Permissions: permissions, Shared: true}
+	return application.Manifest{Name: "identity", Version: "1.0.0", Permissions: permissions, Shared: true, Core: true}
 }
 
 // Register adds the user, role and team commands, the internal token and

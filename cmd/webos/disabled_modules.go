@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/webos-engine/webos/domain"
+	"github.com/webos-engine/webos/settings"
+)
+
+// disabledModulesField is the core system setting naming the modules an
+// operator turned off.
+const disabledModulesField = "disabledModules"
+
+// enforceDisabledModules makes the core setting disabledModules (of the
+// default tenant: the engine's own) take effect now and at every change
+// through this server: a disabled module's commands and views answer 404
+// like unknown ones, /api/modules shows it "disabled", and its
+// projections pause, to resume from their checkpoints when it is enabled
+// again. A change naming a module that is not loaded, or a core one, is
+// refused with a 400. Call it before the projections start.
+func (e *engine) enforceDisabledModules(ctx context.Context) error {
+	e.settings.Check(settings.CoreModule, func(values map[string]any) []domain.FieldError {
+		var out []domain.FieldError
+		for i, name := range disabledIn(values) {
+			if err := e.app.CanDisable(name); err != nil {
+				out = append(out, domain.FieldError{Pointer: "/" + disabledModulesField + "/" + strconv.Itoa(i), Detail: err.Error()})
+			}
+		}
+		return out
+	})
+	e.settings.Watch(settings.CoreModule, func(d settings.Document) {
+		if d.Owner == settings.DefaultTenant {
+			e.disableModules(disabledIn(d.Values))
+		}
+	})
+	values, err := e.settings.SystemValues(ctx, settings.CoreModule, settings.DefaultTenant)
+	if err != nil {
+		return fmt.Errorf("read the disabled modules: %w", err)
+	}
+	e.disableModules(disabledIn(values))
+	return nil
+}
+
+// disabledIn is the disabledModules list of the core system settings.
+func disabledIn(values map[string]any) []string {
+	list, _ := values[disabledModulesField].([]any)
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// disableModules turns off exactly the named modules and pauses exactly
+// their projections.
+func (e *engine) disableModules(names []string) {
+	e.app.SetDisabled(names)
+	var paused []string
+	for _, m := range e.app.Modules() {
+		if e.app.Disabled(m.Name) {
+			paused = append(paused, m.Projections...)
+		}
+	}
+	e.projections.SetPaused(paused)
+}
