@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"sync"
 
@@ -367,6 +368,12 @@ func (s *Service) access(ctx context.Context, scope Scope, module, what string) 
 			return nil, "", domain.Errorf(domain.KindUnauthenticated, "unauthenticated", "sign in to use your settings")
 		}
 		return nil, "", domain.Errorf(domain.KindForbidden, "forbidden", "only a user has user settings")
+	}
+	// A token scoped to some permissions, or an enrol-only session
+	// (scoped to none), reaches user settings only through its scope.
+	if perm := (application.Permission{Name: module + ".settings.user"}); p.Scope != nil &&
+		!slices.ContainsFunc(p.Scope, func(g string) bool { return application.GrantCovers(g, perm) }) {
+		return nil, "", domain.Errorf(domain.KindForbidden, "forbidden", "your token's scope does not include %s, needed for your %s settings", perm.Name, module)
 	}
 	return sec, p.UserID, nil
 }

@@ -301,3 +301,28 @@ func TestModulesBringTheirSettingsAndPermissions(t *testing.T) {
 		t.Fatal("a required secret field was accepted")
 	}
 }
+
+// TestUserSettingsRespectATokensScope: a token scoped to some
+// permissions reaches the user's settings only when its scope covers
+// {module}.settings.user; an enrol-only session (scoped to nothing) not
+// at all; an unscoped token or session does.
+func TestUserSettingsRespectATokensScope(t *testing.T) {
+	f := newFixture(t, key(0))
+	scoped := func(scope ...string) context.Context {
+		return application.WithPrincipal(context.Background(), application.Principal{ID: "token:t1", Kind: application.Token,
+			UserID: "u-ada", Grants: []string{"*"}, Scope: append([]string{}, scope...)})
+	}
+	for _, ctx := range []context.Context{scoped("warehouse.*"), scoped()} {
+		if _, err := f.svc.Put(ctx, settings.User, settings.CoreModule, []byte(`{"theme":"dark"}`)); kindOf(err) != domain.KindForbidden {
+			t.Fatalf("a change through a narrow scope: %v", err)
+		}
+		if _, err := f.svc.Get(ctx, settings.User, settings.CoreModule); kindOf(err) != domain.KindForbidden {
+			t.Fatalf("a read through a narrow scope: %v", err)
+		}
+	}
+	for _, ctx := range []context.Context{scoped("system.settings.user"), scoped("system.*"), as("u-ada")} {
+		if _, err := f.svc.Put(ctx, settings.User, settings.CoreModule, []byte(`{"theme":"dark"}`)); err != nil {
+			t.Fatalf("a change through a wide scope: %v", err)
+		}
+	}
+}

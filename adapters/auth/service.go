@@ -180,7 +180,7 @@ func sessionPrincipal(acc application.Account, tenant string, enrolOnly bool) ap
 	}
 	p.Tenant = tenant
 	if enrolOnly {
-		p.Grants = []string{}
+		p.Grants, p.Scope = []string{}, []string{} // nothing, user settings included
 	}
 	return p
 }

@@ -209,9 +209,10 @@ func (d *Directory) totpRequired(roles []string) bool {
 	return slices.ContainsFunc(roles, func(r string) bool { return d.roles[r].RequireTOTP })
 }
 
-// grantable refuses roles that do not exist, and any role at all unless
-// the principal may grant roles: creating a user with roles must not be a
-// way around identity.roles.grant.
+// grantable refuses roles that do not exist, any role at all unless the
+// principal may grant roles (creating a user with roles must not be a
+// way around identity.roles.grant), and a role granting what the
+// principal does not hold (capped).
 func (d *Directory) grantable(ctx context.Context, roles []string, pointer string) error {
 	if len(roles) == 0 {
 		return nil
@@ -234,6 +235,11 @@ func (d *Directory) grantable(ctx context.Context, roles []string, pointer strin
 	}
 	if bad != nil {
 		return domain.Invalid("unknown role", bad...)
+	}
+	for _, r := range roles {
+		if err := capped(ctx, "grant the role "+r, d.grants([]string{r})); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/webos-engine/webos/application"
@@ -87,7 +88,12 @@ func (m *Module) Register(r *application.Registrar) error {
 			return u.Grant(c.Role)
 		})
 	userCommand(r, d, "RevokeRole", PermissionGrantRoles, application.MustExist, func(c RevokeRole) string { return c.UserID },
-		func(_ context.Context, u *User, c RevokeRole) error { return u.Revoke(c.Role) })
+		func(ctx context.Context, u *User, c RevokeRole) error {
+			if err := d.roleCapped(ctx, "revoke", c.Role); err != nil {
+				return err
+			}
+			return u.Revoke(c.Role)
+		})
 	userCommand(r, d, "JoinTeam", PermissionManageTeams, application.MustExist, func(c JoinTeam) string { return c.UserID },
 		func(_ context.Context, u *User, c JoinTeam) error { return u.Join(c.Team) })
 	userCommand(r, d, "LeaveTeam", PermissionManageTeams, application.MustExist, func(c LeaveTeam) string { return c.UserID },
@@ -100,7 +106,12 @@ func (m *Module) Register(r *application.Registrar) error {
 		func(_ context.Context, u *User, c RevokeToken) error { return u.RevokeToken(c.TokenID) })
 	application.RegisterCommand(r, "DefineRole", PermissionManageRoles, synced(d, application.AggregateHandler(repo, application.MayExist,
 		func(c DefineRole) *Role { return NewRole(c.Role) },
-		func(_ context.Context, ro *Role, c DefineRole) error { return ro.Define(c) })))
+		func(ctx context.Context, ro *Role, c DefineRole) error {
+			if err := capped(ctx, "define the role "+c.Role, append(slices.Clone(ro.permissions), c.Permissions...)); err != nil {
+				return err
+			}
+			return ro.Define(c)
+		})))
 	d.bind(repo)
 
 	r.Projection(usersProjection())

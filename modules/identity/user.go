@@ -95,8 +95,21 @@ func (u *User) Rename(c RenameUser) error {
 
 // Disable ends the user's access; disabling again changes nothing.
 func (u *User) Disable() error {
-	if !u.disabled {
-		domain.Raise(u, UserDisabled{UserID: u.id})
+	if u.disabled {
+		return nil
+	}
+	domain.Raise(u, UserDisabled{UserID: u.id})
+	// Its API tokens end for good, as its sessions do: enabling the user
+	// again gives back neither.
+	ids := make([]string, 0, len(u.tokens))
+	for id, revoked := range u.tokens {
+		if !revoked {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		domain.Raise(u, TokenRevoked{UserID: u.id, TokenID: id})
 	}
 	return nil
 }
