@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -75,7 +76,7 @@ func tenantFilters(tenant string, fs []Filter) []Filter {
 }
 
 // stampTenant returns doc as a JSON object with TenantField set to
-// tenant. A doc that is no JSON object, or cannot be encoded, is
+// tenant, first. A doc that is no JSON object, or cannot be encoded, is
 // returned as it is, for the store to refuse with its usual error.
 func stampTenant(doc any, tenant string) any {
 	raw, err := json.Marshal(doc)
@@ -83,23 +84,93 @@ func stampTenant(doc any, tenant string) any {
 		return doc
 	}
 	value := strconv.Quote(tenant) // a tenant name needs no JSON escaping
-	// The common case: the document names no field like TenantField, even
-	// escaped, so the stamp goes in front without decoding it.
-	if !bytes.Contains(raw, []byte(TenantField)) && !bytes.Contains(raw, []byte(`\u`)) {
-		out := make([]byte, 0, len(raw)+len(TenantField)+len(value)+4)
-		out = append(out, `{"`+TenantField+`":`...)
-		out = append(out, value...)
-		if len(raw) > 2 {
-			out = append(out, ',')
+	// A document naming a top-level field like TenantField (even escaped)
+	// loses it: the stamp is the only one, whatever a store does with
+	// duplicate keys. Most documents never name it, and skip the scan.
+	if bytes.Contains(raw, []byte(TenantField)) || bytes.Contains(raw, []byte(`\u`)) {
+		if raw, err = withoutMember(raw, TenantField); err != nil {
+			return doc
 		}
-		return json.RawMessage(append(out, raw[1:]...))
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return doc
+	out := make([]byte, 0, len(raw)+len(TenantField)+len(value)+4)
+	out = append(out, `{"`+TenantField+`":`...)
+	out = append(out, value...)
+	if len(raw) > 2 {
+		out = append(out, ',')
 	}
-	m[TenantField] = json.RawMessage(value)
-	return m
+	return json.RawMessage(append(out, raw[1:]...))
+}
+
+// withoutMember returns the compact JSON object obj (as json.Marshal
+// writes it) without its top-level members named name. It walks the
+// members once, decoding a key only when it holds an escape.
+func withoutMember(obj []byte, name string) ([]byte, error) {
+	out := make([]byte, 0, len(obj))
+	out = append(out, '{')
+	for i := 1; i < len(obj) && obj[i] != '}'; {
+		if obj[i] == ',' {
+			i++
+		}
+		keyEnd, err := skipValue(obj, i)
+		if err != nil || keyEnd >= len(obj) || obj[keyEnd] != ':' {
+			return nil, errors.New("not a compact JSON object")
+		}
+		end, err := skipValue(obj, keyEnd+1)
+		if err != nil {
+			return nil, err
+		}
+		var key string
+		if err := json.Unmarshal(obj[i:keyEnd], &key); err != nil {
+			return nil, err
+		}
+		if key != name {
+			if len(out) > 1 {
+				out = append(out, ',')
+			}
+			out = append(out, obj[i:end]...)
+		}
+		i = end
+	}
+	return append(out, '}'), nil
+}
+
+// skipValue returns the index just after the compact JSON value that
+// starts at obj[i].
+func skipValue(obj []byte, i int) (int, error) {
+	depth, inString := 0, false
+	for j := i; j < len(obj); j++ {
+		c := obj[j]
+		switch {
+		case inString:
+			switch c {
+			case '\\':
+				j++
+			case '"':
+				inString = false
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth == 0 {
+				return j + 1, nil
+			}
+			if depth < 0 {
+				return j, nil
+			}
+		case depth == 0 && (c == ',' || c == ':'):
+			return j, nil
+		}
+	}
+	if depth == 0 && !inString {
+		return len(obj), nil
+	}
+	return 0, errors.New("unterminated JSON value")
 }
 
 // tenantSpec is c with the string field TenantField, its own index, and
