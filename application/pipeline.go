@@ -37,6 +37,8 @@ type commandEntry struct {
 	permission Permission
 	decode     func(body []byte) (any, error)
 	handle     func(ctx context.Context, cmd any) (Result, error)
+	// ownRecords: an OwnRecords grant may send it (RegisterOwnCommand).
+	ownRecords bool
 }
 
 // pipeline builds parse → authorise → validate → decode → handle, with
@@ -117,10 +119,15 @@ func decodeStep(next Dispatch) Dispatch {
 func authoriseStep(az Authorizer) Middleware {
 	return func(next Dispatch) Dispatch {
 		return func(ctx context.Context, req *CommandRequest) (Result, error) {
-			if _, err := az.Authorize(ctx, Access{Permission: req.entry.permission, Resource: "command:" + req.Info.Name}); err != nil {
+			access := Access{Permission: req.entry.permission, Resource: "command:" + req.Info.Name}
+			if req.entry.ownRecords {
+				access.Owner = commandOwner
+			}
+			g, err := az.Authorize(ctx, access)
+			if err != nil {
 				return Result{}, err
 			}
-			return next(ctx, req)
+			return next(withGrant(ctx, g), req)
 		}
 	}
 }

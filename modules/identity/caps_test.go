@@ -97,3 +97,43 @@ func mustItems(p application.Page) []byte {
 	}
 	return b
 }
+
+// TestOwnRecordsOnCommands: a grant of identity.users.manage:own renames
+// its holder and team mates, answers another user exactly as a missing
+// one, and allows no command that is not on one's own record.
+func TestOwnRecordsOnCommands(t *testing.T) {
+	t.Parallel()
+	e, _ := newEngine(t)
+	admin := as("*")
+	ada, bob, cy := identity.UserID("ada@example.com"), identity.UserID("bob@example.com"), identity.UserID("cy@example.com")
+	for _, email := range []string{"ada@example.com", "bob@example.com", "cy@example.com"} {
+		if _, err := e.Dispatch(admin, "identity.CreateUser", identity.CreateUser{Email: email, DisplayName: email}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	own := application.WithPrincipal(context.Background(), application.Principal{ID: ada, Kind: application.User, UserID: ada,
+		Grants: []string{"identity.users.manage:own", "identity.tokens.manage:own"}, Mates: []string{ada, cy}})
+	steps := []struct {
+		name string
+		body any
+		code string
+	}{
+		{"identity.RenameUser", identity.RenameUser{UserID: ada, DisplayName: "Ada"}, ""},
+		{"identity.RenameUser", identity.RenameUser{UserID: cy, DisplayName: "Cy"}, ""}, // a team mate
+		{"identity.RenameUser", identity.RenameUser{UserID: bob, DisplayName: "Bobby"}, "not_found"},
+		{"identity.RenameUser", identity.RenameUser{UserID: "u-nobody", DisplayName: "X"}, "not_found"},
+		{"identity.RevokeToken", identity.RevokeToken{UserID: bob, TokenID: "tk"}, "not_found"},
+		{"identity.DisableUser", identity.DisableUser{UserID: ada}, "forbidden"},
+	}
+	for i, s := range steps {
+		_, err := e.Dispatch(own, s.name, s.body)
+		if got := code(err); got != s.code {
+			t.Fatalf("step %d %s %+v: got %q (%v), want %q", i, s.name, s.body, got, err, s.code)
+		}
+	}
+	_, errBob := e.Dispatch(own, "identity.RenameUser", identity.RenameUser{UserID: bob, DisplayName: "B"})
+	_, errNobody := e.Dispatch(own, "identity.RenameUser", identity.RenameUser{UserID: "u-nobody", DisplayName: "B"})
+	if strings.ReplaceAll(errBob.Error(), bob, "ID") != strings.ReplaceAll(errNobody.Error(), "u-nobody", "ID") {
+		t.Fatalf("another's record and a missing one differ: %q vs %q", errBob, errNobody)
+	}
+}

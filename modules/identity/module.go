@@ -74,7 +74,7 @@ func (m *Module) Register(r *application.Registrar) error {
 			}
 			return u.Create(c)
 		})
-	userCommand(r, d, "RenameUser", PermissionManageUsers, application.MustExist, func(c RenameUser) string { return c.UserID },
+	ownUserCommand(r, d, "RenameUser", PermissionManageUsers, func(c RenameUser) string { return c.UserID },
 		func(_ context.Context, u *User, c RenameUser) error { return u.Rename(c) })
 	userCommand(r, d, "DisableUser", PermissionManageUsers, application.MustExist, func(c DisableUser) string { return c.UserID },
 		func(_ context.Context, u *User, _ DisableUser) error { return u.Disable() })
@@ -102,7 +102,7 @@ func (m *Module) Register(r *application.Registrar) error {
 		func(_ context.Context, u *User, c AddToTenant) error { return u.JoinTenant(c.Tenant) })
 	userCommand(r, d, "RemoveFromTenant", PermissionManageUsers, application.MustExist, func(c RemoveFromTenant) string { return c.UserID },
 		func(_ context.Context, u *User, c RemoveFromTenant) error { return u.LeaveTenant(c.Tenant) })
-	userCommand(r, d, "RevokeToken", PermissionManageTokens, application.MustExist, func(c RevokeToken) string { return c.UserID },
+	ownUserCommand(r, d, "RevokeToken", PermissionManageTokens, func(c RevokeToken) string { return c.UserID },
 		func(_ context.Context, u *User, c RevokeToken) error { return u.RevokeToken(c.TokenID) })
 	application.RegisterCommand(r, "DefineRole", PermissionManageRoles, synced(d, application.AggregateHandler(repo, application.MayExist,
 		func(c DefineRole) *Role { return NewRole(c.Role) },
@@ -131,6 +131,22 @@ func userCommand[C any](r *application.Registrar, d *Directory, name, permission
 	id func(C) string, decide func(context.Context, *User, C) error) {
 	h := application.AggregateHandler(r.Repository(), mode, func(c C) *User { return NewUser(id(c)) }, decide)
 	application.RegisterCommand(r, name, permission, synced(d, h))
+}
+
+// ownUserCommand is userCommand (MustExist) for a command a grant on
+// one's own records may send (RenameUser, RevokeToken): its sender may
+// change themselves and their team mates, and another user is answered
+// exactly as a missing one.
+func ownUserCommand[C any](r *application.Registrar, d *Directory, name, permission string,
+	id func(C) string, decide func(context.Context, *User, C) error) {
+	h := application.AggregateHandler(r.Repository(), application.MustExist, func(c C) *User { return NewUser(id(c)) },
+		func(ctx context.Context, u *User, c C) error {
+			if !application.Touches(ctx, u.id) {
+				return domain.Errorf(domain.KindNotFound, "not_found", "%s does not exist", u.Root().ID())
+			}
+			return decide(ctx, u, c)
+		})
+	application.RegisterOwnCommand(r, name, permission, synced(d, h))
 }
 
 // pattern is what a role may grant: a permission name, "{module}.*", "*"
