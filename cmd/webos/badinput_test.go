@@ -73,6 +73,9 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 		{"five sort keys", "GET", "/api/views/warehouse.stock?sort=sku,name,unit,onHand,reserved", "", nil, 400, "/query/sort"},
 		{"repeated sort key", "GET", "/api/views/warehouse.movements?sort=-position,position", "", nil, 400, "/query/sort"},
 		{"300 sort keys", "GET", "/api/views/warehouse.stock?sort=" + strings.Repeat("sku,name,", 150) + "unit", "", nil, 400, "/query/sort"},
+		{"SQL in a filter field", "GET", "/api/views/warehouse.stock?filter[sku%22)%20OR%201%3D1--]=x", "", nil, 400, `/query/filter[sku") OR 1=1--]`},
+		{"JSON path in a filter field", "GET", "/api/views/warehouse.stock?filter[data-%3E%3E%27sku%27]=x", "", nil, 400, "/query/filter[data->>'sku']"},
+		{"SQL in a sort", "GET", "/api/views/warehouse.stock?sort=sku%3BDROP%20TABLE%20events", "", nil, 400, "/query/sort"},
 		{"unknown stream", "GET", "/api/streams/warehouse.item-NOPE", "", nil, 404, ""},
 	}
 	before := p.head()
