@@ -424,3 +424,49 @@ func TestASessionWorksInOneTenantAtATime(t *testing.T) {
 		t.Fatalf("acme's token after removal from acme: %d, want 401", code)
 	}
 }
+
+// TestATenantsAdministratorManagesItsOwnUsersOnly: identity is shared,
+// but globex's administrator can neither join acme (and then switch into
+// it) nor change acme's users: both answer 404 as for a missing tenant
+// or user, and nothing is written. acme's administrator manages acme's.
+func TestATenantsAdministratorManagesItsOwnUsersOnly(t *testing.T) {
+	t.Parallel()
+	r := newTenantRig(t)
+	ctx := context.Background()
+	alice, _ := r.e.directory.AccountByEmail(ctx, "alice@acme.example")
+	bob, _ := r.e.directory.AccountByEmail(ctx, "bob@globex.example")
+	head := func() uint64 {
+		h, err := r.e.events.Head(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	before := head()
+	for _, c := range []struct{ command, body string }{
+		{"identity.AddToTenant", `{"userId":"` + bob.ID + `","tenant":"acme"}`},
+		{"identity.RemoveFromTenant", `{"userId":"` + alice.ID + `","tenant":"acme"}`},
+		{"identity.DisableUser", `{"userId":"` + alice.ID + `"}`},
+		{"identity.RevokeRole", `{"userId":"` + alice.ID + `","role":"admin"}`},
+		{"identity.RenameUser", `{"userId":"` + alice.ID + `","displayName":"Mallory"}`},
+		{"identity.AddToTenant", `{"userId":"` + alice.ID + `","tenant":"acme"}`},
+	} {
+		if code := r.call("POST", "/api/commands/"+c.command, r.bob, c.body, nil); code != http.StatusNotFound {
+			t.Errorf("bob (globex) %s %s: %d, want 404", c.command, c.body, code)
+		}
+	}
+	if after := head(); after != before {
+		t.Errorf("refused commands wrote events: head %d -> %d", before, after)
+	}
+	if acc, _ := r.e.directory.AccountByEmail(ctx, "bob@globex.example"); !slices.Equal(acc.TenantList(), []string{"globex"}) {
+		t.Errorf("bob belongs to %v, want globex only", acc.TenantList())
+	}
+	if code := r.call("POST", "/api/commands/identity.AddToTenant", r.alice,
+		`{"userId":"`+bob.ID+`","tenant":"acme"}`, nil); code != http.StatusNotFound {
+		t.Errorf("alice (acme) adding globex's bob: %d, want 404 (bob is not acme's user)", code)
+	}
+	if code := r.call("POST", "/api/commands/identity.RenameUser", r.alice,
+		`{"userId":"`+alice.ID+`","displayName":"Alice A."}`, nil); code != http.StatusOK {
+		t.Errorf("alice renaming herself: %d, want 200", code)
+	}
+}

@@ -99,9 +99,19 @@ func (m *Module) Register(r *application.Registrar) error {
 	userCommand(r, d, "LeaveTeam", PermissionManageTeams, application.MustExist, func(c LeaveTeam) string { return c.UserID },
 		func(_ context.Context, u *User, c LeaveTeam) error { return u.Leave(c.Team) })
 	userCommand(r, d, "AddToTenant", PermissionManageUsers, application.MustExist, func(c AddToTenant) string { return c.UserID },
-		func(_ context.Context, u *User, c AddToTenant) error { return u.JoinTenant(c.Tenant) })
+		func(ctx context.Context, u *User, c AddToTenant) error {
+			if err := memberOf(ctx, c.Tenant); err != nil {
+				return err
+			}
+			return u.JoinTenant(c.Tenant)
+		})
 	userCommand(r, d, "RemoveFromTenant", PermissionManageUsers, application.MustExist, func(c RemoveFromTenant) string { return c.UserID },
-		func(_ context.Context, u *User, c RemoveFromTenant) error { return u.LeaveTenant(c.Tenant) })
+		func(ctx context.Context, u *User, c RemoveFromTenant) error {
+			if err := memberOf(ctx, c.Tenant); err != nil {
+				return err
+			}
+			return u.LeaveTenant(c.Tenant)
+		})
 	ownUserCommand(r, d, "RevokeToken", PermissionManageTokens, func(c RevokeToken) string { return c.UserID },
 		func(_ context.Context, u *User, c RevokeToken) error { return u.RevokeToken(c.TokenID) })
 	application.RegisterCommand(r, "DefineRole", PermissionManageRoles, synced(d, application.AggregateHandler(repo, application.MayExist,
@@ -127,9 +137,21 @@ func ev[E domain.Event](r *application.Registrar) { application.RegisterEvent[E]
 
 // userCommand registers a command on one user, named by id, that brings
 // the Directory up to date before it answers.
+//
+// Identity is shared by every tenant, but a request acts on the users of
+// the tenant it works in only: another tenant's user is answered exactly
+// as a missing one (Directory.inTenant).
 func userCommand[C any](r *application.Registrar, d *Directory, name, permission string, mode application.Mode,
 	id func(C) string, decide func(context.Context, *User, C) error) {
-	h := application.AggregateHandler(r.Repository(), mode, func(c C) *User { return NewUser(id(c)) }, decide)
+	h := application.AggregateHandler(r.Repository(), mode, func(c C) *User { return NewUser(id(c)) },
+		func(ctx context.Context, u *User, c C) error {
+			if mode != application.MustBeNew {
+				if err := d.inTenant(ctx, u); err != nil {
+					return err
+				}
+			}
+			return decide(ctx, u, c)
+		})
 	application.RegisterCommand(r, name, permission, synced(d, h))
 }
 
@@ -142,7 +164,10 @@ func ownUserCommand[C any](r *application.Registrar, d *Directory, name, permiss
 	h := application.AggregateHandler(r.Repository(), application.MustExist, func(c C) *User { return NewUser(id(c)) },
 		func(ctx context.Context, u *User, c C) error {
 			if !application.Touches(ctx, u.id) {
-				return domain.Errorf(domain.KindNotFound, "not_found", "%s does not exist", u.Root().ID())
+				return missingUser(u)
+			}
+			if err := d.inTenant(ctx, u); err != nil {
+				return err
 			}
 			return decide(ctx, u, c)
 		})

@@ -1,0 +1,51 @@
+package identity
+
+import (
+	"context"
+	"slices"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// inTenant refuses, as if u did not exist, a request whose principal
+// works in a tenant u does not belong to: an administrator of one tenant
+// manages that tenant's users, not another's. The engine itself (a
+// system principal: the admin CLI, the demo) and Go code without a
+// principal (sagas, jobs) are not limited.
+func (d *Directory) inTenant(ctx context.Context, u *User) error {
+	p, ok := application.PrincipalFrom(ctx)
+	if !ok || p.Kind == application.System {
+		return nil
+	}
+	if err := d.Sync(ctx); err != nil {
+		return err
+	}
+	a, found := d.Account(ctx, u.id)
+	if found && slices.Contains(a.TenantList(), application.NormalTenant(p.Tenant)) {
+		return nil
+	}
+	return missingUser(u)
+}
+
+// memberOf refuses a request that changes who belongs to tenant unless
+// its principal belongs to tenant itself: a tenant's administrator cannot
+// add anyone, itself included, to a tenant it is not in. A tenant's
+// first member is made by the admin CLI (webos admin create-user
+// --tenant, add-to-tenant), which acts as the system.
+func memberOf(ctx context.Context, tenant string) error {
+	p, ok := application.PrincipalFrom(ctx)
+	if !ok || p.Kind == application.System {
+		return nil
+	}
+	if application.NormalTenant(p.Tenant) == tenant || slices.Contains(p.Tenants, tenant) {
+		return nil
+	}
+	return domain.Errorf(domain.KindNotFound, "unknown_tenant", "there is no tenant %q you belong to", tenant)
+}
+
+// missingUser is the answer for a user that does not exist, or that the
+// request may not know of.
+func missingUser(u *User) error {
+	return domain.Errorf(domain.KindNotFound, "not_found", "%s does not exist", u.Root().ID())
+}
