@@ -65,6 +65,16 @@ func (s *server) stream(c *gin.Context) {
 		s.fail(c, unknownStream(id))
 		return
 	}
+	// A shared module's stream (identity, settings: no "~{tenant}" in its
+	// id) may hold another tenant's events, such as a tenant's system
+	// settings: a page holding any is as missing as the rest.
+	tenant := application.TenantOf(ctx)
+	for _, e := range events {
+		if application.NormalTenant(e.Tenant) != tenant {
+			s.fail(c, unknownStream(id))
+			return
+		}
+	}
 	if events == nil {
 		events = []domain.Envelope{}
 	}

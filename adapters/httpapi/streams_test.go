@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/webos-engine/webos/domain"
@@ -99,5 +100,26 @@ func TestStreamErrors(t *testing.T) {
 				t.Errorf("errors %+v, want pointer %q", p.Errors, tt.pointer)
 			}
 		})
+	}
+}
+
+// TestSharedStreamsHideOtherTenantsEvents: a stream without a tenant in
+// its id (a shared module's, such as a tenant's system settings) that
+// holds another tenant's events is as missing as one never written.
+func TestSharedStreamsHideOtherTenantsEvents(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for id, tenant := range map[string]string{"settings.system-x-acme": "acme", "settings.system-x-default": ""} {
+		ev := []domain.Envelope{{ID: "e-" + id, Type: "stock.Created", SchemaVersion: 1, Data: []byte(`{}`), Tenant: tenant}}
+		if _, err := h.events.Append(ctx, id, domain.NoStream, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rec := h.do("GET", "/api/streams/settings.system-x-acme", ""); rec.Code != http.StatusNotFound ||
+		!strings.Contains(rec.Body.String(), "unknown_stream") {
+		t.Errorf("another tenant's events: %d %s, want 404 unknown_stream", rec.Code, rec.Body)
+	}
+	if rec := h.do("GET", "/api/streams/settings.system-x-default", ""); rec.Code != http.StatusOK {
+		t.Errorf("the tenant's own events: %d %s, want 200", rec.Code, rec.Body)
 	}
 }
