@@ -146,7 +146,28 @@ func (rt *Runtime) Handle(ctx context.Context, t Ticket) (err error) {
 	case <-rt.life.Done():
 		return rt.life.Err()
 	}
-	release := func() { <-rt.slots }
+	// The attempt is claimed here before its start is stored, so a check
+	// that sees it running knows this process runs it, and two attempts
+	// of one job never run here at once.
+	rt.mu.Lock()
+	_, busy := rt.running[t.Job]
+	if !busy {
+		rt.running[t.Job] = nil
+	}
+	rt.mu.Unlock()
+	if busy {
+		// A ticket for the job while an attempt of it runs here: look at
+		// the job again in a second, when that attempt has ended.
+		<-rt.slots
+		rt.timers.set(t.Job, rt.opts.Clock().Add(time.Second))
+		return nil
+	}
+	release := func() {
+		rt.mu.Lock()
+		delete(rt.running, t.Job)
+		rt.mu.Unlock()
+		<-rt.slots
+	}
 	res, j, err := rt.update(ctx, t.Job, "start/"+strconv.Itoa(n), "", "", j, func(j *job) error {
 		if m, ok := j.next(rt.opts.Clock()); ok && m == n {
 			domain.Raise(j, AttemptStarted{Attempt: n, Deadline: rt.opts.Clock().Add(j.timeout)})
@@ -174,13 +195,8 @@ func (rt *Runtime) execute(j *job, n int) {
 	defer cancel(nil)
 	run := &Run{rt: rt, id: j.ID(), key: j.key, attempt: n, cancel: cancel, percent: -1, latest: j}
 	rt.mu.Lock()
-	rt.running[j.ID()] = run
+	rt.running[j.ID()] = run // Handle claimed the entry; release deletes it
 	rt.mu.Unlock()
-	defer func() {
-		rt.mu.Lock()
-		delete(rt.running, j.ID())
-		rt.mu.Unlock()
-	}()
 	ctx = application.WithMeta(ctx, application.Meta{Actor: "job:" + j.typ, Tenant: j.tenant, CorrelationID: j.ID(),
 		MessageID: j.ID() + "#" + strconv.Itoa(n), RequestID: j.ID()})
 	ctx = application.WithJobQueue(ctx, rt)
