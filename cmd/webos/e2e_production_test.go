@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"path/filepath"
 	"reflect"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -115,54 +113,6 @@ func TestProductionBackendsSurviveSIGKILL(t *testing.T) {
 	// apply it twice anyway.
 	c.allOnce(t, events)
 	p.stop()
-}
-
-// loadUntilKilled sends stock receipts to skus from eight clients until
-// at least n were accepted, then SIGKILLs p while they keep sending. It
-// returns the ids of the events of every accepted command.
-func loadUntilKilled(t *testing.T, p *proc, skus []string, n int64) map[string]bool {
-	t.Helper()
-	var mu sync.Mutex
-	acked := map[string]bool{}
-	var sent atomic.Int64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := range 8 {
-		wg.Go(func() {
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				body := fmt.Sprintf(`{"sku":%q,"quantity":%d,"reference":"w%d-%d"}`, skus[(w+i)%len(skus)], 1+i%5, w, i)
-				res, err := p.post("/api/commands/warehouse.ReceiveStock", body)
-				if err != nil {
-					return // the process is gone
-				}
-				var out struct{ Events []string }
-				ok := res.StatusCode == http.StatusOK && json.NewDecoder(res.Body).Decode(&out) == nil
-				_ = res.Body.Close()
-				if ok {
-					sent.Add(1)
-					mu.Lock()
-					for _, id := range out.Events {
-						acked[id] = true
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for deadline := time.Now().Add(60 * time.Second); sent.Load() < n; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d commands accepted in 60s:\n%s", sent.Load(), p.logs)
-		}
-	}
-	p.kill()
-	close(stop)
-	wg.Wait()
-	return acked
 }
 
 // readFeed reads the whole global feed of the PostgreSQL store at pg.

@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/webos-engine/webos/domain"
 )
@@ -26,45 +23,7 @@ func TestSurvivesSIGKILL(t *testing.T) {
 		p.command("warehouse.RegisterItem", fmt.Sprintf(`{"sku":%q,"name":"Item %s","unit":"pcs","lowStockThreshold":5}`, sku, sku))
 	}
 
-	var acked sync.Map // event id -> stream
-	var sent atomic.Int64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := range 8 {
-		wg.Go(func() {
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				sku := skus[(w+i)%len(skus)]
-				body := fmt.Sprintf(`{"sku":%q,"quantity":%d,"reference":"w%d-%d"}`, sku, 1+i%5, w, i)
-				res, err := p.post("/api/commands/warehouse.ReceiveStock", body)
-				if err != nil {
-					return // the process is gone
-				}
-				var out struct {
-					Stream string   `json:"stream"`
-					Events []string `json:"events"`
-				}
-				ok := res.StatusCode == http.StatusOK && json.NewDecoder(res.Body).Decode(&out) == nil
-				_ = res.Body.Close()
-				if ok {
-					sent.Add(1)
-					for _, id := range out.Events {
-						acked.Store(id, out.Stream)
-					}
-				}
-			}
-		})
-	}
-	for sent.Load() < 200 {
-		time.Sleep(5 * time.Millisecond)
-	}
-	p.kill()
-	close(stop)
-	wg.Wait()
+	acked := loadUntilKilled(t, p, skus, 200)
 
 	p = serve(t, dir)
 	streams := map[string][]domain.Envelope{}
@@ -81,12 +40,11 @@ func TestSurvivesSIGKILL(t *testing.T) {
 		}
 	}
 	missing := 0
-	acked.Range(func(id, _ any) bool {
-		if !stored[id.(string)] {
+	for id := range acked {
+		if !stored[id] {
 			missing++
 		}
-		return true
-	})
+	}
 	if missing > 0 {
 		t.Fatalf("%d acknowledged events are missing after SIGKILL", missing)
 	}
