@@ -13,11 +13,18 @@ type Account struct {
 	Email       string `json:"email"`
 	DisplayName string `json:"displayName"`
 	Active      bool   `json:"active"`
-	// Roles are the roles granted to the user; Grants the permission
-	// patterns those roles hold.
+	// Roles are the roles granted to the user, Grants the permission
+	// patterns those roles hold, Teams the user's teams, in the tenant
+	// the account is seen in (In). An Accounts with tenants (the
+	// identity module) fills PerTenant and leaves these empty until In
+	// picks a tenant.
 	Roles  []string `json:"roles"`
 	Grants []string `json:"grants"`
 	Teams  []string `json:"teams"`
+	// PerTenant holds the roles, grants, teams and mates of the user in
+	// each tenant: a grant made in one tenant holds there only. Nil: the
+	// fields above hold in every tenant (an Accounts without tenants).
+	PerTenant map[string]Holding `json:"-"`
 	// Tenants are the tenants the user may work in: the one it was
 	// created in first, then those it was added to. Nil (an account from
 	// before tenants) means DefaultTenant alone; empty, none at all.
@@ -25,13 +32,42 @@ type Account struct {
 	// Mates are the user's id and the ids of every member of the user's
 	// teams (see Principal.Mates).
 	Mates []string `json:"-"`
-	// TOTPRequired is set when one of the user's roles requires
-	// two-factor authentication.
+	// TOTPRequired is set when one of the user's roles, in any tenant,
+	// requires two-factor authentication: a session may switch tenants
+	// without signing in again.
 	TOTPRequired bool `json:"totpRequired"`
 	// SessionsNotBefore voids every session and token use that started
 	// before it: it moves when the user is disabled or the password
 	// changes, so those take effect on the next request.
 	SessionsNotBefore time.Time `json:"-"`
+}
+
+// Holding is what a user holds in one tenant (Account.PerTenant).
+type Holding struct {
+	Roles  []string
+	Grants []string
+	Teams  []string
+	Mates  []string
+}
+
+// In is the account as it works in tenant: Roles, Grants, Teams and
+// Mates become those it holds there (none for a tenant it holds nothing
+// in). An account without PerTenant is returned as it is.
+func (a Account) In(tenant string) Account {
+	if a.PerTenant == nil {
+		return a
+	}
+	x := a.PerTenant[NormalTenant(tenant)]
+	a.Roles, a.Grants, a.Teams, a.Mates = nonNil(x.Roles), nonNil(x.Grants), nonNil(x.Teams), x.Mates
+	return a
+}
+
+// nonNil is l, or an empty list for nil (JSON: [] rather than null).
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
 }
 
 // MemberOf reports whether the user may work in tenant.

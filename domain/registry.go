@@ -95,7 +95,8 @@ func (r *EventRegistry) EncodeRaised(e Event, data json.RawMessage) (string, int
 }
 
 // Decode turns a stored envelope into its Go event, upcasting older schema
-// versions first.
+// versions first; a TenantRecorder without a tenant of its own gets its
+// envelope's.
 func (r *EventRegistry) Decode(env *Envelope) (Event, error) {
 	r.mu.RLock()
 	t, ok := r.types[env.Type]
@@ -121,7 +122,22 @@ func (r *EventRegistry) Decode(env *Envelope) (Event, error) {
 	if err := json.Unmarshal(data, p.Interface()); err != nil {
 		return nil, fmt.Errorf("event %s (%s): %w", env.Type, env.ID, err)
 	}
-	return p.Elem().Interface().(Event), nil
+	ev := p.Elem().Interface().(Event)
+	if t, ok := ev.(TenantRecorder); ok {
+		ev = t.WithEnvelopeTenant(env.Tenant)
+	}
+	return ev, nil
+}
+
+// TenantRecorder is an event that records the tenant it holds in, in a
+// field of its own that events stored before the field existed lack.
+// Decode hands it its envelope's tenant ("" for the default tenant) and
+// keeps the event it returns: the event's own tenant if it has one, the
+// envelope's otherwise. So every reader (aggregate, projection, saga)
+// gives an old event the same meaning.
+type TenantRecorder interface {
+	Event
+	WithEnvelopeTenant(tenant string) Event
 }
 
 // Unregister removes typ and its upcasters; unknown names are ignored. The

@@ -77,3 +77,38 @@ func TestErrorKinds(t *testing.T) {
 		t.Fatal("Invalid")
 	}
 }
+
+// granted records its tenant since some release; older ones do not.
+type granted struct {
+	Role   string `json:"role"`
+	Tenant string `json:"tenant,omitempty"`
+}
+
+func (granted) EventType() string { return "t.Granted" }
+
+func (g granted) WithEnvelopeTenant(t string) domain.Event {
+	if g.Tenant == "" {
+		g.Tenant = "env:" + t
+	}
+	return g
+}
+
+func TestDecodeGivesATenantRecorderItsEnvelopesTenant(t *testing.T) {
+	t.Parallel()
+	r := domain.NewEventRegistry()
+	if err := domain.RegisterEvent[granted](r, 1); err != nil {
+		t.Fatal(err)
+	}
+	for data, want := range map[string]string{
+		`{"role":"clerk"}`:                 "env:acme", // stored before it named one
+		`{"role":"clerk","tenant":"beta"}`: "beta",     // its own wins
+	} {
+		ev, err := r.Decode(&domain.Envelope{ID: "e", Type: "t.Granted", SchemaVersion: 1, Data: json.RawMessage(data), Tenant: "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ev.(granted).Tenant; got != want {
+			t.Errorf("%s: tenant %q, want %q", data, got, want)
+		}
+	}
+}

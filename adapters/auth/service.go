@@ -174,11 +174,10 @@ func (s *Service) startSession(ctx context.Context, acc application.Account, now
 // none of the user's permissions while the session is only for TOTP
 // enrolment.
 func sessionPrincipal(acc application.Account, tenant string, enrolOnly bool) application.Principal {
-	p := userPrincipal(acc)
 	if tenant == "" || !acc.MemberOf(tenant) {
 		tenant = acc.TenantList()[0]
 	}
-	p.Tenant = tenant
+	p := userPrincipal(acc, tenant)
 	if enrolOnly {
 		p.Grants, p.Scope = []string{}, []string{} // nothing, user settings included
 	}
@@ -264,9 +263,11 @@ func checkPassword(pw string) error {
 	return nil
 }
 
-// userPrincipal is the principal of a user's session.
-func userPrincipal(acc application.Account) application.Principal {
-	return application.Principal{ID: acc.ID, Kind: application.User, UserID: acc.ID, Tenants: acc.TenantList(),
+// userPrincipal is the principal of a user's session working in tenant:
+// the roles and teams the user holds there, and no other tenant's.
+func userPrincipal(acc application.Account, tenant string) application.Principal {
+	acc = acc.In(tenant)
+	return application.Principal{ID: acc.ID, Kind: application.User, UserID: acc.ID, Tenant: tenant, Tenants: acc.TenantList(),
 		Grants: acc.Grants, Teams: acc.Teams, Mates: acc.Mates}
 }
 

@@ -74,8 +74,8 @@ func (s *Service) Bearer(ctx context.Context, token string) (application.Princip
 		return application.Principal{}, errBadToken
 	}
 	s.recordUse(ctx, id, now)
-	p := userPrincipal(acc)
-	p.ID, p.Kind, p.Tenant, p.Tenants = "token:"+id, application.Token, application.NormalTenant(t.Tenant), nil
+	p := userPrincipal(acc, application.NormalTenant(t.Tenant))
+	p.ID, p.Kind, p.Tenants = "token:"+id, application.Token, nil
 	if len(t.Permissions) > 0 {
 		p.Scope = t.Permissions
 	}

@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"fmt"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -85,8 +86,13 @@ func TestAdminTenantCommands(t *testing.T) {
 	dir := t.TempDir()
 	admin(t, "", "create-user", "--data-dir", dir, "--email", "ops@acme.example", "--role", "auditor", "--tenant", "acme")
 	admin(t, "", "add-to-tenant", "--data-dir", dir, "--email", "ops@acme.example", "--tenant", "globex")
-	if out := admin(t, "", "list-users", "--data-dir", dir); !strings.Contains(out, "acme,globex") {
+	admin(t, "", "grant-role", "--data-dir", dir, "--email", "ops@acme.example", "--role", "admin", "--tenant", "globex")
+	if out := admin(t, "", "list-users", "--data-dir", dir); !strings.Contains(out, "acme,globex") || !strings.Contains(out, "acme:auditor globex:admin") {
 		t.Fatalf("list-users: %s", out)
+	}
+	outside := exec.Command(binary(t), "admin", "grant-role", "--data-dir", dir, "--email", "ops@acme.example", "--role", "admin", "--tenant", "default")
+	if out, err := outside.CombinedOutput(); err == nil || !strings.Contains(string(out), "not a member") {
+		t.Fatalf("a grant in a tenant the user is not in: %v %s", err, out)
 	}
 	token := func(tenant string) string {
 		return strings.TrimSpace(admin(t, "", "create-token", "--data-dir", dir, "--email", "ops@acme.example", "--name", tenant, "--tenant", tenant))
@@ -100,7 +106,10 @@ func TestAdminTenantCommands(t *testing.T) {
 	p := serve(t, dir)
 	defer p.stop()
 	status, out, _ := p.do("GET", "/api/auth/session", "", map[string]string{"Authorization": "Bearer " + acme})
-	if principal, _ := out["principal"].(map[string]any); status != http.StatusOK || principal["tenant"] != "acme" {
+	// In acme the user is an auditor; the admin role it holds in globex
+	// does not reach acme.
+	if principal, _ := out["principal"].(map[string]any); status != http.StatusOK || principal["tenant"] != "acme" ||
+		fmt.Sprint(principal["grants"]) != "[*:read]" {
 		t.Fatalf("acme's token: %d %v", status, out)
 	}
 	if status, _, _ := p.do("GET", "/api/views/warehouse.stock", "", map[string]string{"Authorization": "Bearer " + globex}); status != http.StatusUnauthorized {

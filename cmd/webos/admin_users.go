@@ -43,12 +43,26 @@ func (e *engine) send(ctx context.Context, name string, body any) error {
 // adminUserCommand is an admin command that sends one identity command
 // about a user, built by body from the user and the flag value.
 func adminUserCommand(command, flagName, flagUsage string, body func(userID, value string) any) func(context.Context, *flag.FlagSet, []string, streams) error {
+	return adminUserCommandIn(command, flagName, flagUsage, false, body)
+}
+
+// adminTenantCommand is adminUserCommand for a command that acts in one
+// tenant (roles are granted per tenant): --tenant names it, the user's
+// first tenant unless given, and the user must be a member of it.
+func adminTenantCommand(command, flagName, flagUsage string, body func(userID, value string) any) func(context.Context, *flag.FlagSet, []string, streams) error {
+	return adminUserCommandIn(command, flagName, flagUsage, true, body)
+}
+
+func adminUserCommandIn(command, flagName, flagUsage string, inTenant bool, body func(userID, value string) any) func(context.Context, *flag.FlagSet, []string, streams) error {
 	return func(ctx context.Context, fs *flag.FlagSet, args []string, out streams) error {
 		var f adminFlags
 		f.register(fs)
-		var value *string
+		var value, tenant *string
 		if flagName != "" {
 			value = fs.String(flagName, "", flagUsage)
+		}
+		if inTenant {
+			tenant = fs.String("tenant", "", "the `TENANT` it holds in (default: the user's first)")
 		}
 		return withUser(ctx, fs, args, out, &f, func(ctx context.Context, e *engine, acc application.Account) error {
 			v := ""
@@ -56,6 +70,17 @@ func adminUserCommand(command, flagName, flagUsage string, body func(userID, val
 				if v = strings.TrimSpace(*value); v == "" {
 					return usagef("--%s is required", flagName)
 				}
+			}
+			if tenant != nil {
+				if *tenant == "" {
+					*tenant = acc.TenantList()[0]
+				}
+				if !acc.MemberOf(*tenant) {
+					return usagef("%s is not a member of the tenant %q (admin add-to-tenant)", acc.Email, *tenant)
+				}
+				cli := application.SystemPrincipal("cli")
+				cli.Tenant = *tenant
+				ctx = application.WithPrincipal(ctx, cli)
 			}
 			if err := e.send(ctx, command, body(acc.ID, v)); err != nil {
 				return err
@@ -69,9 +94,9 @@ func adminUserCommand(command, flagName, flagUsage string, body func(userID, val
 var (
 	adminDisableUser = adminUserCommand("identity.DisableUser", "", "", func(id, _ string) any { return identity.DisableUser{UserID: id} })
 	adminEnableUser  = adminUserCommand("identity.EnableUser", "", "", func(id, _ string) any { return identity.EnableUser{UserID: id} })
-	adminGrantRole   = adminUserCommand("identity.GrantRole", "role", "the `ROLE` to grant (admin, auditor or a defined role)",
+	adminGrantRole   = adminTenantCommand("identity.GrantRole", "role", "the `ROLE` to grant (admin, auditor or a role defined in the tenant)",
 		func(id, role string) any { return identity.GrantRole{UserID: id, Role: role} })
-	adminRevokeRole = adminUserCommand("identity.RevokeRole", "role", "the `ROLE` to take away",
+	adminRevokeRole = adminTenantCommand("identity.RevokeRole", "role", "the `ROLE` to take away",
 		func(id, role string) any { return identity.RevokeRole{UserID: id, Role: role} })
 	adminAddToTenant = adminUserCommand("identity.AddToTenant", "tenant", "the `TENANT` the user may work in from now on",
 		func(id, tenant string) any { return identity.AddToTenant{UserID: id, Tenant: tenant} })
@@ -117,14 +142,30 @@ func adminListUsers(ctx context.Context, fs *flag.FlagSet, args []string, out st
 	}
 	defer func() { _ = e.close() }() // nothing left to report a close error to
 	tw := tabwriter.NewWriter(out.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "EMAIL\tSTATUS\tROLES\tTEAMS\tTENANTS\tID")
+	fmt.Fprintln(tw, "EMAIL\tSTATUS\tTENANTS\tROLES\tTEAMS\tID")
 	for _, u := range e.directory.Users(ctx) {
 		status := "active"
 		if !u.Active {
 			status = "disabled"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Email, status, strings.Join(u.Roles, ","), strings.Join(u.Teams, ","),
-			strings.Join(u.TenantList(), ","), u.ID)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Email, status, strings.Join(u.TenantList(), ","),
+			perTenant(u, func(a application.Account) []string { return a.Roles }),
+			perTenant(u, func(a application.Account) []string { return a.Teams }), u.ID)
 	}
 	return tw.Flush()
+}
+
+// perTenant lists what of lists the user holds in each of its tenants,
+// as "tenant:a,b tenant2:c" ("-" for nothing).
+func perTenant(u application.Account, of func(application.Account) []string) string {
+	var parts []string
+	for _, t := range u.TenantList() {
+		if l := of(u.In(t)); len(l) > 0 {
+			parts = append(parts, t+":"+strings.Join(l, ","))
+		}
+	}
+	if parts == nil {
+		return "-"
+	}
+	return strings.Join(parts, " ")
 }

@@ -398,6 +398,24 @@ func TestASessionWorksInOneTenantAtATime(t *testing.T) {
 	if code := send("POST", "/api/auth/tenant", `{"tenant":"acme"}`, &in); code != http.StatusOK || in.Principal.Tenant != "acme" {
 		t.Fatalf("switch to acme: %d, now in %q", code, in.Principal.Tenant)
 	}
+	// Carol is admin in default, not in acme: a role holds in the tenant
+	// it was granted in only.
+	if len(in.Principal.Grants) != 0 {
+		t.Fatalf("in acme carol holds %v, granted nothing there", in.Principal.Grants)
+	}
+	for _, path := range []string{"/api/views/warehouse.stock", "/api/views/identity.users", "/api/modules"} {
+		if code := send("GET", path, "", nil); code != http.StatusForbidden {
+			t.Fatalf("%s in acme, where carol holds no role: %d, want 403", path, code)
+		}
+	}
+	if code := send("POST", "/api/commands/identity.GrantRole", `{"userId":"`+acc.ID+`","role":"admin"}`, nil); code != http.StatusForbidden {
+		t.Fatalf("carol granting herself admin in acme: %d, want 403", code)
+	}
+	inAcme := application.SystemPrincipal("test")
+	inAcme.Tenant = "acme"
+	if _, err := application.Send(application.WithPrincipal(context.Background(), inAcme), r.e.app, identity.GrantRole{UserID: acc.ID, Role: identity.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
 	if n := stock(); n < 3 {
 		t.Fatalf("acme shows %d items after the switch", n)
 	}

@@ -34,9 +34,10 @@ func (d *Directory) Account(_ context.Context, id string) (application.Account, 
 	// A user removed from every tenant has nowhere to work: it signs in
 	// and uses tokens as little as a disabled one.
 	a.Active = a.Active && len(a.TenantList()) > 0
-	a.Grants = d.grants(a.Roles)
-	a.Mates = d.mates(a)
-	a.TOTPRequired = d.totpRequired(a.Roles)
+	// What the user holds depends on the tenant it works in: Account.In.
+	a.Roles, a.Grants, a.Teams, a.Mates = []string{}, []string{}, []string{}, nil
+	a.PerTenant = d.access(u)
+	a.TOTPRequired = d.totpRequired(u)
 	return a, true
 }
 

@@ -25,10 +25,11 @@ func capped(ctx context.Context, what string, patterns []string) error {
 	return nil
 }
 
-// roleCapped caps granting or revoking role (what says which).
+// roleCapped caps granting or revoking role, of the tenant ctx works in
+// (what says which).
 func (d *Directory) roleCapped(ctx context.Context, what, role string) error {
 	d.mu.RLock()
-	grants := d.grants([]string{role})
+	grants := d.grants(application.TenantOf(ctx), []string{role})
 	d.mu.RUnlock()
 	return capped(ctx, what+" the role "+role, grants)
 }

@@ -26,33 +26,38 @@ type EnableUser struct {
 	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
 }
 
-// GrantRole gives a user a role: a built-in one (admin, auditor) or one
-// defined with DefineRole.
+// GrantRole gives a user a role in the tenant the request works in: a
+// built-in one (admin, auditor) or one that tenant defined with
+// DefineRole. The user must be a member of the tenant.
 type GrantRole struct {
 	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
 	Role   string `json:"role" jsonschema:"minLength=1,maxLength=64"`
 }
 
-// RevokeRole takes a role from a user.
+// RevokeRole takes a role from a user in the tenant the request works
+// in.
 type RevokeRole struct {
 	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
 	Role   string `json:"role" jsonschema:"minLength=1,maxLength=64"`
 }
 
-// JoinTeam makes a user a member of team.
+// JoinTeam makes a user a member of team in the tenant the request
+// works in.
 type JoinTeam struct {
 	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
 	Team   string `json:"team" jsonschema:"pattern=^[a-z0-9][a-z0-9_-]{0\\,63}$"`
 }
 
-// LeaveTeam ends a user's membership of team.
+// LeaveTeam ends a user's membership of team in the tenant the request
+// works in.
 type LeaveTeam struct {
 	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
 	Team   string `json:"team" jsonschema:"minLength=1,maxLength=64"`
 }
 
 // AddToTenant lets a user work in tenant, besides the tenant the user was
-// created in. Roles hold in every tenant of the user.
+// created in. The user starts there without roles or teams: grants are
+// per tenant.
 type AddToTenant struct {
 	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
 	Tenant string `json:"tenant" jsonschema:"pattern=^[a-z0-9][a-z0-9-]{0\\,39}$"`
@@ -65,10 +70,12 @@ type RemoveFromTenant struct {
 	Tenant string `json:"tenant" jsonschema:"minLength=1,maxLength=40"`
 }
 
-// DefineRole creates a role or replaces its permissions. A permission is
-// a permission name, "{module}.*", "*" or "*:read"; a name or
-// "{module}.*" may end in ":own", which grants it on the records of the
-// user and the user's team mates only, in views that name an owner.
+// DefineRole creates a role of the tenant the request works in, or
+// replaces its permissions; other tenants' roles of the same name are
+// not touched. A permission is a permission name, "{module}.*", "*" or
+// "*:read"; a name or "{module}.*" may end in ":own", which grants it
+// on the records of the user and the user's team mates only, in views
+// that name an owner.
 type DefineRole struct {
 	Role        string   `json:"role" jsonschema:"pattern=^[a-z][a-z0-9_-]{0\\,63}$"`
 	Description string   `json:"description" jsonschema:"maxLength=200"`

@@ -17,7 +17,8 @@ import (
 // Directory catches up.
 const syncBatch = 1000
 
-// Directory holds every user, role and API token in memory, built from
+// Directory holds every user, role and API token in memory, roles, role
+// grants and teams per tenant, built from
 // the identity events of the feed. Sync brings it up to the head; the
 // module's commands and the Directory's own operations call it before
 // they answer, so their effect is visible to the very next request. A
@@ -36,14 +37,19 @@ type Directory struct {
 	started bool   // the snapshot, if any, was looked at
 	users   map[string]*account
 	email   map[string]string // normalised email -> user id
-	roles   map[string]RoleDefined
-	tokens  map[string]application.APIToken
-	teams   map[string][]string // team -> member ids
+	// roles and teams are keyed by application.TenantKey(tenant, name):
+	// each tenant defines its own roles and has its own teams.
+	roles  map[string]RoleDefined
+	tokens map[string]application.APIToken
+	teams  map[string][]string // team key -> member ids
 }
 
-// account is a user as the Directory keeps it.
+// account is a user as the Directory keeps it: the embedded Account's
+// Roles and Teams are unused, roles and teams hold them per tenant.
 type account struct {
 	application.Account
+	roles  map[string][]string // tenant -> roles granted there
+	teams  map[string][]string // tenant -> teams joined there
 	tokens []string
 }
 
@@ -134,11 +140,14 @@ func (d *Directory) apply(env domain.Envelope) error {
 	if u == nil && env.Type != "identity.UserCreated" && env.Type != "identity.RoleDefined" {
 		return fmt.Errorf("%s of unknown user %s", env.Type, e.UserID)
 	}
+	// The tenant a grant, team or role holds in (an old event names none:
+	// its envelope's, as Decode gives it).
+	in := recordedTenant(e.Tenant, env.Tenant)
 	switch strings.TrimPrefix(env.Type, "identity.") {
 	case "UserCreated":
 		// The user belongs to the tenant it was created in: the creator's.
 		d.users[e.UserID] = &account{Account: application.Account{ID: e.UserID, Email: e.Email, DisplayName: e.DisplayName,
-			Active: true, Roles: []string{}, Teams: []string{}, Tenants: []string{application.NormalTenant(env.Tenant)}}}
+			Active: true, Tenants: []string{in}}, roles: map[string][]string{}, teams: map[string][]string{}}
 		d.email[e.Email] = e.UserID
 	case "UserRenamed":
 		u.DisplayName = e.DisplayName
@@ -149,21 +158,23 @@ func (d *Directory) apply(env domain.Envelope) error {
 	case "PasswordChanged":
 		u.SessionsNotBefore = env.RecordedAt
 	case "RoleGranted":
-		u.Roles = append(slices.Clone(u.Roles), e.Role)
+		u.roles[in] = append(slices.Clone(u.roles[in]), e.Role)
 	case "RoleRevoked":
-		u.Roles = slices.DeleteFunc(slices.Clone(u.Roles), func(r string) bool { return r == e.Role })
+		u.roles[in] = slices.DeleteFunc(slices.Clone(u.roles[in]), func(r string) bool { return r == e.Role })
 	case "TeamJoined":
-		u.Teams = append(slices.Clone(u.Teams), e.Team)
-		d.teams[e.Team] = append(slices.Clone(d.teams[e.Team]), e.UserID)
+		u.teams[in] = append(slices.Clone(u.teams[in]), e.Team)
+		key := application.TenantKey(in, e.Team)
+		d.teams[key] = append(slices.Clone(d.teams[key]), e.UserID)
 	case "TeamLeft":
-		u.Teams = slices.DeleteFunc(slices.Clone(u.Teams), func(t string) bool { return t == e.Team })
-		d.teams[e.Team] = slices.DeleteFunc(slices.Clone(d.teams[e.Team]), func(id string) bool { return id == e.UserID })
+		d.leaveTeam(u, in, e.Team)
 	case "TenantJoined":
-		if !u.MemberOf(e.Tenant) {
+		if !u.MemberOf(e.Tenant) { // (an old event may name the user's first tenant)
 			u.Tenants = append(slices.Clone(u.TenantList()), e.Tenant)
+			d.forget(u, e.Tenant)
 		}
 	case "TenantLeft":
 		u.Tenants = slices.DeleteFunc(slices.Clone(u.TenantList()), func(t string) bool { return t == e.Tenant })
+		d.forget(u, e.Tenant)
 	case "TokenIssued":
 		// The token works in the tenant its issuer worked in.
 		d.tokens[e.TokenID] = application.APIToken{ID: e.TokenID, UserID: e.UserID, Tenant: application.NormalTenant(env.Tenant), Name: e.Name,
@@ -174,45 +185,88 @@ func (d *Directory) apply(env domain.Envelope) error {
 		t.Revoked = true
 		d.tokens[e.TokenID] = t
 	case "RoleDefined":
-		d.roles[e.Role] = RoleDefined{Role: e.Role, Permissions: e.Permissions, RequireTOTP: e.RequireTOTP}
+		d.roles[application.TenantKey(in, e.Role)] = RoleDefined{Role: e.Role, Tenant: in, Permissions: e.Permissions, RequireTOTP: e.RequireTOTP}
 	}
 	return nil
 }
 
-// mates are the ids of a and of the members of a's teams, sorted; d.mu
-// is held.
-func (d *Directory) mates(a application.Account) []string {
-	out := []string{a.ID}
-	for _, t := range a.Teams {
-		out = append(out, d.teams[t]...)
+// leaveTeam takes u out of team in tenant; d.mu is held.
+func (d *Directory) leaveTeam(u *account, tenant, team string) {
+	u.teams[tenant] = slices.DeleteFunc(slices.Clone(u.teams[tenant]), func(t string) bool { return t == team })
+	key := application.TenantKey(tenant, team)
+	d.teams[key] = slices.DeleteFunc(slices.Clone(d.teams[key]), func(id string) bool { return id == u.ID })
+}
+
+// forget drops the roles and teams u holds in tenant, which a user
+// joining or leaving the tenant does not keep; d.mu is held.
+func (d *Directory) forget(u *account, tenant string) {
+	for _, team := range slices.Clone(u.teams[tenant]) {
+		d.leaveTeam(u, tenant, team)
+	}
+	delete(u.teams, tenant)
+	delete(u.roles, tenant)
+}
+
+// access is what u holds in each tenant it is a member of or holds
+// anything in; d.mu is held.
+func (d *Directory) access(u *account) map[string]application.Holding {
+	out := map[string]application.Holding{}
+	for _, t := range u.TenantList() {
+		out[t] = application.Holding{}
+	}
+	for t := range u.roles {
+		out[t] = application.Holding{}
+	}
+	for t := range u.teams {
+		out[t] = application.Holding{}
+	}
+	for t := range out {
+		out[t] = application.Holding{Roles: slices.Clone(u.roles[t]), Grants: d.grants(t, u.roles[t]),
+			Teams: slices.Clone(u.teams[t]), Mates: d.mates(u, t)}
+	}
+	return out
+}
+
+// mates are the ids of u and of the members of u's teams in tenant,
+// sorted; d.mu is held.
+func (d *Directory) mates(u *account, tenant string) []string {
+	out := []string{u.ID}
+	for _, t := range u.teams[tenant] {
+		out = append(out, d.teams[application.TenantKey(tenant, t)]...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// grants are the permission patterns roles hold; d.mu is held.
-func (d *Directory) grants(roles []string) []string {
+// grants are the permission patterns roles hold in tenant; d.mu is held.
+func (d *Directory) grants(tenant string, roles []string) []string {
 	out := []string{}
 	for _, r := range roles {
 		if g, ok := builtIn[r]; ok {
 			out = append(out, g...)
 			continue
 		}
-		out = append(out, d.roles[r].Permissions...)
+		out = append(out, d.roles[application.TenantKey(tenant, r)].Permissions...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// totpRequired reports whether one of roles requires TOTP; d.mu is held.
-func (d *Directory) totpRequired(roles []string) bool {
-	return slices.ContainsFunc(roles, func(r string) bool { return d.roles[r].RequireTOTP })
+// totpRequired reports whether one of the roles u holds, in any tenant,
+// requires TOTP; d.mu is held.
+func (d *Directory) totpRequired(u *account) bool {
+	for t, roles := range u.roles {
+		if slices.ContainsFunc(roles, func(r string) bool { return d.roles[application.TenantKey(t, r)].RequireTOTP }) {
+			return true
+		}
+	}
+	return false
 }
 
-// grantable refuses roles that do not exist, any role at all unless the
-// principal may grant roles (creating a user with roles must not be a
-// way around identity.roles.grant), and a role granting what the
-// principal does not hold (capped).
+// grantable refuses roles that do not exist in the tenant ctx works in,
+// any role at all unless the principal may grant roles (creating a user
+// with roles must not be a way around identity.roles.grant), and a role
+// granting what the principal does not hold (capped).
 func (d *Directory) grantable(ctx context.Context, roles []string, pointer string) error {
 	if len(roles) == 0 {
 		return nil
@@ -220,11 +274,12 @@ func (d *Directory) grantable(ctx context.Context, roles []string, pointer strin
 	if p, ok := application.PrincipalFrom(ctx); ok && !p.Allows(application.Permission{Name: PermissionGrantRoles}) {
 		return domain.Errorf(domain.KindForbidden, "forbidden", "you lack the permission %s needed to grant roles", PermissionGrantRoles)
 	}
+	tenant := application.TenantOf(ctx)
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	var bad []domain.FieldError
 	for i, r := range roles {
-		_, defined := d.roles[r]
+		_, defined := d.roles[application.TenantKey(tenant, r)]
 		if _, ok := builtIn[r]; !ok && !defined {
 			ptr := "/role"
 			if pointer != "" {
@@ -237,7 +292,7 @@ func (d *Directory) grantable(ctx context.Context, roles []string, pointer strin
 		return domain.Invalid("unknown role", bad...)
 	}
 	for _, r := range roles {
-		if err := capped(ctx, "grant the role "+r, d.grants([]string{r})); err != nil {
+		if err := capped(ctx, "grant the role "+r, d.grants(tenant, []string{r})); err != nil {
 			return err
 		}
 	}

@@ -17,7 +17,7 @@ const (
 	// directorySnapshot is the snapshot's stream id; no stream has it.
 	directorySnapshot = "identity.$directory"
 	// directorySchema is the format of the snapshot's data.
-	directorySchema = 2 // 2: users' tenants, tokens' tenant
+	directorySchema = 3 // 2: users' tenants, tokens' tenant; 3: roles, grants and teams per tenant
 )
 
 // snapshotAfter is how many events a Sync reads before it saves (a
@@ -26,15 +26,15 @@ var snapshotAfter = 10_000
 
 // savedUser is an account as the snapshot keeps it.
 type savedUser struct {
-	ID                string    `json:"id"`
-	Email             string    `json:"email"`
-	DisplayName       string    `json:"displayName"`
-	Active            bool      `json:"active"`
-	Roles             []string  `json:"roles"`
-	Teams             []string  `json:"teams"`
-	Tenants           []string  `json:"tenants"`
-	SessionsNotBefore time.Time `json:"sessionsNotBefore"`
-	Tokens            []string  `json:"tokens"`
+	ID                string              `json:"id"`
+	Email             string              `json:"email"`
+	DisplayName       string              `json:"displayName"`
+	Active            bool                `json:"active"`
+	Roles             map[string][]string `json:"roles"` // tenant -> roles
+	Teams             map[string][]string `json:"teams"` // tenant -> teams
+	Tenants           []string            `json:"tenants"`
+	SessionsNotBefore time.Time           `json:"sessionsNotBefore"`
+	Tokens            []string            `json:"tokens"`
 }
 
 // savedToken is a token as the snapshot keeps it.
@@ -45,7 +45,8 @@ type savedToken struct {
 
 // directoryState is the snapshot's data.
 type directoryState struct {
-	Users  []savedUser            `json:"users"`
+	Users []savedUser `json:"users"`
+	// Roles and Teams are keyed as the Directory keys them.
 	Roles  map[string]RoleDefined `json:"roles"`
 	Tokens []savedToken           `json:"tokens"`
 	Teams  map[string][]string    `json:"teams"`
@@ -70,7 +71,7 @@ func (d *Directory) restore(ctx context.Context) error {
 	defer d.mu.Unlock()
 	for _, u := range st.Users {
 		d.users[u.ID] = &account{Account: application.Account{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Active: u.Active,
-			Roles: u.Roles, Teams: u.Teams, Tenants: u.Tenants, SessionsNotBefore: u.SessionsNotBefore}, tokens: u.Tokens}
+			Tenants: u.Tenants, SessionsNotBefore: u.SessionsNotBefore}, roles: orEmpty(u.Roles), teams: orEmpty(u.Teams), tokens: u.Tokens}
 		d.email[u.Email] = u.ID
 	}
 	for name, r := range st.Roles {
@@ -94,7 +95,7 @@ func (d *Directory) save(ctx context.Context) error {
 	st := directoryState{Roles: d.roles, Teams: d.teams}
 	for _, u := range d.users {
 		st.Users = append(st.Users, savedUser{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Active: u.Active,
-			Roles: u.Roles, Teams: u.Teams, Tenants: u.Tenants, SessionsNotBefore: u.SessionsNotBefore, Tokens: u.tokens})
+			Roles: u.roles, Teams: u.teams, Tenants: u.Tenants, SessionsNotBefore: u.SessionsNotBefore, Tokens: u.tokens})
 	}
 	for _, t := range d.tokens {
 		st.Tokens = append(st.Tokens, savedToken{APIToken: t, SecretHash: t.SecretHash})
@@ -107,4 +108,12 @@ func (d *Directory) save(ctx context.Context) error {
 	}
 	return d.snapshots.SaveSnapshot(ctx, application.Snapshot{StreamID: directorySnapshot, Version: pos, EventHash: hash,
 		Schema: directorySchema, Data: data, TakenAt: time.Now().UTC()})
+}
+
+// orEmpty is m, or an empty map for nil (a user holding nothing anywhere).
+func orEmpty(m map[string][]string) map[string][]string {
+	if m == nil {
+		return map[string][]string{}
+	}
+	return m
 }

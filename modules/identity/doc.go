@@ -1,7 +1,10 @@
 // Package identity is the engine's core identity module: users (email,
 // display name, active or disabled), roles and the permissions they
 // grant, role grants, team membership and API tokens, all event-sourced
-// like any other module's data.
+// like any other module's data. The module is shared by every tenant
+// (users belong to several), but roles, role grants and teams are per
+// tenant: each is made in, and holds in, the tenant of the request that
+// made it (docs/tenants.md).
 //
 // Password hashes are deliberately not here: they live in the credential
 // store of adapters/auth, and the user's stream records only that the

@@ -1,6 +1,11 @@
 package identity
 
-import "time"
+import (
+	"time"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
 
 // UserCreated records a new user. Its stream is identity.user-{id}, where
 // the id derives from the email, so two users can never share one.
@@ -8,6 +13,9 @@ type UserCreated struct {
 	UserID      string `json:"userId"`
 	Email       string `json:"email"`
 	DisplayName string `json:"displayName"`
+	// Tenant is the tenant the user was created in, its first (an old
+	// event names none: its envelope's).
+	Tenant string `json:"tenant,omitempty"`
 }
 
 // UserRenamed records a new display name.
@@ -28,38 +36,48 @@ type UserEnabled struct {
 	UserID string `json:"userId"`
 }
 
-// RoleGranted records that the user holds role.
+// RoleGranted records that the user holds role in tenant (see Tenant
+// on every per-tenant event here).
 type RoleGranted struct {
 	UserID string `json:"userId"`
 	Role   string `json:"role"`
+	// Tenant is the tenant the grant holds in: the one the granting
+	// request worked in. An event stored before grants were per tenant
+	// has none and holds in its envelope's tenant (WithEnvelopeTenant).
+	Tenant string `json:"tenant,omitempty"`
 }
 
-// RoleRevoked records that the user no longer holds role.
+// RoleRevoked records that the user no longer holds role in tenant.
 type RoleRevoked struct {
 	UserID string `json:"userId"`
 	Role   string `json:"role"`
+	Tenant string `json:"tenant,omitempty"`
 }
 
-// TeamJoined records that the user joined team.
+// TeamJoined records that the user joined team in tenant.
 type TeamJoined struct {
 	UserID string `json:"userId"`
 	Team   string `json:"team"`
+	Tenant string `json:"tenant,omitempty"`
 }
 
-// TeamLeft records that the user left team.
+// TeamLeft records that the user left team in tenant.
 type TeamLeft struct {
 	UserID string `json:"userId"`
 	Team   string `json:"team"`
+	Tenant string `json:"tenant,omitempty"`
 }
 
 // TenantJoined records that the user may work in tenant, besides the
-// tenant the user was created in (the UserCreated event's).
+// tenant the user was created in (the UserCreated event's). The user
+// starts there without roles or teams.
 type TenantJoined struct {
 	UserID string `json:"userId"`
 	Tenant string `json:"tenant"`
 }
 
-// TenantLeft records that the user may no longer work in tenant.
+// TenantLeft records that the user may no longer work in tenant; the
+// roles and teams the user held there end with it.
 type TenantLeft struct {
 	UserID string `json:"userId"`
 	Tenant string `json:"tenant"`
@@ -99,10 +117,12 @@ type TokenRevoked struct {
 	TokenID string `json:"tokenId"`
 }
 
-// RoleDefined records a role and the permission patterns it grants; a
-// later RoleDefined of the same role replaces them.
+// RoleDefined records a role of tenant and the permission patterns it
+// grants; a later RoleDefined of the same role in the same tenant
+// replaces them.
 type RoleDefined struct {
 	Role        string   `json:"role"`
+	Tenant      string   `json:"tenant,omitempty"`
 	Description string   `json:"description"`
 	Permissions []string `json:"permissions"`
 	RequireTOTP bool     `json:"requireTotp,omitempty"`
@@ -155,3 +175,48 @@ func (TenantJoined) EventType() string { return "identity.TenantJoined" }
 
 // EventType names TenantLeft.
 func (TenantLeft) EventType() string { return "identity.TenantLeft" }
+
+// recordedTenant is own, the tenant an event records, or for an event
+// stored before it recorded one, its envelope's.
+func recordedTenant(own, envelope string) string {
+	if own != "" {
+		return own
+	}
+	return application.NormalTenant(envelope)
+}
+
+// WithEnvelopeTenant gives an old UserCreated its envelope's tenant.
+func (e UserCreated) WithEnvelopeTenant(t string) domain.Event {
+	e.Tenant = recordedTenant(e.Tenant, t)
+	return e
+}
+
+// WithEnvelopeTenant gives an old RoleGranted its envelope's tenant.
+func (e RoleGranted) WithEnvelopeTenant(t string) domain.Event {
+	e.Tenant = recordedTenant(e.Tenant, t)
+	return e
+}
+
+// WithEnvelopeTenant gives an old RoleRevoked its envelope's tenant.
+func (e RoleRevoked) WithEnvelopeTenant(t string) domain.Event {
+	e.Tenant = recordedTenant(e.Tenant, t)
+	return e
+}
+
+// WithEnvelopeTenant gives an old TeamJoined its envelope's tenant.
+func (e TeamJoined) WithEnvelopeTenant(t string) domain.Event {
+	e.Tenant = recordedTenant(e.Tenant, t)
+	return e
+}
+
+// WithEnvelopeTenant gives an old TeamLeft its envelope's tenant.
+func (e TeamLeft) WithEnvelopeTenant(t string) domain.Event {
+	e.Tenant = recordedTenant(e.Tenant, t)
+	return e
+}
+
+// WithEnvelopeTenant gives an old RoleDefined its envelope's tenant.
+func (e RoleDefined) WithEnvelopeTenant(t string) domain.Event {
+	e.Tenant = recordedTenant(e.Tenant, t)
+	return e
+}

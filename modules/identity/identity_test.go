@@ -60,6 +60,7 @@ func TestUsersRolesAndTeams(t *testing.T) {
 		}
 	}
 	acc, ok := dir.AccountByEmail(context.Background(), "ADA@example.com")
+	acc = acc.In(application.DefaultTenant)
 	if !ok || acc.ID != ada || acc.DisplayName != "Ada L." || !acc.Active || strings.Join(acc.Roles, ",") != "clerk" ||
 		strings.Join(acc.Grants, ",") != "warehouse.*,warehouse.stock.read" || strings.Join(acc.Teams, ",") != "north" {
 		t.Fatalf("account: %+v %v", acc, ok)

@@ -72,7 +72,7 @@ func (m *Module) Register(r *application.Registrar) error {
 			if err := d.grantable(ctx, c.Roles, "/roles"); err != nil {
 				return err
 			}
-			return u.Create(c)
+			return u.Create(application.TenantOf(ctx), c)
 		})
 	ownUserCommand(r, d, "RenameUser", PermissionManageUsers, func(c RenameUser) string { return c.UserID },
 		func(_ context.Context, u *User, c RenameUser) error { return u.Rename(c) })
@@ -85,19 +85,29 @@ func (m *Module) Register(r *application.Registrar) error {
 			if err := d.grantable(ctx, []string{c.Role}, ""); err != nil {
 				return err
 			}
-			return u.Grant(c.Role)
+			if err := d.memberIn(ctx, u); err != nil {
+				return err
+			}
+			return u.Grant(application.TenantOf(ctx), c.Role)
 		})
 	userCommand(r, d, "RevokeRole", PermissionGrantRoles, application.MustExist, func(c RevokeRole) string { return c.UserID },
 		func(ctx context.Context, u *User, c RevokeRole) error {
 			if err := d.roleCapped(ctx, "revoke", c.Role); err != nil {
 				return err
 			}
-			return u.Revoke(c.Role)
+			return u.Revoke(application.TenantOf(ctx), c.Role)
 		})
 	userCommand(r, d, "JoinTeam", PermissionManageTeams, application.MustExist, func(c JoinTeam) string { return c.UserID },
-		func(_ context.Context, u *User, c JoinTeam) error { return u.Join(c.Team) })
+		func(ctx context.Context, u *User, c JoinTeam) error {
+			if err := d.memberIn(ctx, u); err != nil {
+				return err
+			}
+			return u.Join(application.TenantOf(ctx), c.Team)
+		})
 	userCommand(r, d, "LeaveTeam", PermissionManageTeams, application.MustExist, func(c LeaveTeam) string { return c.UserID },
-		func(_ context.Context, u *User, c LeaveTeam) error { return u.Leave(c.Team) })
+		func(ctx context.Context, u *User, c LeaveTeam) error {
+			return u.Leave(application.TenantOf(ctx), c.Team)
+		})
 	userCommand(r, d, "AddToTenant", PermissionManageUsers, application.MustExist, func(c AddToTenant) string { return c.UserID },
 		func(ctx context.Context, u *User, c AddToTenant) error {
 			if err := memberOf(ctx, c.Tenant); err != nil {
@@ -114,14 +124,21 @@ func (m *Module) Register(r *application.Registrar) error {
 		})
 	ownUserCommand(r, d, "RevokeToken", PermissionManageTokens, func(c RevokeToken) string { return c.UserID },
 		func(_ context.Context, u *User, c RevokeToken) error { return u.RevokeToken(c.TokenID) })
-	application.RegisterCommand(r, "DefineRole", PermissionManageRoles, synced(d, application.AggregateHandler(repo, application.MayExist,
-		func(c DefineRole) *Role { return NewRole(c.Role) },
-		func(ctx context.Context, ro *Role, c DefineRole) error {
-			if err := capped(ctx, "define the role "+c.Role, append(slices.Clone(ro.permissions), c.Permissions...)); err != nil {
-				return err
-			}
-			return ro.Define(c)
-		})))
+	// A role is defined in the tenant the request works in, in a stream
+	// of that tenant's (RoleStream): another tenant's role of the same
+	// name is another role.
+	defineRole := func(ctx context.Context, c DefineRole) (application.Result, error) {
+		tenant := application.TenantOf(ctx)
+		return application.AggregateHandler(repo, application.MayExist,
+			func(c DefineRole) *Role { return NewRole(tenant, c.Role) },
+			func(ctx context.Context, ro *Role, c DefineRole) error {
+				if err := capped(ctx, "define the role "+c.Role, append(slices.Clone(ro.permissions), c.Permissions...)); err != nil {
+					return err
+				}
+				return ro.Define(c)
+			})(ctx, c)
+	}
+	application.RegisterCommand(r, "DefineRole", PermissionManageRoles, synced(d, defineRole))
 	d.bind(repo)
 
 	r.Projection(usersProjection())

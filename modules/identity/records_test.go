@@ -45,6 +45,7 @@ func TestOwnRecordsInLists(t *testing.T) {
 	}
 	acting := func(name string) context.Context {
 		acc, _ := dir.Account(context.Background(), ids[name])
+		acc = acc.In(application.DefaultTenant)
 		return application.WithPrincipal(context.Background(), application.Principal{ID: acc.ID, Kind: application.User,
 			UserID: acc.ID, Grants: acc.Grants, Mates: acc.Mates})
 	}

@@ -22,25 +22,36 @@ var builtIn = map[string][]string{
 	RoleAuditor: {application.ReadPermissions},
 }
 
-// Role is the aggregate of one defined role.
+// Role is the aggregate of one role defined in one tenant.
 type Role struct {
 	domain.Base
+	tenant      string
 	name        string
 	description string
 	permissions []string
 	requireTOTP bool
+	defined     bool
 }
 
-// RoleStream is the stream of the role called name.
-func RoleStream(name string) string { return "identity.role-" + name }
+// RoleStream is the stream of the role called name in tenant: the
+// default tenant's keeps the id it had before roles were per tenant
+// (application.TenantKey).
+func RoleStream(tenant, name string) string {
+	return application.TenantKey(tenant, "identity.role-"+name)
+}
 
-// NewRole returns the not-yet-loaded role called name.
-func NewRole(name string) *Role { return &Role{Base: domain.NewBase(RoleStream(name)), name: name} }
+// NewRole returns the not-yet-loaded role called name of tenant.
+func NewRole(tenant, name string) *Role {
+	tenant = application.NormalTenant(tenant)
+	return &Role{Base: domain.NewBase(RoleStream(tenant, name)), tenant: tenant, name: name}
+}
 
-// Apply mutates state for one event.
+// Apply mutates state for one event. The default tenant's stream may
+// hold a definition another tenant made before roles were per tenant
+// (its envelope says which); it is that tenant's, not this role's.
 func (r *Role) Apply(e domain.Event) {
-	if d, ok := e.(RoleDefined); ok {
-		r.description, r.permissions, r.requireTOTP = d.Description, d.Permissions, d.RequireTOTP
+	if d, ok := e.(RoleDefined); ok && recordedTenant(d.Tenant, "") == r.tenant {
+		r.description, r.permissions, r.requireTOTP, r.defined = d.Description, d.Permissions, d.RequireTOTP, true
 	}
 }
 
@@ -62,12 +73,12 @@ func (r *Role) Define(c DefineRole) error {
 	perms := slices.Clone(c.Permissions)
 	slices.Sort(perms)
 	perms = slices.Compact(perms)
-	if r.Exists() && r.description == c.Description && slices.Equal(r.permissions, perms) && r.requireTOTP == c.RequireTOTP {
+	if r.defined && r.description == c.Description && slices.Equal(r.permissions, perms) && r.requireTOTP == c.RequireTOTP {
 		return nil // defined so already
 	}
 	if perms == nil {
 		perms = []string{}
 	}
-	domain.Raise(r, RoleDefined{Role: r.name, Description: c.Description, Permissions: perms, RequireTOTP: c.RequireTOTP})
+	domain.Raise(r, RoleDefined{Role: r.name, Tenant: r.tenant, Description: c.Description, Permissions: perms, RequireTOTP: c.RequireTOTP})
 	return nil
 }

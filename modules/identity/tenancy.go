@@ -49,3 +49,19 @@ func memberOf(ctx context.Context, tenant string) error {
 func missingUser(u *User) error {
 	return domain.Errorf(domain.KindNotFound, "not_found", "%s does not exist", u.Root().ID())
 }
+
+// memberIn refuses to give u a role or a team in the tenant ctx works in
+// unless u is a member of it. Only the engine itself (the admin CLI)
+// gets this far for a user of another tenant: inTenant answers everyone
+// else sooner.
+func (d *Directory) memberIn(ctx context.Context, u *User) error {
+	tenant := application.TenantOf(ctx)
+	d.mu.RLock()
+	a, ok := d.users[u.id]
+	member := ok && a.MemberOf(tenant)
+	d.mu.RUnlock()
+	if member {
+		return nil
+	}
+	return domain.Errorf(domain.KindNotFound, "not_found", "%s is not a member of the tenant %q", u.Root().ID(), tenant)
+}

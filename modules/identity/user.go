@@ -19,10 +19,11 @@ type User struct {
 	id       string
 	email    string
 	disabled bool
-	roles    []string
-	teams    []string
-	tenants  []string        // joined with JoinTenant
-	tokens   map[string]bool // id -> revoked
+	roles    map[string][]string // tenant -> roles held there
+	teams    map[string][]string // tenant -> teams joined there
+	first    string              // the tenant created in ("" once left)
+	tenants  []string            // joined with JoinTenant
+	tokens   map[string]bool     // id -> revoked
 }
 
 // UserID is the id of the user who signs in with email: a hash of the
@@ -41,30 +42,39 @@ func UserStream(id string) string { return "identity.user-" + id }
 
 // NewUser returns the not-yet-loaded user with id.
 func NewUser(id string) *User {
-	return &User{Base: domain.NewBase(UserStream(id)), id: id, tokens: map[string]bool{}}
+	return &User{Base: domain.NewBase(UserStream(id)), id: id, roles: map[string][]string{}, teams: map[string][]string{}, tokens: map[string]bool{}}
 }
 
 // Apply mutates state for one event.
 func (u *User) Apply(e domain.Event) {
 	switch e := e.(type) {
 	case UserCreated:
-		u.email = e.Email
+		u.email, u.first = e.Email, e.Tenant
 	case UserDisabled:
 		u.disabled = true
 	case UserEnabled:
 		u.disabled = false
 	case RoleGranted:
-		u.roles = append(u.roles, e.Role)
+		u.roles[e.Tenant] = append(u.roles[e.Tenant], e.Role)
 	case RoleRevoked:
-		u.roles = slices.DeleteFunc(u.roles, func(r string) bool { return r == e.Role })
+		u.roles[e.Tenant] = slices.DeleteFunc(u.roles[e.Tenant], func(r string) bool { return r == e.Role })
 	case TeamJoined:
-		u.teams = append(u.teams, e.Team)
+		u.teams[e.Tenant] = append(u.teams[e.Tenant], e.Team)
 	case TeamLeft:
-		u.teams = slices.DeleteFunc(u.teams, func(t string) bool { return t == e.Team })
+		u.teams[e.Tenant] = slices.DeleteFunc(u.teams[e.Tenant], func(t string) bool { return t == e.Team })
 	case TenantJoined:
-		u.tenants = append(u.tenants, e.Tenant)
+		if !u.member(e.Tenant) { // (an old event may name the first tenant)
+			u.tenants = append(u.tenants, e.Tenant)
+			delete(u.roles, e.Tenant)
+			delete(u.teams, e.Tenant)
+		}
 	case TenantLeft:
 		u.tenants = slices.DeleteFunc(u.tenants, func(t string) bool { return t == e.Tenant })
+		if u.first == e.Tenant { // only an old event takes the first tenant
+			u.first = ""
+		}
+		delete(u.roles, e.Tenant)
+		delete(u.teams, e.Tenant)
 	case TokenIssued:
 		u.tokens[e.TokenID] = false
 	case TokenRevoked:
@@ -72,16 +82,17 @@ func (u *User) Apply(e domain.Event) {
 	}
 }
 
-// Create records the user with its first roles.
-func (u *User) Create(c CreateUser) error {
+// Create records the user with its first roles, held in tenant: the one
+// the user is created in.
+func (u *User) Create(tenant string, c CreateUser) error {
 	addr, err := mail.ParseAddress(c.Email)
 	if err != nil || addr.Address != strings.TrimSpace(c.Email) || !strings.Contains(addr.Address, ".") {
 		return domain.Invalid("the email is not an address", domain.FieldError{Pointer: "/email", Detail: "expected an address such as ada@example.com"})
 	}
-	domain.Raise(u, UserCreated{UserID: u.id, Email: NormaliseEmail(c.Email), DisplayName: strings.TrimSpace(c.DisplayName)})
+	domain.Raise(u, UserCreated{UserID: u.id, Email: NormaliseEmail(c.Email), DisplayName: strings.TrimSpace(c.DisplayName), Tenant: tenant})
 	for _, r := range c.Roles {
-		if !slices.Contains(u.roles, r) {
-			domain.Raise(u, RoleGranted{UserID: u.id, Role: r})
+		if err := u.Grant(tenant, r); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -122,50 +133,56 @@ func (u *User) Enable() error {
 	return nil
 }
 
-// Grant gives the user role; granting a held role changes nothing.
-func (u *User) Grant(role string) error {
-	if !slices.Contains(u.roles, role) {
-		domain.Raise(u, RoleGranted{UserID: u.id, Role: role})
+// Grant gives the user role in tenant; granting a role held there
+// changes nothing.
+func (u *User) Grant(tenant, role string) error {
+	if !slices.Contains(u.roles[tenant], role) {
+		domain.Raise(u, RoleGranted{UserID: u.id, Role: role, Tenant: tenant})
 	}
 	return nil
 }
 
-// Revoke takes role from the user; revoking a role not held changes
-// nothing.
-func (u *User) Revoke(role string) error {
-	if slices.Contains(u.roles, role) {
-		domain.Raise(u, RoleRevoked{UserID: u.id, Role: role})
+// Revoke takes role in tenant from the user; revoking a role not held
+// there changes nothing.
+func (u *User) Revoke(tenant, role string) error {
+	if slices.Contains(u.roles[tenant], role) {
+		domain.Raise(u, RoleRevoked{UserID: u.id, Role: role, Tenant: tenant})
 	}
 	return nil
 }
 
-// Join adds the user to team; joining again changes nothing.
-func (u *User) Join(team string) error {
-	if !slices.Contains(u.teams, team) {
-		domain.Raise(u, TeamJoined{UserID: u.id, Team: team})
+// Join adds the user to team in tenant; joining again changes nothing.
+func (u *User) Join(tenant, team string) error {
+	if !slices.Contains(u.teams[tenant], team) {
+		domain.Raise(u, TeamJoined{UserID: u.id, Team: team, Tenant: tenant})
 	}
 	return nil
 }
 
-// Leave removes the user from team; leaving a team not joined changes
-// nothing.
-func (u *User) Leave(team string) error {
-	if slices.Contains(u.teams, team) {
-		domain.Raise(u, TeamLeft{UserID: u.id, Team: team})
+// Leave removes the user from team in tenant; leaving a team not joined
+// changes nothing.
+func (u *User) Leave(tenant, team string) error {
+	if slices.Contains(u.teams[tenant], team) {
+		domain.Raise(u, TeamLeft{UserID: u.id, Team: team, Tenant: tenant})
 	}
 	return nil
 }
 
-// JoinTenant lets the user work in tenant; joining again changes
-// nothing.
+// JoinTenant lets the user work in tenant; joining a tenant the user
+// is in already (its first included) changes nothing.
 func (u *User) JoinTenant(tenant string) error {
 	if err := application.CheckTenant(tenant, "/tenant"); err != nil {
 		return err
 	}
-	if !slices.Contains(u.tenants, tenant) {
+	if !u.member(tenant) {
 		domain.Raise(u, TenantJoined{UserID: u.id, Tenant: tenant})
 	}
 	return nil
+}
+
+// member reports whether the user may work in tenant.
+func (u *User) member(tenant string) bool {
+	return u.first == tenant || slices.Contains(u.tenants, tenant)
 }
 
 // LeaveTenant ends the user's membership of a tenant joined with
