@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -83,9 +82,11 @@ func (s *Store) Append(ctx context.Context, stream string, expected domain.Expec
 	}
 }
 
-// appended wakes the store's subscribers and other processes' after a
-// commit and returns the stored events.
+// appended remembers the stream's new head, wakes the store's subscribers
+// and other processes' after a commit and returns the stored events.
 func (s *Store) appended(out []domain.Envelope) []domain.Envelope {
+	last := out[len(out)-1]
+	s.heads.put(last.StreamID, streamHead{version: last.StreamVersion, hash: last.Hash})
 	s.notify.Broadcast()
 	s.remote.poke()
 	return out
@@ -105,105 +106,38 @@ func (e *unknownOutcome) Error() string {
 
 func (e *unknownOutcome) Unwrap() error { return e.err }
 
-// streamLockSQL serialises the appends of one stream until they commit, so
-// that a concurrent append reads the head its predecessor left instead of
-// losing a race on the unique index: AnyVersion appends never fail that
-// way, and a stale expected version is found before a position is drawn.
-// A hash collision between two streams only makes them wait for each
-// other.
-const streamLockSQL = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
+// appendOnce tries an append once: in one round trip (appendGuessed)
+// when it knows the stream head to chain on, a new stream's or the one
+// it remembers, else in two (appendLocked).
+func (s *Store) appendOnce(ctx context.Context, stream string, expected domain.ExpectedVersion, out []domain.Envelope) attempt {
+	h, ok := streamHead{}, expected == domain.NoStream
+	if !ok {
+		h, ok = s.heads.get(stream)
+	}
+	if !ok || !expected.Matches(h.version) {
+		// No guess, or one that could only end in a conflict: the cache may
+		// be stale, so only the store can tell.
+		return s.appendLocked(ctx, stream, expected, out)
+	}
+	return s.appendGuessed(ctx, stream, expected, h, out)
+}
 
-const headSQL = `SELECT version, hash FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`
-
-// insertSQL inserts one append's events in one statement, each with the
-// position and transaction id draw_positions hands out for it, and returns
-// the positions by version.
-const insertSQL = `INSERT INTO events (position, xid, stream_id, version, id, type, schema_version,
-	recorded_at, actor, tenant, correlation_id, causation_id, trace_context, data, prev_hash, hash)
-SELECT d.pos, d.tx, $1, e.version, e.id, e.type, e.schema_version,
-	e.recorded_at, e.actor, e.tenant, e.correlation_id, e.causation_id, e.trace_context::jsonb, e.data, e.prev_hash, e.hash
-FROM draw_positions($2) AS d
-JOIN unnest($3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[],
-		$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
-	WITH ORDINALITY AS e(version, id, type, schema_version, recorded_at, actor, tenant,
-		correlation_id, causation_id, trace_context, data, prev_hash, hash, ord)
-	ON e.ord = d.ord
-RETURNING version, position`
-
-// appendOnce runs one transaction: read the head and check it (one round
-// trip, with BEGIN), then insert and commit (another). A connection is
-// given back to the pool only in a known state, idle and without the
-// draw lock; any other is closed.
-func (s *Store) appendOnce(ctx context.Context, stream string, expected domain.ExpectedVersion, out []domain.Envelope) (a attempt) {
+// acquire takes a pooled connection and returns it with the function
+// that gives it back: to the pool if clean is true by then, closed
+// otherwise. A connection goes back to the pool only in a known state,
+// idle and without the draw lock.
+func (s *Store) acquire(ctx context.Context) (*pgxpool.Conn, func(clean *bool), error) {
 	c, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return attempt{err: err}
+		return nil, nil, err
 	}
-	clean := false
-	defer func() {
-		if clean {
+	return c, func(clean *bool) {
+		if *clean {
 			c.Release()
 		} else {
 			_ = c.Hijack().Close(context.WithoutCancel(ctx))
 		}
-	}()
-	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	b.Queue(streamLockSQL, s.cfg.schema+"/"+stream)
-	var h streamHead
-	b.Queue(headSQL, stream).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&h.version, &h.hash)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		return err
-	})
-	if err := c.SendBatch(ctx, b).Close(); err != nil {
-		return attempt{err: err}
-	}
-	if !expected.Matches(h.version) {
-		clean = rollback(ctx, c)
-		return attempt{err: domain.VersionConflict(stream, expected, h.version)}
-	}
-	if err := domain.Chain(h.version, h.hash, out); err != nil {
-		clean = rollback(ctx, c)
-		return attempt{err: domain.Invalid(err.Error())}
-	}
-	args, err := insertArgs(stream, out)
-	if err != nil {
-		clean = rollback(ctx, c)
-		return attempt{err: err}
-	}
-	b = &pgx.Batch{}
-	b.Queue(insertSQL, args...).Query(func(rows pgx.Rows) error { return setPositions(rows, out) })
-	b.Queue("COMMIT")
-	err = c.SendBatch(ctx, b).Close()
-	if err == nil {
-		clean = true
-		return attempt{}
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		clean = rollback(ctx, c)
-		return mapUnique(pe, stream, expected, h.version)
-	}
-	return attempt{err: err, inDoubt: !pgconn.SafeToRetry(err)}
-}
-
-// streamHead is the version and hash of a stream's last event.
-type streamHead struct {
-	version uint64
-	hash    string
-}
-
-// rollback ends the transaction if one is open, and tells whether the
-// connection is clean afterwards.
-func rollback(ctx context.Context, c *pgxpool.Conn) bool {
-	if c.Conn().PgConn().TxStatus() == 'I' {
-		return true
-	}
-	_, err := c.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-	return err == nil
+	}, nil
 }
 
 // mapUnique turns the unique indexes' verdicts into domain conflicts.
@@ -221,31 +155,6 @@ func mapUnique(pe *pgconn.PgError, stream string, expected domain.ExpectedVersio
 	}
 	de.Err = pe
 	return attempt{err: de, raced: raced}
-}
-
-// setPositions reads the RETURNING rows of insertSQL into out.
-func setPositions(rows pgx.Rows, out []domain.Envelope) error {
-	first := out[0].StreamVersion
-	n := 0
-	for rows.Next() {
-		var version, position int64
-		if err := rows.Scan(&version, &position); err != nil {
-			return err
-		}
-		i := uint64(version) - first
-		if i >= uint64(len(out)) {
-			return errors.New("insert returned a version it was not given")
-		}
-		out[i].Position = uint64(position)
-		n++
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if n != len(out) {
-		return errors.New("insert returned fewer rows than it was given")
-	}
-	return nil
 }
 
 // landed tells whether out, whose commit is in doubt, is stored: every id

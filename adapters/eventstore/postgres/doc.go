@@ -2,13 +2,29 @@
 //
 // The database enforces the contract itself: UNIQUE (stream_id, version)
 // allows one event per stream version and UNIQUE (id) one event per id,
-// whatever process appends. An append reads the stream head, checks the
-// expected version and chains the events in Go (domain.Chain), then
-// inserts them in one statement and commits; a writer that lost a race for
-// a version fails on the unique index and gets a version conflict.
-// Appends of different streams run in parallel, each in its own
-// transaction on a pooled connection, and PostgreSQL groups their commit
-// flushes.
+// whatever process appends. Appends of one stream serialise on an advisory
+// lock named after it; appends of different streams run in parallel, each
+// in its own transaction on a pooled connection, and PostgreSQL groups
+// their commit flushes.
+//
+// # One round trip per append
+//
+// The events are chained in Go (domain.Chain), which needs the stream's
+// head (version and hash) before the insert. An append that knows the
+// head sends one autocommit statement, append_events (schema.go): it takes
+// the stream lock, reads the head, and only if it is the one the events
+// were chained on, draws their positions and inserts them; the statement
+// commits by itself. Otherwise it writes nothing and answers with the real
+// head: the append is a version conflict if the expected version does not
+// match it, else it chains again on it and sends once more. The head is
+// known for a new stream (NoStream: version 0, no hash) and for streams
+// the Store recently appended to or read to their end: a bounded cache in
+// the Store (heads.go). Other processes append too, so a cached head may
+// be stale; that costs a round trip, never a broken chain or a missed
+// conflict, since the server checks the head under the lock. An append
+// with no usable head, or whose stream moved again between two tries,
+// takes two round trips in one transaction instead: BEGIN, the stream
+// lock and the head read; then the insert and COMMIT.
 //
 // # The global feed under out-of-order commits
 //
@@ -21,7 +37,8 @@
 // same, made sound for a position-ordered feed, and narrowed to its own
 // appends:
 //
-//  1. Every append draws its positions with draw_positions (schema.go).
+//  1. Every append, in either form above, draws its positions with
+//     draw_positions (schema.go).
 //     Under a session advisory lock held only for the draw, it takes a
 //     shared transaction-level "append" lock (held until the append
 //     commits or rolls back), then assigns the transaction its id

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"net/url"
 	"sync"
@@ -16,13 +17,16 @@ import (
 )
 
 // commitCutter is a TCP proxy to PostgreSQL that, once armed, lets the
-// next COMMIT through, then breaks every connection before its answer
-// comes back and refuses connections for a moment: the client cannot
-// tell whether its append committed, nor ask at once, but its next try
-// (after the store's backoff) gets through.
+// next message holding marker through (the one that commits an append:
+// the INSERT and COMMIT of a transaction, or the one statement of
+// append_events, both carry the event ids), then breaks every connection
+// before its answer comes back and refuses connections for a moment: the
+// client cannot tell whether its append committed, nor ask at once, but
+// its next try (after the store's backoff) gets through.
 type commitCutter struct {
 	ln          net.Listener
 	target      string
+	marker      []byte
 	armed       atomic.Bool
 	refuseUntil atomic.Int64 // Unix nanoseconds
 	mu          sync.Mutex
@@ -61,12 +65,12 @@ func (p *commitCutter) serve() {
 				}
 			}
 		}()
-		go func() { // client → server, watching for the COMMIT
+		go func() { // client → server, watching for the marker
 			b := make([]byte, 64<<10)
 			for {
 				n, err := c.Read(b)
 				if n > 0 {
-					commit := p.armed.Load() && bytes.Contains(b[:n], []byte("COMMIT"))
+					commit := p.armed.Load() && bytes.Contains(b[:n], p.marker)
 					if commit {
 						cut.Store(true)
 					}
@@ -97,45 +101,59 @@ func (p *commitCutter) breakAll() {
 }
 
 // TestAnAppendWhoseCommitIsInDoubtIsNeverAConflict breaks the connection
-// after an append's COMMIT reached the server, and keeps the store from
+// after an append's commit reached the server, and keeps the store from
 // asking at once whether it landed. The retry then meets the append's own
 // events: that must never come back as a version conflict, on which the
-// repository would decide the command again and store it twice.
+// repository would decide the command again and store it twice. Both ways
+// of appending are cut: the one statement (a new stream: its head is
+// known) and the transaction of two round trips (a stream this Store has
+// not seen, written by another).
 func TestAnAppendWhoseCommitIsInDoubtIsNeverAConflict(t *testing.T) {
-	raw, schema := pgtest.URL(t), pgtest.Schema(t, "es_doubt")
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &commitCutter{ln: ln, target: u.Host}
-	t.Cleanup(func() { _ = ln.Close(); p.breakAll() })
-	go p.serve()
-	u.Host = ln.Addr().String()
-	ctx := context.Background()
-	st, err := postgres.Open(ctx, u.String(), postgres.WithSchema(schema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	for _, tc := range []struct {
+		name  string
+		ahead int // events another Store appends first
+	}{{"one statement", 0}, {"two round trips", 1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw, schema := pgtest.URL(t), pgtest.Schema(t, "es_doubt")
+			u, err := url.Parse(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev := domain.Envelope{ID: "01a22d27-0000-7000-8000-000000000001", Type: "test.Deposited", RecordedAt: time.Now().UTC(), Data: []byte(`{"amount":100}`)}
+			p := &commitCutter{ln: ln, target: u.Host, marker: []byte(ev.ID)}
+			t.Cleanup(func() { _ = ln.Close(); p.breakAll() })
+			go p.serve()
+			u.Host = ln.Addr().String()
+			ctx := context.Background()
+			st, err := postgres.Open(ctx, u.String(), postgres.WithSchema(schema))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = st.Close() })
+			other := openSchema(t, schema)
+			for i := range tc.ahead {
+				mustAppend(t, other, "account-1", domain.ExpectedVersion(i), fmt.Sprintf("ahead-%d", i))
+			}
 
-	p.armed.Store(true)
-	ev := domain.Envelope{ID: "01a22d27-0000-7000-8000-000000000001", Type: "test.Deposited", RecordedAt: time.Now().UTC(), Data: []byte(`{"amount":100}`)}
-	_, err = st.Append(ctx, "account-1", domain.ExpectedVersion(0), []domain.Envelope{ev})
-	if p.armed.Load() {
-		t.Fatal("the proxy never saw the COMMIT")
-	}
-	if domain.KindOf(err) == domain.KindConflict {
-		t.Fatalf("an append whose own commit landed answered a conflict: %v", err)
-	}
-	got, rerr := st.ReadStream(ctx, "account-1", 1, 0, 0)
-	if rerr != nil || len(got) != 1 || got[0].ID != ev.ID {
-		t.Fatalf("the stream holds %d events (%v), want the one appended", len(got), rerr)
-	}
-	if err != nil {
-		t.Logf("the append answered an unknown outcome, as allowed: %v", err)
+			p.armed.Store(true)
+			_, err = st.Append(ctx, "account-1", domain.ExpectedVersion(tc.ahead), []domain.Envelope{ev})
+			if p.armed.Load() {
+				t.Fatal("the proxy never saw the commit")
+			}
+			if domain.KindOf(err) == domain.KindConflict {
+				t.Fatalf("an append whose own commit landed answered a conflict: %v", err)
+			}
+			got, rerr := st.ReadStream(ctx, "account-1", 1, 0, 0)
+			if rerr != nil || len(got) != tc.ahead+1 || got[tc.ahead].ID != ev.ID {
+				t.Fatalf("the stream holds %d events (%v), want the %d appended", len(got), rerr, tc.ahead+1)
+			}
+			if err != nil {
+				t.Logf("the append answered an unknown outcome, as allowed: %v", err)
+			}
+		})
 	}
 }

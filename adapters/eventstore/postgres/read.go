@@ -28,7 +28,8 @@ func sqlLimit(limit int) *int64 {
 }
 
 // ReadStream returns up to limit events of stream; see
-// application.EventStore.
+// application.EventStore. A read that reaches the stream's last event
+// remembers it as the head the next append assumes.
 func (s *Store) ReadStream(ctx context.Context, stream string, from uint64, dir application.Direction, limit int) ([]domain.Envelope, error) {
 	query, bound := forwardSQL, min(from, math.MaxInt64)
 	if dir == application.Backward {
@@ -37,7 +38,21 @@ func (s *Store) ReadStream(ctx context.Context, stream string, from uint64, dir 
 			bound = math.MaxInt64
 		}
 	}
-	return s.query(ctx, limit, query, stream, int64(bound), sqlLimit(limit))
+	events, err := s.query(ctx, limit, query, stream, int64(bound), sqlLimit(limit))
+	if err != nil || len(events) == 0 {
+		return events, err
+	}
+	last := -1
+	switch {
+	case dir == application.Backward && (from == 0 || events[0].StreamVersion < from):
+		last = 0 // nothing above it, with versions dense
+	case dir != application.Backward && (limit <= 0 || len(events) < limit):
+		last = len(events) - 1
+	}
+	if last >= 0 {
+		s.heads.put(stream, streamHead{version: events[last].StreamVersion, hash: events[last].Hash})
+	}
+	return events, nil
 }
 
 // ReadAll returns up to limit events of the global feed after position

@@ -155,13 +155,57 @@ var migrations = []string{
 		PERFORM pg_advisory_unlock(lock_key);
 		RETURN QUERY SELECT i, first + i - 1, tx FROM generate_series(1, n) AS i;
 	END $$`,
+	// append_events is an append in one statement, so one round trip in
+	// autocommit: take the stream lock (the key of streamLockSQL), read
+	// the head, and only if it is the one the caller chained its events
+	// on, draw their positions and insert them as insertSQL does. It
+	// returns (version, position) by event, or one row with the real
+	// head (version, hash) and a NULL position when the caller's head was
+	// wrong; then nothing is written. Under READ COMMITTED each statement of
+	// a VOLATILE function has a new snapshot: the head read after the lock
+	// sees the commit of every append that held the lock before.
+	`CREATE FUNCTION append_events(lock_name text, stream text, head_version bigint, head_hash text,
+		versions bigint[], ids text[], types text[], schema_versions integer[], recorded_ats text[],
+		actors text[], tenants text[], correlation_ids text[], causation_ids text[], trace_contexts text[],
+		datas text[], prev_hashes text[], hashes text[])
+	RETURNS TABLE (out_version bigint, out_position bigint, out_hash text)
+	LANGUAGE plpgsql VOLATILE SET search_path FROM CURRENT AS $$
+	DECLARE
+		v bigint;
+		h text;
+	BEGIN
+		PERFORM pg_advisory_xact_lock(hashtextextended(lock_name, 0));
+		SELECT e.version, e.hash INTO v, h FROM events e WHERE e.stream_id = stream ORDER BY e.version DESC LIMIT 1;
+		IF NOT FOUND THEN
+			v := 0;
+			h := '';
+		END IF;
+		IF v <> head_version OR h <> head_hash THEN
+			RETURN QUERY SELECT v, NULL::bigint, h;
+			RETURN;
+		END IF;
+		RETURN QUERY WITH ins AS (
+			INSERT INTO events (position, xid, stream_id, version, id, type, schema_version,
+				recorded_at, actor, tenant, correlation_id, causation_id, trace_context, data, prev_hash, hash)
+			SELECT d.pos, d.tx, stream, e.version, e.id, e.type, e.schema_version,
+				e.recorded_at, e.actor, e.tenant, e.correlation_id, e.causation_id, e.trace_context::jsonb, e.data, e.prev_hash, e.hash
+			FROM draw_positions(cardinality(versions)) AS d
+			JOIN unnest(versions, ids, types, schema_versions, recorded_ats, actors, tenants,
+					correlation_ids, causation_ids, trace_contexts, datas, prev_hashes, hashes)
+				WITH ORDINALITY AS e(version, id, type, schema_version, recorded_at, actor, tenant,
+					correlation_id, causation_id, trace_context, data, prev_hash, hash, ord)
+				ON e.ord = d.ord
+			RETURNING events.version, events.position)
+		SELECT ins.version, ins.position, NULL::text FROM ins;
+	END $$`,
 }
 
-// migrate creates the schema if needed and runs the steps it lacks, in one
+// migrate creates the schema if needed and runs the steps (migrations, or
+// the first of them) it lacks, in one
 // transaction under an advisory lock named after the schema, so two
 // processes starting at once cannot both run a step. A schema written by a
 // newer binary is refused rather than misread.
-func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) (err error) {
+func migrate(ctx context.Context, pool *pgxpool.Pool, schema string, steps []string) (err error) {
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		return err
@@ -188,11 +232,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) (err error)
 	if err := tx.QueryRow(ctx, "SELECT COALESCE(max(version), 0) FROM schema_migrations").Scan(&version); err != nil {
 		return err
 	}
-	if version > len(migrations) {
-		return fmt.Errorf("schema %q is at version %d, newer than this program knows (%d)", schema, version, len(migrations))
+	if version > len(steps) {
+		return fmt.Errorf("schema %q is at version %d, newer than this program knows (%d)", schema, version, len(steps))
 	}
-	for i := version; i < len(migrations); i++ {
-		if _, err := tx.Exec(ctx, migrations[i]); err != nil {
+	for i := version; i < len(steps); i++ {
+		if _, err := tx.Exec(ctx, steps[i]); err != nil {
 			return fmt.Errorf("migration %d: %w", i+1, err)
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version) VALUES ($1)", i+1); err != nil {

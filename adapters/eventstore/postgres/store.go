@@ -34,6 +34,7 @@ type Store struct {
 	feed    catchup.Feed
 	remote  *remoteNotifier
 	listen  *listener
+	heads   *headCache // stream heads appends assume; see appendGuessed
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -76,7 +77,7 @@ func Open(ctx context.Context, connString string, opts ...Option) (*Store, error
 	if cfg.maxConns > 0 {
 		pcfg.MaxConns = cfg.maxConns
 	}
-	s := &Store{cfg: cfg, name: fmt.Sprintf("%s:%d/%s (schema %s)", cc.Host, cc.Port, cc.Database, cfg.schema), channel: channelName(cfg.schema)}
+	s := &Store{cfg: cfg, name: fmt.Sprintf("%s:%d/%s (schema %s)", cc.Host, cc.Port, cc.Database, cfg.schema), channel: channelName(cfg.schema), heads: newHeadCache()}
 	if s.pool, err = pgxpool.NewWithConfig(ctx, pcfg); err != nil {
 		return nil, s.errorf("%w", err)
 	}
@@ -95,7 +96,7 @@ func (s *Store) start(ctx context.Context, cc *pgx.ConnConfig) error {
 	if err := s.pool.Ping(ctx); err != nil {
 		return fmt.Errorf("cannot connect: %w", err)
 	}
-	if err := migrate(ctx, s.pool, s.cfg.schema); err != nil {
+	if err := migrate(ctx, s.pool, s.cfg.schema, migrations); err != nil {
 		return err
 	}
 	if err := s.pool.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'store_id'").Scan(&s.id); err != nil {
