@@ -58,6 +58,7 @@ func (s *Store) Reset(ctx context.Context, projection string, collections []stri
 	if collections == nil {
 		collections = []string{}
 	}
+	defer s.forgetSeen(collections)
 	if _, err := s.cps.UpdateOne(ctx, bson.D{{Key: "_id", Value: projection}},
 		bson.D{{Key: "$set", Value: checkpointDoc{Resetting: collections}}},
 		options.UpdateOne().SetUpsert(true)); err != nil {

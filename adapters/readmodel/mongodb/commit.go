@@ -6,7 +6,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/webos-engine/webos/application"
 )
@@ -51,39 +50,9 @@ func (b *batch) commit(ctx context.Context, at application.Checkpoint) error {
 	return err
 }
 
-// dropSeen drops the buffered writes of documents the batch has not read
-// (blind writes) that have seen the event of their last write: one query
-// per collection for their positions.
-func (b *batch) dropSeen(ctx context.Context) error {
-	unread := map[string][]string{}
-	for _, k := range b.order {
-		w := b.writes[k.collection][k.id]
-		if _, read := b.stored[k]; !read && w.at > 0 {
-			unread[k.collection] = append(unread[k.collection], k.id)
-		}
-	}
-	for collection, ids := range unread {
-		cur, err := b.s.coll(collection).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-			options.Find().SetProjection(bson.D{{Key: atPath(b.projection), Value: 1}}))
-		if err != nil {
-			return err
-		}
-		for cur.Next(ctx) {
-			id := cur.Current.Lookup("_id").StringValue()
-			if w := b.writes[collection][id]; w != nil && seenIn(cur.Current, b.projection) >= w.at {
-				delete(b.writes[collection], id)
-			}
-		}
-		if err := cur.Err(); err != nil {
-			return err
-		}
-		_ = cur.Close(ctx)
-	}
-	return nil
-}
-
 // writeDocuments bulk-writes the buffered documents of each collection.
 func (b *batch) writeDocuments(ctx context.Context) error {
+	b.raiseHighest()
 	models := map[string][]mongo.WriteModel{}
 	var colls []string
 	for _, k := range b.order {

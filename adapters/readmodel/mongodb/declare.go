@@ -148,6 +148,7 @@ func (s *Store) rekey(ctx context.Context, spec application.CollectionSpec) erro
 func (s *Store) Drop(ctx context.Context, collections []string) error {
 	s.writer.Lock()
 	defer s.writer.Unlock()
+	defer s.forgetSeen(collections)
 	for _, name := range collections {
 		if !query.ValidCollection(name) {
 			continue // never declared: its name is no collection's

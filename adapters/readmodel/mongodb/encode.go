@@ -101,9 +101,9 @@ func keys(spec application.CollectionSpec, fields map[string]any) bson.D {
 // atPath is the member of at holding projection's position. A projection
 // name may hold dots; percent-encoding them (and '%' and '$') keeps it one
 // member name.
-func atPath(projection string) string {
-	return "at." + strings.NewReplacer("%", "%25", ".", "%2E", "$", "%24").Replace(projection)
-}
+func atPath(projection string) string { return "at." + atEscaper.Replace(projection) }
+
+var atEscaper = strings.NewReplacer("%", "%25", ".", "%2E", "$", "%24")
 
 // keyValue reads a normalised key value back from BSON: nil when missing.
 func keyValue(v bson.RawValue) any {

@@ -17,6 +17,11 @@
 // the batch is applied again and every write of an event a document has
 // already seen is skipped (see application.EventTx). A deleted document
 // then stays as a tombstone {gone: true} until the checkpoint passes it.
+// The store reads the positions of the documents a batch writes without
+// reading them only while some of its events may be at or below the
+// highest position stored (after a crash, until the batch applied again
+// passes it): in the steady state a batch is its bulk writes and the
+// checkpoint, and nothing more (seen.go).
 package mongodb
 
 import (
@@ -61,9 +66,13 @@ type Store struct {
 	// but the server's (see ferretDBMaxOps).
 	maxOps int
 
-	// writer serialises Apply, Reset and Declare.
+	// writer serialises Apply, Reset, Declare and Drop, and guards
+	// seenBound.
 	writer sync.Mutex
-	mu     sync.RWMutex
+	// seenBound bounds the positions each projection's documents hold per
+	// collection, where known (see dropSeen).
+	seenBound map[seenKey]uint64
+	mu        sync.RWMutex
 	// declared holds the merged spec of every declared collection.
 	declared map[string]application.CollectionSpec
 }
@@ -90,7 +99,8 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{client: client, db: client.Database(dbName), declared: map[string]application.CollectionSpec{}}
+	s := &Store{client: client, db: client.Database(dbName), declared: map[string]application.CollectionSpec{},
+		seenBound: map[seenKey]uint64{}}
 	s.cps, s.specs = s.db.Collection(checkpointsName), s.db.Collection(specsName)
 	if err := s.start(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
