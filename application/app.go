@@ -173,10 +173,10 @@ func (a *App) view(ctx context.Context, name string) (View, Grant, error) {
 
 // QueryView authorises and runs q against the view called name, applying
 // the view's default sort when q has none. The Authorizer's record-level
-// filters and the filter to the tenant ctx works in (TenantOf; not for a
-// Shared module's view) are added to q's, so the page holds only records
-// the principal may see: no filter, sort or cursor reaches another
-// tenant's.
+// filters and the filter to the tenant ctx works in (TenantOf) are added
+// to q's, so the page holds only records the principal may see: no
+// filter, sort or cursor reaches another tenant's. Every view is
+// filtered, a Shared module's too (see InTenant).
 func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error) {
 	v, g, err := a.view(ctx, name)
 	if err != nil {
@@ -188,9 +188,7 @@ func (a *App) QueryView(ctx context.Context, name string, q Query) (Page, error)
 	if len(g.Filters) > 0 {
 		q.Filters = append(append([]Filter(nil), q.Filters...), g.Filters...)
 	}
-	if !v.shared {
-		q.Filters = tenantFilters(TenantOf(ctx), q.Filters)
-	}
+	q.Filters = tenantFilters(TenantOf(ctx), q.Filters)
 	return a.deps.ReadModels.Find(ctx, v.Collection.Name, q)
 }
 
@@ -202,10 +200,7 @@ func (a *App) CountView(ctx context.Context, name string, filters []Filter) (int
 	if err != nil {
 		return 0, err
 	}
-	filters = append(append([]Filter(nil), filters...), g.Filters...)
-	if !v.shared {
-		filters = tenantFilters(TenantOf(ctx), filters)
-	}
+	filters = tenantFilters(TenantOf(ctx), append(append([]Filter(nil), filters...), g.Filters...))
 	return a.deps.ReadModels.Count(ctx, v.Collection.Name, filters)
 }
 

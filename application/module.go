@@ -25,10 +25,11 @@ type Manifest struct {
 	Permissions []Permission `json:"permissions"`
 	// Shared marks a module whose records are the same in every tenant
 	// (identity: users belong to several tenants). Its streams are not
-	// scoped by tenant and its views are not filtered by tenant, so its
-	// permissions are the platform's, not a tenant's. Every other
-	// module's aggregates, documents and view queries are its tenant's
-	// alone, without the module doing anything (see docs/tenants.md).
+	// scoped by tenant and its projections' handlers see every tenant's
+	// documents, writing each for its tenant with InTenant; its views are
+	// filtered by tenant like any other. Every other module's aggregates,
+	// documents and view queries are its tenant's alone, without the
+	// module doing anything (see docs/tenants.md).
 	Shared bool `json:"shared,omitempty"`
 	// Core marks a module the engine itself runs on (identity, settings,
 	// sagas): it cannot be disabled.
@@ -133,7 +134,8 @@ func RegisterUpcaster[E domain.Event](r *Registrar, from int, up domain.Upcaster
 
 // Projection adds a projection; its name must start with "{module}.".
 // The projection of a module not Shared writes each tenant's documents
-// under the tenant's own keys (see Projection.Apply).
+// under the tenant's own keys (see Projection.Apply); a Shared module's
+// says which tenant each document is for (InTenant).
 func (r *Registrar) Projection(p *Projection) {
 	if r.manifest.Shared {
 		p.share()
@@ -141,11 +143,10 @@ func (r *Registrar) Projection(p *Projection) {
 	r.projections = append(r.projections, p)
 }
 
-// View adds the view "{module}.{name}". Queries of the view of a module
-// not Shared see the documents of the principal's tenant only.
+// View adds the view "{module}.{name}". Its queries see the documents
+// of the principal's tenant only.
 func (r *Registrar) View(name string, v View) {
 	v.Name = r.manifest.Name + "." + name
-	v.shared = r.manifest.Shared
 	r.views = append(r.views, v)
 }
 

@@ -25,10 +25,8 @@ type Projection struct {
 	collections []CollectionSpec
 	handlers    map[string]ProjectionHandler
 	errs        []error
-	// declared are the collections as their module declared them;
-	// collections add the tenant field unless the projection is shared.
-	declared []CollectionSpec
-	shared   bool
+	// shared: the projection of a Manifest.Shared module (see share).
+	shared bool
 }
 
 // NewProjection declares a projection writing the given collections, at
@@ -43,7 +41,7 @@ func NewProjection(name string, collections ...CollectionSpec) *Projection {
 	for i, c := range collections {
 		scoped[i] = tenantSpec(c)
 	}
-	p := &Projection{name: name, version: 1, collections: scoped, declared: collections, handlers: map[string]ProjectionHandler{}}
+	p := &Projection{name: name, version: 1, collections: scoped, handlers: map[string]ProjectionHandler{}}
 	for _, c := range collections {
 		if strings.Contains(c.Name, "@") {
 			p.errs = append(p.errs, fmt.Errorf("projection %s: collection %q: '@' is reserved for versions", name, c.Name))
@@ -102,12 +100,11 @@ func VersionedName(name string, v int) string {
 	return name + "@v" + strconv.Itoa(v)
 }
 
-// share makes p the projection of a Manifest.Shared module: its
-// documents are keyed by their ids alone and its collections are as
-// declared.
-func (p *Projection) share() {
-	p.shared, p.collections = true, p.declared
-}
+// share makes p the projection of a Manifest.Shared module: its handlers
+// see every tenant's documents, keyed by their ids alone, and write a
+// given tenant's with InTenant. Its documents are stamped and its views
+// filtered by tenant like any other's.
+func (p *Projection) share() { p.shared = true }
 
 // On adds the handler for events of type E. A second handler for the same
 // type is a mistake (which one should run?): it is recorded in Err, and a
@@ -148,7 +145,9 @@ func (p *Projection) Handles(typ string) bool {
 // handler sees the read models of the event's tenant only (tenantTx):
 // every document it writes is stamped with the tenant and stored under
 // the tenant's own key, and its reads and queries reach no other
-// tenant's documents.
+// tenant's documents. A shared projection's handler sees every tenant's
+// documents by their ids, stamps what it writes with the event's tenant,
+// and writes another tenant's documents through InTenant.
 func (p *Projection) Apply(ctx context.Context, tx ReadModelTx, env domain.Envelope, ev domain.Event) error {
 	h, ok := p.handlers[env.Type]
 	if !ok {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -68,6 +69,26 @@ func (t tenantTx) Patch(ctx context.Context, collection, id string, fields map[s
 // Delete removes the tenant's document id.
 func (t tenantTx) Delete(ctx context.Context, collection, id string) error {
 	return t.tx.Delete(ctx, collection, t.key(id))
+}
+
+// InTenant is tx as tenant's, for the handler of a Manifest.Shared
+// module's projection, whose records belong to several tenants: what it
+// writes through it is stamped with tenant and stored under
+// TenantKey(tenant, id), and its reads and queries reach tenant's
+// documents only, so the tenant's view queries find them and no other
+// tenant's do. The identity module writes a user's document in each
+// tenant the user belongs to with it. Any other projection's handler
+// works in its event's tenant, and may not leave it: asking that tx for
+// another tenant is an error.
+func InTenant(tx ReadModelTx, tenant string) (ReadModelTx, error) {
+	tenant = NormalTenant(tenant)
+	if t, ok := tx.(tenantTx); ok {
+		if t.scoped && t.tenant != tenant {
+			return nil, fmt.Errorf("a projection of a module that is not Shared writes the documents of its event's tenant %q only, not %q", t.tenant, tenant)
+		}
+		tx = t.tx
+	}
+	return tenantTx{tx: tx, tenant: tenant, scoped: true}, nil
 }
 
 // tenantFilters is fs and the filter to tenant's documents.

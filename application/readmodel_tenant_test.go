@@ -2,8 +2,10 @@ package application
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"maps"
+	"slices"
 	"testing"
 )
 
@@ -84,5 +86,50 @@ func topLevelTenants(t *testing.T, obj []byte) int {
 		if depth == 1 {
 			key = !key
 		}
+	}
+}
+
+// recordingTx records the keys and documents upserted through it.
+type recordingTx struct {
+	ReadModelTx
+	writes []string
+}
+
+func (r *recordingTx) Upsert(_ context.Context, _, id string, doc any) error {
+	raw, err := json.Marshal(doc)
+	r.writes = append(r.writes, id+" "+string(raw))
+	return err
+}
+
+// TestInTenant: a shared projection's handler writes a tenant's
+// documents, stamped and keyed as that tenant's; a tenant's projection
+// cannot leave its tenant.
+func TestInTenant(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rec := &recordingTx{}
+	shared := tenantTx{tx: rec, tenant: "globex", scoped: false}
+	for _, tenant := range []string{"acme", "", DefaultTenant} {
+		in, err := InTenant(shared, tenant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := in.Upsert(ctx, "c", "u1", map[string]any{"a": 1, "tenant": "forged"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := shared.Upsert(ctx, "c", "u1", map[string]any{"a": 1}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`u1~acme {"tenant":"acme","a":1}`, `u1 {"tenant":"default","a":1}`, `u1 {"tenant":"default","a":1}`, `u1 {"tenant":"globex","a":1}`}
+	if !slices.Equal(rec.writes, want) {
+		t.Fatalf("writes %q, want %q", rec.writes, want)
+	}
+	scoped := tenantTx{tx: rec, tenant: "acme", scoped: true}
+	if _, err := InTenant(scoped, "globex"); err == nil {
+		t.Fatal("a tenant's projection moved to another tenant")
+	}
+	if in, err := InTenant(scoped, "acme"); err != nil || in != ReadModelTx(scoped) {
+		t.Fatalf("a tenant's projection in its own tenant: %v %v", in, err)
 	}
 }

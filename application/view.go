@@ -24,9 +24,6 @@ type View struct {
 
 	// permission is the declaration of Permission, set at registration.
 	permission Permission
-	// shared: the view of a Manifest.Shared module, not filtered by
-	// tenant.
-	shared bool
 }
 
 // feeders names the projections among ps that write collection.

@@ -126,6 +126,9 @@ func (rt *Runtime) Declare(ctx context.Context) error {
 		if err := rt.restamp(ctx, r); err != nil {
 			return fmt.Errorf("projection %s: %w", r.p.Name(), err)
 		}
+		if err := rt.filterable(ctx, r); err != nil {
+			return fmt.Errorf("projection %s: %w", r.p.Name(), err)
+		}
 	}
 	return nil
 }

@@ -15,8 +15,7 @@ var stamped = []application.Filter{{Field: application.TenantField, Op: applicat
 // document without the tenant stamp: one written by an engine from before
 // tenants, which no tenant's view query would find. The projection then
 // rebuilds every document, stamped, from the events, which always carried
-// their tenant. A shared module's projection (its collections have no
-// tenant field) is left alone.
+// their tenant.
 func (rt *Runtime) restamp(ctx context.Context, r *runner) error {
 	for _, c := range r.p.Collections() {
 		if _, scoped := c.Field(application.TenantField); !scoped {
@@ -34,6 +33,23 @@ func (rt *Runtime) restamp(ctx context.Context, r *runner) error {
 		if n != all {
 			rt.log.Warn("projection wrote documents without a tenant; rebuilding it", "projection", r.p.Name(), "collection", c.Name, "unstamped", all-n)
 			return rt.reset(ctx, r)
+		}
+	}
+	return nil
+}
+
+// filterable declares the tenant field on the collections of the version
+// that serves r's views while r's own is rebuilt: every view query
+// filters on it, and an old version may lack it (a shared module's
+// projection from before its views were filtered by tenant), which would
+// make its views fail until the switch. Declaring adds the field to the
+// collection's declaration and changes no document.
+func (rt *Runtime) filterable(ctx context.Context, r *runner) error {
+	old, _, _ := r.serving()
+	for _, c := range old.stored() {
+		spec := application.CollectionSpec{Name: c, Fields: []application.FieldSpec{{Name: application.TenantField, Type: application.String}}}
+		if err := rt.store.Declare(ctx, spec); err != nil {
+			return err
 		}
 	}
 	return nil

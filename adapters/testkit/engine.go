@@ -24,6 +24,9 @@ type Engine struct {
 	Events      *memory.Store
 	ReadModels  *rmmemory.Store
 	Projections *projections.Runtime
+	// views is ReadModels as the App's views read it: from the version of
+	// each projection that serves them (SetVersion).
+	views *projections.ViewStore
 }
 
 // NewEngine loads modules on in-memory stores with the real JSON Schema
@@ -53,9 +56,9 @@ func NewEngineWith(t testing.TB, adjust func(*application.Deps)) *Engine {
 
 func newEngine(events *memory.Store, models *rmmemory.Store, adjust func(*application.Deps)) *Engine {
 	var ids atomic.Int64
-	e := &Engine{Events: events, ReadModels: models}
+	e := &Engine{Events: events, ReadModels: models, views: projections.NewViewStore(models)}
 	deps := application.Deps{
-		Events: e.Events, ReadModels: e.ReadModels, Validator: jsonschema.NewValidator(), Logger: quiet,
+		Events: e.Events, ReadModels: e.views, Validator: jsonschema.NewValidator(), Logger: quiet,
 		NewID: func() string { return fmt.Sprintf("id-%d", ids.Add(1)) },
 	}
 	if adjust != nil {
@@ -76,7 +79,7 @@ func (e *Engine) Load(t testing.TB, modules ...application.Module) {
 			t.Fatalf("module %s failed to start: %s", st.Name, st.Error)
 		}
 	}
-	e.Projections = projections.New(e.Events, e.ReadModels, e.App.Events(), e.App.Projections(), quiet, projections.Options{})
+	e.Projections = projections.New(e.Events, e.ReadModels, e.App.Events(), e.App.Projections(), quiet, projections.Options{Views: e.views})
 }
 
 // NewApp is NewEngine for tests that need only the kernel.

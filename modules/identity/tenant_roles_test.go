@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -189,6 +190,15 @@ func TestOldEventsHoldInTheirEnvelopesTenant(t *testing.T) {
 	}
 	if got := holds(t, dir, bob, "default"); got != "clerk | warehouse.stock.read | north" {
 		t.Fatalf("bob in default: %s", got)
+	}
+	// The views, rebuilt from the same events, agree.
+	for tenant, want := range map[string]string{"default": `bob@example.com=["clerk"]/["north"]`, "acme": `bob@example.com=["clerk","auditor"]/[]`} {
+		if got := listed(adminOf(tenant), t, e, "identity.users", "email"); !slices.Equal(got, []string{want}) {
+			t.Errorf("identity.users in %s: %q, want %q", tenant, got, want)
+		}
+	}
+	if got := listed(adminOf("acme"), t, e, "identity.roles", "role"); !slices.Equal(got, []string{"clerk"}) {
+		t.Errorf("identity.roles in acme: %q", got)
 	}
 	if identity.RoleStream("default", "clerk") != "identity.role-clerk" {
 		t.Fatal("the default tenant's role stream changed its id")

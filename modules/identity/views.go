@@ -9,7 +9,14 @@ import (
 	"github.com/webos-engine/webos/domain"
 )
 
-// usersCollection backs identity.users: one document per user.
+// The identity module is shared by every tenant, but its views are
+// filtered by tenant like any other (application.App.QueryView): its
+// projections write each document for the tenant it belongs to
+// (application.InTenant), so a tenant's administrators and auditors see
+// the users, roles and tokens of their tenant only.
+
+// usersCollection backs identity.users: one document per user and tenant
+// the user belongs to, with the roles and teams the user holds there.
 var usersCollection = application.CollectionSpec{
 	Name: "identity_users",
 	Fields: []application.FieldSpec{
@@ -19,69 +26,180 @@ var usersCollection = application.CollectionSpec{
 	Indexes: [][]string{{"email"}, {"displayName"}},
 }
 
-// UserRow is a document of identity.users. It has no password data: the
-// credential store holds that, and no view reads it.
+// profilesCollection keeps, once per user, what the user's documents in
+// identity.users share and the tenants the user has one in. No view
+// reads it.
+var profilesCollection = application.CollectionSpec{
+	Name:   "identity_user_profiles",
+	Fields: []application.FieldSpec{{Name: "id", Type: application.String}},
+}
+
+// UserRow is a document of identity.users: a user as one tenant sees it.
+// It has no password data: the credential store holds that, and no view
+// reads it.
 type UserRow struct {
+	ID          string `json:"id"`
+	Email       string `json:"email"`
+	DisplayName string `json:"displayName"`
+	Status      string `json:"status"`
+	// Roles and Teams are those the user holds in the document's tenant.
+	Roles []string `json:"roles"`
+	Teams []string `json:"teams"`
+	// TOTP tells whether the user signs in with a one-time code too.
+	TOTP bool `json:"totp"`
+	// Version is the user's stream version, for If-Match.
+	Version uint64 `json:"version"`
+}
+
+// userProfile is a document of profilesCollection.
+type userProfile struct {
 	ID          string   `json:"id"`
 	Email       string   `json:"email"`
 	DisplayName string   `json:"displayName"`
 	Status      string   `json:"status"`
-	Roles       []string `json:"roles"`
-	Teams       []string `json:"teams"`
-	// TOTP tells whether the user signs in with a one-time code too.
-	TOTP    bool   `json:"totp"`
-	Version uint64 `json:"version"`
+	TOTP        bool     `json:"totp"`
+	Tenants     []string `json:"tenants"`
 }
 
+// Versions of the projections: 2 writes each document in its tenant
+// (version 1 wrote one document per user, with the roles of every
+// tenant, and roles and tokens unfiltered). The runtime rebuilds them
+// from the events.
+const viewsVersion = 2
+
 func usersProjection() *application.Projection {
-	p := application.NewProjection("identity.users", usersCollection)
+	p := application.NewProjection("identity.users", usersCollection, profilesCollection).SetVersion(viewsVersion)
 	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e UserCreated) error {
-		row := UserRow{ID: e.UserID, Email: e.Email, DisplayName: e.DisplayName, Status: "active", Roles: []string{}, Teams: []string{}}
-		return putRow(ctx, tx, usersCollection.Name, row.ID, env, &row, &row.Version)
+		prof := userProfile{ID: e.UserID, Email: e.Email, DisplayName: e.DisplayName, Status: "active", Tenants: []string{e.Tenant}}
+		if err := tx.Upsert(ctx, profilesCollection.Name, prof.ID, prof); err != nil {
+			return err
+		}
+		return writeRows(ctx, tx, env, prof, nil)
 	})
-	onUser(p, func(r *UserRow, e UserRenamed) { r.DisplayName = e.DisplayName })
-	onUser(p, func(r *UserRow, _ UserDisabled) { r.Status = "disabled" })
-	onUser(p, func(r *UserRow, _ UserEnabled) { r.Status = "active" })
-	onUser(p, func(r *UserRow, e RoleGranted) { r.Roles = append(r.Roles, e.Role) })
-	onUser(p, func(r *UserRow, e RoleRevoked) {
-		r.Roles = slices.DeleteFunc(r.Roles, func(x string) bool { return x == e.Role })
+	onUser(p, func(pr *userProfile, e UserRenamed) { pr.DisplayName = e.DisplayName }, nil)
+	onUser(p, func(pr *userProfile, _ UserDisabled) { pr.Status = "disabled" }, nil)
+	onUser(p, func(pr *userProfile, _ UserEnabled) { pr.Status = "active" }, nil)
+	onUser(p, func(pr *userProfile, _ SecondFactorEnabled) { pr.TOTP = true }, nil)
+	onUser(p, func(pr *userProfile, _ SecondFactorDisabled) { pr.TOTP = false }, nil)
+	onUser(p, func(pr *userProfile, e TenantJoined) {
+		if !slices.Contains(pr.Tenants, e.Tenant) {
+			pr.Tenants = append(pr.Tenants, e.Tenant) // its document there starts without roles or teams
+		}
+	}, nil)
+	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e TenantLeft) error {
+		in, err := application.InTenant(tx, e.Tenant)
+		if err != nil {
+			return err
+		}
+		if err := in.Delete(ctx, usersCollection.Name, e.UserID); err != nil {
+			return err
+		}
+		return changeUser(ctx, tx, env, e.UserID, func(pr *userProfile) {
+			pr.Tenants = slices.DeleteFunc(pr.Tenants, func(t string) bool { return t == e.Tenant })
+		}, nil)
 	})
-	onUser(p, func(r *UserRow, e TeamJoined) { r.Teams = append(r.Teams, e.Team) })
-	onUser(p, func(r *UserRow, e TeamLeft) {
-		r.Teams = slices.DeleteFunc(r.Teams, func(x string) bool { return x == e.Team })
+	onUser(p, nil, func(tenant string, r *UserRow, e RoleGranted) {
+		if tenant == e.Tenant {
+			r.Roles = append(r.Roles, e.Role)
+		}
 	})
-	onUser(p, func(r *UserRow, _ SecondFactorEnabled) { r.TOTP = true })
-	onUser(p, func(r *UserRow, _ SecondFactorDisabled) { r.TOTP = false })
+	onUser(p, nil, func(tenant string, r *UserRow, e RoleRevoked) {
+		if tenant == e.Tenant {
+			r.Roles = slices.DeleteFunc(r.Roles, func(x string) bool { return x == e.Role })
+		}
+	})
+	onUser(p, nil, func(tenant string, r *UserRow, e TeamJoined) {
+		if tenant == e.Tenant {
+			r.Teams = append(r.Teams, e.Team)
+		}
+	})
+	onUser(p, nil, func(tenant string, r *UserRow, e TeamLeft) {
+		if tenant == e.Tenant {
+			r.Teams = slices.DeleteFunc(r.Teams, func(x string) bool { return x == e.Team })
+		}
+	})
 	return p
 }
 
-// onUser handles E by changing the user's row.
-func onUser[E interface {
+// userEvent is an event of one user's stream.
+type userEvent interface {
 	domain.Event
 	user() string
-}](p *application.Projection, change func(*UserRow, E)) {
+}
+
+// onUser handles E by changing the user's profile (profile, nil: no
+// change) and the user's document in each of its tenants (row, nil: no
+// change but the version).
+func onUser[E userEvent](p *application.Projection, profile func(*userProfile, E), row func(tenant string, r *UserRow, e E)) {
 	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e E) error {
-		var row UserRow
-		if err := getRow(ctx, tx, usersCollection.Name, e.user(), &row); err != nil {
-			return err
+		var editProfile func(*userProfile)
+		if profile != nil {
+			editProfile = func(pr *userProfile) { profile(pr, e) }
 		}
-		change(&row, e)
-		return putRow(ctx, tx, usersCollection.Name, row.ID, env, &row, &row.Version)
+		var editRow func(string, *UserRow)
+		if row != nil {
+			editRow = func(tenant string, r *UserRow) { row(tenant, r, e) }
+		}
+		return changeUser(ctx, tx, env, e.user(), editProfile, editRow)
 	})
 }
 
-func (e UserRenamed) user() string  { return e.UserID }
-func (e UserDisabled) user() string { return e.UserID }
-func (e UserEnabled) user() string  { return e.UserID }
-func (e RoleGranted) user() string  { return e.UserID }
-func (e RoleRevoked) user() string  { return e.UserID }
-func (e TeamJoined) user() string   { return e.UserID }
-func (e TeamLeft) user() string     { return e.UserID }
+// changeUser applies an event of user id: profile (if not nil) changes
+// the profile, and every document of the user, in each tenant it belongs
+// to, takes the profile, row's change (if not nil) and the event's
+// stream version.
+func changeUser(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, id string,
+	profile func(*userProfile), row func(string, *UserRow)) error {
+	var pr userProfile
+	if err := getRow(ctx, tx, profilesCollection.Name, id, &pr); err != nil {
+		return err
+	}
+	if profile != nil {
+		profile(&pr)
+		if err := tx.Upsert(ctx, profilesCollection.Name, id, pr); err != nil {
+			return err
+		}
+	}
+	return writeRows(ctx, tx, env, pr, row)
+}
 
+// writeRows writes the document of pr's user in each of its tenants: a
+// tenant it just joined gets one without roles or teams.
+func writeRows(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, pr userProfile, row func(string, *UserRow)) error {
+	for _, tenant := range pr.Tenants {
+		in, err := application.InTenant(tx, tenant)
+		if err != nil {
+			return err
+		}
+		r := UserRow{Roles: []string{}, Teams: []string{}}
+		if err := getRow(ctx, in, usersCollection.Name, pr.ID, &r); err != nil && domain.KindOf(err) != domain.KindNotFound {
+			return err
+		}
+		r.ID, r.Email, r.DisplayName, r.Status, r.TOTP = pr.ID, pr.Email, pr.DisplayName, pr.Status, pr.TOTP
+		if row != nil {
+			row(tenant, &r)
+		}
+		r.Version = env.StreamVersion
+		if err := in.Upsert(ctx, usersCollection.Name, pr.ID, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e UserRenamed) user() string          { return e.UserID }
+func (e UserDisabled) user() string         { return e.UserID }
+func (e UserEnabled) user() string          { return e.UserID }
+func (e RoleGranted) user() string          { return e.UserID }
+func (e RoleRevoked) user() string          { return e.UserID }
+func (e TeamJoined) user() string           { return e.UserID }
+func (e TeamLeft) user() string             { return e.UserID }
+func (e TenantJoined) user() string         { return e.UserID }
 func (e SecondFactorEnabled) user() string  { return e.UserID }
 func (e SecondFactorDisabled) user() string { return e.UserID }
 
-// rolesCollection backs identity.roles: one document per defined role.
+// rolesCollection backs identity.roles: one document per role a tenant
+// defined, in that tenant.
 var rolesCollection = application.CollectionSpec{
 	Name:    "identity_roles",
 	Fields:  []application.FieldSpec{{Name: "role", Type: application.String}},
@@ -98,15 +216,20 @@ type RoleRow struct {
 }
 
 func rolesProjection() *application.Projection {
-	p := application.NewProjection("identity.roles", rolesCollection)
+	p := application.NewProjection("identity.roles", rolesCollection).SetVersion(viewsVersion)
 	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e RoleDefined) error {
-		row := RoleRow{Role: e.Role, Description: e.Description, Permissions: e.Permissions, RequireTOTP: e.RequireTOTP}
-		return putRow(ctx, tx, rolesCollection.Name, row.Role, env, &row, &row.Version)
+		row := RoleRow{Role: e.Role, Description: e.Description, Permissions: e.Permissions, RequireTOTP: e.RequireTOTP, Version: env.StreamVersion}
+		in, err := application.InTenant(tx, e.Tenant)
+		if err != nil {
+			return err
+		}
+		return in.Upsert(ctx, rolesCollection.Name, row.Role, row)
 	})
 	return p
 }
 
-// tokensCollection backs identity.tokens: one document per API token.
+// tokensCollection backs identity.tokens: one document per API token,
+// in the tenant it works in.
 var tokensCollection = application.CollectionSpec{
 	Name: "identity_tokens",
 	Fields: []application.FieldSpec{
@@ -126,8 +249,13 @@ type TokenRow struct {
 	Revoked     bool     `json:"revoked"`
 }
 
+// A token works in the tenant it was issued in, its TokenIssued
+// event's: the handlers' own tenant, which stamps the document. Its
+// TokenRevoked may come from another tenant's request (the command line,
+// disabling the user), so the document is keyed by the token's id alone
+// and revoking patches it where it is.
 func tokensProjection() *application.Projection {
-	p := application.NewProjection("identity.tokens", tokensCollection)
+	p := application.NewProjection("identity.tokens", tokensCollection).SetVersion(viewsVersion)
 	application.On(p, func(ctx context.Context, tx application.ReadModelTx, _ domain.Envelope, e TokenIssued) error {
 		row := TokenRow{ID: e.TokenID, UserID: e.UserID, Name: e.Name, Permissions: e.Permissions,
 			ExpiresAt: e.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z")}
@@ -145,10 +273,4 @@ func getRow(ctx context.Context, tx application.ReadModelTx, collection, id stri
 		return err
 	}
 	return json.Unmarshal(raw, row)
-}
-
-// putRow stores row with its stream version, for If-Match.
-func putRow(ctx context.Context, tx application.ReadModelTx, collection, id string, env domain.Envelope, row any, version *uint64) error {
-	*version = env.StreamVersion
-	return tx.Upsert(ctx, collection, id, row)
 }
