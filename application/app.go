@@ -57,6 +57,8 @@ type App struct {
 	modules     []ModuleStatus
 	// disabled are the modules an operator turned off (SetDisabled).
 	disabled map[string]bool
+	// streamOwners are the Shared modules' StreamOwners, by module.
+	streamOwners map[string]StreamOwnerFunc
 
 	processManagers []ProcessManager
 	jobTypes        []JobType
@@ -80,12 +82,13 @@ func New(deps Deps) *App {
 			Clock: deps.Clock, NewID: deps.NewID, CachedStreams: deps.CachedStreams,
 			Snapshots: deps.Snapshots, SnapshotEvery: deps.SnapshotEvery, Logger: deps.Logger,
 		},
-		events:      domain.NewEventRegistry(),
-		services:    NewServices(),
-		dispatch:    traced(observed(pipeline(deps.Validator, deps.Authorizer, deps.Logger), deps.ObserveCommand), deps.Tracer),
-		commands:    map[string]*commandEntry{},
-		views:       map[string]View{},
-		permissions: core(),
+		events:       domain.NewEventRegistry(),
+		services:     NewServices(),
+		dispatch:     traced(observed(pipeline(deps.Validator, deps.Authorizer, deps.Logger), deps.ObserveCommand), deps.Tracer),
+		commands:     map[string]*commandEntry{},
+		views:        map[string]View{},
+		permissions:  core(),
+		streamOwners: map[string]StreamOwnerFunc{},
 	}
 	a.dispatch = a.withJobs(a.dispatch)
 	return a

@@ -74,6 +74,9 @@ func (a *App) commit(r *Registrar) (err error) {
 	a.projections = append(a.projections, r.projections...)
 	a.processManagers = append(a.processManagers, r.processManagers...)
 	a.jobTypes = append(a.jobTypes, r.jobTypes...)
+	if r.owners != nil {
+		a.streamOwners[r.manifest.Name] = r.owners
+	}
 	for _, v := range r.views {
 		v.Projections = feeders(v.Collection.Name, a.projections)
 		v.permission = declared[v.Permission]
@@ -136,6 +139,9 @@ func (a *App) check(r *Registrar) error {
 			taken = taken || q.JobTypeName() == jt.JobTypeName()
 		}
 		errs = append(errs, claim("job type", jt.JobTypeName(), taken))
+	}
+	if r.owners != nil && !r.manifest.Shared {
+		errs = append(errs, fmt.Errorf("module %s declares stream owners but is not Shared: its streams are its tenants' by their ids", r.manifest.Name))
 	}
 	for _, s := range r.services {
 		if a.services.provided(s.typ) || seen["service"+s.typ.String()] {

@@ -61,6 +61,7 @@ type Registrar struct {
 
 	processManagers []ProcessManager
 	jobTypes        []JobType
+	owners          StreamOwnerFunc
 }
 
 type stagedService struct {

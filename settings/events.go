@@ -1,6 +1,8 @@
 package settings
 
 import (
+	"strings"
+
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 )
@@ -30,7 +32,32 @@ type stored struct {
 }
 
 func newStored(scope Scope, module, owner string) *stored {
-	return &stored{Base: domain.NewBase("settings." + string(scope) + "-" + module + "-" + owner), values: document{}}
+	return &stored{Base: domain.NewBase(streamPrefix + string(scope) + "-" + module + "-" + owner), values: document{}}
+}
+
+// streamPrefix starts the id of every settings stream.
+const streamPrefix = "settings."
+
+// streamOwner tells the engine whose a settings stream is, from its id
+// alone: "settings.system-{module}-{tenant}" is the tenant's (so each
+// tenant reads its own history at GET /api/streams), and
+// "settings.user-{module}-{user}" the user's alone, in whichever tenant it
+// works. Module names hold no '-' (Register refuses them), so the owner
+// is all that follows the module. The ids are the ones every release
+// wrote, so existing streams keep their ids and hash chains.
+func streamOwner(id string) (application.StreamOwner, bool) {
+	rest, _ := strings.CutPrefix(id, streamPrefix)
+	scope, rest, _ := strings.Cut(rest, "-")
+	_, owner, found := strings.Cut(rest, "-")
+	switch {
+	case !found || owner == "":
+		return application.StreamOwner{}, false
+	case Scope(scope) == System && application.ValidTenant(owner):
+		return application.StreamOwner{Tenant: owner}, true
+	case Scope(scope) == User:
+		return application.StreamOwner{User: owner}, true
+	}
+	return application.StreamOwner{}, false
 }
 
 // Apply folds a change into the document.
@@ -56,6 +83,7 @@ func (*Module) Manifest() application.Manifest {
 func (m *Module) Register(r *application.Registrar) error {
 	application.RegisterEvent[Changed](r, 1)
 	application.RegisterEvent[Resealed](r, 1)
+	r.StreamOwners(streamOwner)
 	m.svc.repo = r.Repository()
 	return nil
 }

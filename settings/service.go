@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"sync"
@@ -23,6 +24,11 @@ const (
 	SecretSet    = "set"
 	SecretNotSet = "not set"
 )
+
+// sectionModule is the name of a module with settings: a permission's
+// first segment (its settings need "{module}.settings.read"), without the
+// '-' that ends it in the stream ids.
+var sectionModule = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // Service keeps the settings. Build it with New, load its Module into the
 // App, then Register the sections.
@@ -61,6 +67,9 @@ func (s *Service) Register(scope Scope, module string, prototype any) error {
 	}
 	if t == nil || t.Kind() != reflect.Struct {
 		return fmt.Errorf("settings: %s settings of %s must be a struct", scope, module)
+	}
+	if !sectionModule.MatchString(module) {
+		return fmt.Errorf("settings: module name %q: expected a lower-case letter, then letters, digits or '_' (the stream ids separate it from the owner by '-')", module)
 	}
 	if _, ok := s.sections[scope]; !ok {
 		return fmt.Errorf("settings: unknown scope %q", scope)

@@ -326,3 +326,30 @@ func TestUserSettingsRespectATokensScope(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsStreamsNameTheirOwner: the engine learns from a settings
+// stream's id whose it is: a system settings stream its tenant's (the
+// default tenant's too, as written before tenants), a user settings
+// stream its user's; a module name with '-', which would make the ids
+// ambiguous, is refused.
+func TestSettingsStreamsNameTheirOwner(t *testing.T) {
+	f := newFixture(t, key(0))
+	for id, want := range map[string]application.StreamOwner{
+		"settings.system-system-acme":         {Tenant: "acme"},
+		"settings.system-warehouse-default":   {Tenant: application.DefaultTenant},
+		"settings.system-my_mod-a-b-c":        {Tenant: "a-b-c"},
+		"settings.user-system-u-42":           {User: "u-42"},
+		"settings.system-system-Not~A~Tenant": {Tenant: "Tenant", Mixed: true}, // no tenant name: SplitTenantKey decides
+		"settings.other":                      {Tenant: application.DefaultTenant, Mixed: true},
+	} {
+		if got := f.engine.App.StreamOwner(id); got != want {
+			t.Errorf("%s: %+v, want %+v", id, got, want)
+		}
+	}
+	type depot struct {
+		Note string `json:"note,omitempty"`
+	}
+	if err := f.svc.Register(settings.System, "my-depot", depot{}); err == nil {
+		t.Error("a module name with '-' was accepted")
+	}
+}

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -31,7 +33,10 @@ type streamPage struct {
 
 // stream handles GET /api/streams/{streamId}?from=&limit=&direction=. The
 // id is one path segment, so it may hold anything but '/'. Only streams of
-// the principal's tenant are found.
+// the principal's tenant (or, for a user's own settings, of the principal
+// itself) are found: whose a stream is comes from its id
+// (application.App.StreamOwner), so another tenant's stream answers the
+// same 404 as a missing one before anything is read, whatever the page.
 func (s *server) stream(c *gin.Context) {
 	id := c.Param("id")
 	if !s.authorize(c, application.PermissionStreamsRead, "stream:"+id) {
@@ -43,9 +48,8 @@ func (s *server) stream(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	// A stream of another tenant is as missing as one never written: its
-	// id ends in "~{tenant}" (application.TenantKey).
-	if tenant, _ := application.SplitTenantKey(id); tenant != application.TenantOf(ctx) {
+	owner := s.cfg.App.StreamOwner(id)
+	if !owner.Admits(ctx) {
 		s.fail(c, unknownStream(id))
 		return
 	}
@@ -65,20 +69,37 @@ func (s *server) stream(c *gin.Context) {
 		s.fail(c, unknownStream(id))
 		return
 	}
-	// A shared module's stream (identity, settings: no "~{tenant}" in its
-	// id) may hold another tenant's events, such as a tenant's system
-	// settings: a page holding any is as missing as the rest.
-	tenant := application.TenantOf(ctx)
-	for _, e := range events {
-		if application.NormalTenant(e.Tenant) != tenant {
-			s.fail(c, unknownStream(id))
-			return
-		}
+	if ok, err := s.mixedVisible(ctx, owner, id, events); err != nil || !ok {
+		s.fail(c, cmp.Or(err, unknownStream(id)))
+		return
 	}
 	if events == nil {
 		events = []domain.Envelope{}
 	}
 	s.writeJSON(c, http.StatusOK, "application/json", streamPage{Stream: id, Version: version, Events: events})
+}
+
+// mixedVisible reports whether the principal in ctx may see page, read
+// from a stream whose owner nobody declared (a Shared module's, which may
+// hold several tenants' events): only if every event on it is of the
+// principal's tenant, and, for a page with none (from past the end), if
+// the stream's first event is, so its version does not leak either.
+func (s *server) mixedVisible(ctx context.Context, owner application.StreamOwner, id string, page []domain.Envelope) (bool, error) {
+	if !owner.Mixed {
+		return true, nil
+	}
+	if len(page) == 0 {
+		first, err := s.cfg.Events.ReadStream(ctx, id, 0, application.Forward, 1)
+		if err != nil {
+			return false, err
+		}
+		page = first
+	}
+	tenants := make([]string, len(page))
+	for i := range page {
+		tenants[i] = page[i].Tenant
+	}
+	return owner.AdmitsEvents(ctx, tenants...), nil
 }
 
 func unknownStream(id string) error {
