@@ -55,10 +55,10 @@ type App struct {
 	permissions map[string]Permission
 	projections []*Projection
 	modules     []ModuleStatus
-	// disabled are the modules an operator turned off (SetDisabled).
-	disabled map[string]bool
 	// streamOwners are the Shared modules' StreamOwners, by module.
 	streamOwners map[string]StreamOwnerFunc
+	// off are the modules turned off, per tenant (SetDisabled).
+	off switches
 
 	processManagers []ProcessManager
 	jobTypes        []JobType
@@ -142,10 +142,15 @@ func core() map[string]Permission {
 func (a *App) Dispatch(ctx context.Context, name string, body []byte) (Result, error) {
 	a.mu.RLock()
 	entry, ok := a.commands[name]
-	off := a.offLocked(name)
 	a.mu.RUnlock()
-	if !ok || off {
-		return Result{}, domain.Errorf(domain.KindNotFound, "unknown_command", "there is no command %q", name)
+	unknown := func() error {
+		return domain.Errorf(domain.KindNotFound, "unknown_command", "there is no command %q", name)
+	}
+	if !ok {
+		return Result{}, unknown()
+	}
+	if err := a.refuseOff(ctx, name, unknown); err != nil {
+		return Result{}, err
 	}
 	return a.dispatch(ctx, &CommandRequest{Info: entry.info, Body: body, entry: entry})
 }
@@ -162,10 +167,15 @@ func (a *App) View(ctx context.Context, name string) (View, error) {
 func (a *App) view(ctx context.Context, name string) (View, Grant, error) {
 	a.mu.RLock()
 	v, ok := a.views[name]
-	off := a.offLocked(name)
 	a.mu.RUnlock()
-	if !ok || off {
-		return View{}, Grant{}, domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name)
+	unknown := func() error {
+		return domain.Errorf(domain.KindNotFound, "unknown_view", "there is no view %q", name)
+	}
+	if !ok {
+		return View{}, Grant{}, unknown()
+	}
+	if err := a.refuseOff(ctx, name, unknown); err != nil {
+		return View{}, Grant{}, err
 	}
 	g, err := a.deps.Authorizer.Authorize(ctx, Access{Permission: v.permission, Resource: "view:" + name, Owner: v.Owner})
 	if err != nil {

@@ -24,10 +24,15 @@ func WithCommandID(id string) SendOption {
 // Meta derives from ctx's: the same actor, tenant, trace context and
 // correlation id, and as causation the id of the message being handled
 // (Meta.MessageID, else CommandID, else RequestID), which also starts the
-// correlation when there was none. It is what sagas and jobs call.
+// correlation when there was none. It is what sagas and jobs call. A
+// command whose module is disabled in the tenant of ctx is refused with
+// a CodeModuleDisabled error (IsModuleDisabled), whoever the actor.
 func Send[C any](ctx context.Context, app *App, cmd C, opts ...SendOption) (Result, error) {
 	entry, err := app.commandTaking(reflect.TypeFor[C]())
 	if err != nil {
+		return Result{}, err
+	}
+	if err := app.refuseOff(ctx, entry.info.Name, nil); err != nil {
 		return Result{}, err
 	}
 	body, err := json.Marshal(cmd)

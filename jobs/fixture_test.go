@@ -24,6 +24,8 @@ type CountInput struct {
 	FailTimes int    `json:"failTimes,omitempty" jsonschema:"minimum=0"`
 	Permanent bool   `json:"permanent,omitempty"`
 	Label     string `json:"label,omitempty" jsonschema:"maxLength=20"`
+	// Request makes the attempt send RequestReport (Items 1) first.
+	Request bool `json:"request,omitempty"`
 }
 
 type BlockInput struct{}
@@ -47,6 +49,8 @@ type reports struct {
 	nightlyCron string
 	blockMu     sync.Mutex
 	blockRet    error
+	// app is the App the module was loaded in, for Send.
+	app *application.App
 }
 
 func newReports() *reports {
@@ -77,6 +81,11 @@ func (m *reports) Register(r *application.Registrar) error {
 
 func (m *reports) count(ctx context.Context, run *jobs.Run, in CountInput) error {
 	m.runs.Add(1)
+	if in.Request {
+		if _, err := application.Send(ctx, m.app, RequestReport{Items: 1}); err != nil {
+			return err
+		}
+	}
 	for i := range in.Items {
 		if err := run.Progress(ctx, (i+1)*100/in.Items, "item"); err != nil {
 			return err

@@ -135,7 +135,10 @@ func (p permanent) Unwrap() error { return p.err }
 // Permanent wraps err so the job fails at once instead of being retried.
 func Permanent(err error) error { return permanent{err} }
 
+// isPermanent: Permanent, or a command refused because its module is
+// disabled in the job's tenant (an operator enables it and enqueues the
+// job again).
 func isPermanent(err error) bool {
 	var p permanent
-	return errors.As(err, &p)
+	return errors.As(err, &p) || application.IsModuleDisabled(err)
 }

@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 )
 
 // reply records a command's reply and reacts to it. A reply to no step
-// awaiting one (a duplicate, or an attempt superseded) changes nothing.
+// awaiting one (a duplicate, or an attempt superseded) changes nothing. A
+// command refused because its module is disabled in the tenant fails the
+// instance at once: no retries, no compensation, an operator decides.
 func (d *decider) reply(inst *instance, lg Logic, in input) {
 	r := in.reply
 	s := inst.stepOf(r.Step, r.Compensation)
@@ -28,6 +31,11 @@ func (d *decider) reply(inst *instance, lg Logic, in input) {
 		what = "the compensation of step " + r.Step
 	}
 	switch {
+	case r.Code == application.CodeModuleDisabled:
+		// Not the module's answer: an operator turned it off in the
+		// tenant. The instance waits, failed, for the module to be
+		// enabled and the step retried (or for a compensation).
+		d.fail(inst, fmt.Sprintf("%s was not applied: %s", what, r.Message), r.Step, r.Compensation)
 	case r.Transient && r.Attempt-s.sent.FirstAttempt+1 < d.maxAttempts:
 		prefix := retryPrefix
 		if r.Compensation {

@@ -19,15 +19,22 @@ type systemStatus struct {
 	Bus         any                        `json:"bus,omitempty"`
 }
 
-// modules handles GET /api/modules. A failing projection shows a code
-// and a fixed message, a failed module only application.ModuleFailed;
+// modules handles GET /api/modules, the modules' status as the
+// principal's tenant sees them (disabled there or not). A failing
+// projection shows a code and a fixed message, a failed module only
+// application.ModuleFailed;
 // their error text, which may be a driver's, goes to the log under the
 // request id.
 func (s *server) modules(c *gin.Context) {
 	if !s.authorize(c, application.PermissionModulesRead, "modules") {
 		return
 	}
-	st := systemStatus{Modules: s.cfg.App.Modules(), Projections: []projections.Status{}}
+	mods, err := s.cfg.App.ModulesIn(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st := systemStatus{Modules: mods, Projections: []projections.Status{}}
 	if st.Modules == nil {
 		st.Modules = []application.ModuleStatus{}
 	}

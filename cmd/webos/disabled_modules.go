@@ -13,11 +13,14 @@ import (
 // operator turned off.
 const disabledModulesField = "disabledModules"
 
-// enforceDisabledModules makes the core setting disabledModules (of the
-// default tenant: the engine's own) take effect now and at every change
-// through this server: a disabled module's commands and views answer 404
-// like unknown ones, /api/modules shows it "disabled", and its
-// projections pause, to resume from their checkpoints when it is enabled
+// enforceDisabledModules makes the core setting disabledModules take
+// effect now and at every change through this server. A tenant's list
+// turns the modules off for that tenant: their commands and views answer
+// 404 like unknown ones to its principals, and commands sent by Go code
+// acting in it (sagas, jobs) are refused (application.CodeModuleDisabled).
+// The default tenant's list (the engine's own) turns them off in every
+// tenant, shows them "disabled" in /api/modules and pauses their
+// projections, to resume from their checkpoints when they are enabled
 // again. A change naming a module that is not loaded, or a core one, is
 // refused with a 400. Call it before the projections start.
 func (e *engine) enforceDisabledModules(ctx context.Context) error {
@@ -31,15 +34,17 @@ func (e *engine) enforceDisabledModules(ctx context.Context) error {
 		return out
 	})
 	e.settings.Watch(settings.CoreModule, func(d settings.Document) {
-		if d.Owner == settings.DefaultTenant {
-			e.disableModules(disabledIn(d.Values))
-		}
+		e.disableModules(d.Owner, disabledIn(d.Values))
+	})
+	e.app.LoadDisabledWith(func(ctx context.Context, tenant string) ([]string, error) {
+		values, err := e.settings.SystemValues(ctx, settings.CoreModule, tenant)
+		return disabledIn(values), err
 	})
 	values, err := e.settings.SystemValues(ctx, settings.CoreModule, settings.DefaultTenant)
 	if err != nil {
 		return fmt.Errorf("read the disabled modules: %w", err)
 	}
-	e.disableModules(disabledIn(values))
+	e.disableModules(settings.DefaultTenant, disabledIn(values))
 	return nil
 }
 
@@ -55,10 +60,13 @@ func disabledIn(values map[string]any) []string {
 	return out
 }
 
-// disableModules turns off exactly the named modules and pauses exactly
-// their projections.
-func (e *engine) disableModules(names []string) {
-	e.app.SetDisabled(names)
+// disableModules turns off exactly the named modules in tenant; for the
+// default tenant, it also pauses exactly their projections.
+func (e *engine) disableModules(tenant string, names []string) {
+	e.app.SetDisabled(tenant, names)
+	if tenant != settings.DefaultTenant {
+		return
+	}
 	var paused []string
 	for _, m := range e.app.Modules() {
 		if e.app.Disabled(m.Name) {

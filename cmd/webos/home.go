@@ -16,7 +16,13 @@ func (e *engine) homePage(r *http.Request) ui.Page {
 		p.SignIn = true
 		return p
 	}
-	for _, m := range e.app.Modules() {
+	mods, err := e.app.ModulesIn(r.Context())
+	if err != nil {
+		// The tenant's setting cannot be read (the store fails): the
+		// platform's statuses; the module's own requests answer the fault.
+		mods = e.app.Modules()
+	}
+	for _, m := range mods {
 		p.Modules = append(p.Modules, ui.Module{
 			Name: m.Name, Version: m.Version, Status: m.Status, Error: m.Failure,
 			Commands: m.Commands, Views: m.Views,

@@ -42,6 +42,9 @@ func newTenantRig(t *testing.T) *tenantRig {
 	}
 	t.Cleanup(func() { _ = e.close() })
 	ctx := asSystem(context.Background(), "test")
+	if err := e.enforceDisabledModules(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	r := &tenantRig{t: t, e: e, acme: map[string][]string{}}
 	r.alice, r.bob = r.adminOf(ctx, "alice@acme.example", "acme"), r.adminOf(ctx, "bob@globex.example", "globex")
 	seeder := application.SystemPrincipal("test")
@@ -59,7 +62,7 @@ func newTenantRig(t *testing.T) *tenantRig {
 	if err := e.projections.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r.srv = httptest.NewServer(httpapi.New(httpapi.Config{App: e.app, Events: e.events, Auth: e.auth,
+	r.srv = httptest.NewServer(httpapi.New(httpapi.Config{App: e.app, Events: e.events, Auth: e.auth, Settings: e.settings,
 		Logger: logging.New(io.Discard, 8), AllowedHosts: []string{"*"}}))
 	t.Cleanup(r.srv.Close)
 	return r

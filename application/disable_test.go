@@ -1,0 +1,72 @@
+package application_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// TestDisabledModulesPerTenant: a tenant's list turns the module off in
+// that tenant only (the default tenant's in every one); it is read once
+// with the loader, kept, and replaced by SetDisabled; Send and Go code's
+// Dispatch are refused with CodeModuleDisabled, a principal's Dispatch
+// and View as unknown names.
+func TestDisabledModulesPerTenant(t *testing.T) {
+	t.Parallel()
+	app, events := newApp(t, nil, counterModule{name: "counter"})
+	for _, tenant := range []string{application.DefaultTenant, "acme", "globex"} {
+		seedIn(t, events, tenant, "a")
+	}
+	var mu sync.Mutex
+	loads := map[string]int{}
+	app.LoadDisabledWith(func(_ context.Context, tenant string) ([]string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		loads[tenant]++
+		if tenant == "acme" {
+			return []string{"counter"}, nil
+		}
+		return nil, nil
+	})
+	send := func(tenant string) error {
+		_, err := application.Send(inTenant(tenant), app, increment{ID: "a", By: 1})
+		return err
+	}
+	for range 3 {
+		if err := send("acme"); !application.IsModuleDisabled(err) || domain.KindOf(err) != domain.KindNotFound {
+			t.Fatalf("Send in acme, which disabled counter: %v", err)
+		}
+		if err := send("globex"); err != nil {
+			t.Fatalf("Send in globex: %v", err)
+		}
+	}
+	if loads["acme"] != 1 || loads["globex"] != 1 {
+		t.Fatalf("the lists were loaded %v times, want once each", loads)
+	}
+	body := []byte(`{"id":"a","by":1}`)
+	if _, err := app.Dispatch(inTenant("acme"), "counter.Increment", body); !application.IsModuleDisabled(err) {
+		t.Fatalf("Go code's Dispatch in acme: %v", err)
+	}
+	user := application.Principal{Kind: application.User, ID: "user:u", UserID: "u", Tenant: "acme", Grants: []string{"*"}}
+	asUser := application.WithPrincipal(context.Background(), user)
+	if _, err := app.Dispatch(asUser, "counter.Increment", body); application.IsModuleDisabled(err) || domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("a principal's Dispatch in acme: %v, want the unknown command's 404", err)
+	}
+
+	app.SetDisabled("acme", nil)
+	if err := send("acme"); err != nil {
+		t.Fatalf("Send in acme once enabled: %v", err)
+	}
+	app.SetDisabled(application.DefaultTenant, []string{"counter", "nope"})
+	for _, tenant := range []string{"acme", "globex", application.DefaultTenant} {
+		if err := send(tenant); !application.IsModuleDisabled(err) {
+			t.Fatalf("Send in %s with counter off for the platform: %v", tenant, err)
+		}
+	}
+	if !app.Disabled("counter") || app.Disabled("nope") || loads["acme"] != 1 {
+		t.Fatalf("platform list: counter %v, nope %v; acme loaded %d times", app.Disabled("counter"), app.Disabled("nope"), loads["acme"])
+	}
+}
