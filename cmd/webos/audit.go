@@ -69,7 +69,7 @@ func openAuditStore(fs *flag.FlagSet, args []string, out streams, common *common
 	if err := unexpected(rest); err != nil {
 		return nil, nil, err
 	}
-	target, err := parseEventStore(common.eventStore, common.dataDir)
+	target, err := parseEventStore(string(common.eventStore), common.dataDir)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -27,9 +28,24 @@ type eventStoreTarget struct {
 	url    string // the PostgreSQL or KurrentDB URL, as given
 }
 
-// parseEventStore parses an --eventstore value. An unknown scheme is a
-// usage error whose message shows the scheme only: the rest of a URL may
-// hold a password.
+// eventStoreURL is the value of --eventstore (WEBOS_EVENTSTORE). Empty
+// means sqlite:// on events.db in the data dir.
+type eventStoreURL string
+
+func (u *eventStoreURL) String() string { return string(*u) }
+
+// Set accepts a URL of a known scheme (parseEventStore); whether the
+// store answers is checked when it opens.
+func (u *eventStoreURL) Set(v string) error {
+	if _, err := parseEventStore(v, ""); err != nil {
+		return err
+	}
+	*u = eventStoreURL(v)
+	return nil
+}
+
+// parseEventStore parses an --eventstore value. The error of an unknown
+// scheme shows the scheme only: the rest of a URL may hold a password.
 func parseEventStore(raw, dataDir string) (eventStoreTarget, error) {
 	if raw == "" {
 		return eventStoreTarget{scheme: "sqlite", path: filepath.Join(dataDir, "events.db")}, nil
@@ -37,9 +53,9 @@ func parseEventStore(raw, dataDir string) (eventStoreTarget, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	switch {
 	case !ok:
-		return eventStoreTarget{}, usagef("--eventstore (WEBOS_EVENTSTORE) must be a URL such as sqlite://PATH or postgres://HOST/DB")
+		return eventStoreTarget{}, errors.New("must be a URL such as sqlite://PATH or postgres://HOST/DB")
 	case scheme == "sqlite" && rest == "":
-		return eventStoreTarget{}, usagef("--eventstore (WEBOS_EVENTSTORE): sqlite:// needs a file path, e.g. sqlite://data/events.db")
+		return eventStoreTarget{}, errors.New("sqlite:// needs a file path, e.g. sqlite://data/events.db")
 	case scheme == "sqlite":
 		return eventStoreTarget{scheme: scheme, path: rest}, nil
 	case scheme == "postgres" || scheme == "postgresql":
@@ -47,7 +63,7 @@ func parseEventStore(raw, dataDir string) (eventStoreTarget, error) {
 	case kurrentSchemes[scheme]:
 		return eventStoreTarget{scheme: "kurrentdb", url: raw}, nil
 	}
-	return eventStoreTarget{}, usagef("--eventstore (WEBOS_EVENTSTORE): unknown scheme %q; use sqlite://, postgres:// or kurrentdb://", scheme)
+	return eventStoreTarget{}, fmt.Errorf("unknown scheme %q; use sqlite://, postgres:// or kurrentdb://", scheme)
 }
 
 // kurrentSchemes are the schemes of the KurrentDB client's connection

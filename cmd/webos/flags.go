@@ -19,15 +19,15 @@ type commonFlags struct {
 	// readModels is --readmodels, for the commands that open the engine
 	// (registerReadModels).
 	readModels readModelsURL
-	// eventStore is --eventstore, for every data-dir command; checked
-	// when the store opens (eventstore_url.go).
-	eventStore string
+	// eventStore is --eventstore, for every data-dir command
+	// (eventstore_url.go).
+	eventStore eventStoreURL
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.dataDir, "data-dir", "./data", "`DIR` holding the event store and read models")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log `LEVEL`: debug, info, warn or error")
-	fs.StringVar(&c.eventStore, "eventstore", "", eventStoreUsage)
+	fs.Var(&c.eventStore, "eventstore", eventStoreUsage)
 }
 
 // parse parses args, flags and positional arguments in any order, and
@@ -35,21 +35,29 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 // command line from its environment twin: --data-dir from WEBOS_DATA_DIR.
 //
 // -h or --help prints the command's usage to stdout and returns
-// flag.ErrHelp. A bad flag or environment value prints the usage to
-// stderr and returns a usageError naming the flag or variable.
+// flag.ErrHelp. A malformed command line (an unknown flag, a flag without
+// its value) prints the usage to stderr and returns a usageError; a bad
+// flag or environment value returns a usageError naming the flag or
+// variable and what it accepts, without the usage.
 func parse(fs *flag.FlagSet, args []string, out streams) ([]string, error) {
 	usage := fs.Usage
 	// flag would print its own message and the usage on every error; we
 	// print them once, to the right stream, below.
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
+	var bad *badValue
+	unwrap := watchValues(fs, &bad)
 	positional, err := parseArgs(fs, args)
+	unwrap()
 	fs.Usage = usage
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fs.SetOutput(out.stdout)
 		fs.Usage()
 		return nil, flag.ErrHelp
+	case bad != nil:
+		fs.SetOutput(out.stderr)
+		return nil, usageError{bad}
 	case err != nil:
 		fs.SetOutput(out.stderr)
 		fs.Usage()
@@ -90,7 +98,7 @@ func fromEnv(fs *flag.FlagSet) error {
 			return
 		}
 		if serr := fs.Set(f.Name, v); serr != nil {
-			err = fmt.Errorf("%s=%q is not valid: want %s", envName(f), v, expected(f))
+			err = &badValue{source: envName(f), f: f, value: v, err: serr}
 		}
 	})
 	return err
@@ -101,11 +109,12 @@ func envName(f *flag.Flag) string {
 	return "WEBOS_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
 }
 
-// expected describes the values a flag accepts, for error messages.
-func expected(f *flag.Flag) string {
+// standard describes the values of a flag of a standard kind (a bool, a
+// duration, a number, a log level), "" for other kinds.
+func standard(f *flag.Flag) string {
 	g, ok := f.Value.(flag.Getter)
 	if !ok {
-		return "a value " + f.Usage
+		return ""
 	}
 	switch g.Get().(type) {
 	case bool:
@@ -114,11 +123,10 @@ func expected(f *flag.Flag) string {
 		return "a duration with a unit, such as 500ms, 15s or 2m"
 	case int, int64, uint, uint64:
 		return "a whole number"
-	case slog.Level:
+	case slog.Level, *slog.Level: // *slog.Level: a TextVar's
 		return "debug, info, warn or error"
-	default:
-		return "a value " + f.Usage
 	}
+	return ""
 }
 
 // commandUsage writes a command's usage line, summary and flags with

@@ -87,22 +87,33 @@ func TestHelpForEveryCommand(t *testing.T) {
 }
 
 // TestUsageMistakesExit2: an unknown command, a bad flag or a bad
-// environment value exits 2 with a message naming what to fix.
+// environment value exits 2 with a message naming what to fix. A
+// malformed command line shows the usage; a bad value of a known flag,
+// like one of an environment variable, is one line without it.
 func TestUsageMistakesExit2(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		env  []string
-		args []string
-		want []string
+		env   []string
+		args  []string
+		want  []string
+		usage bool // the usage follows; else the message is one line
 	}{
-		{nil, []string{"frobnicate"}, []string{"unknown command", "usage:"}},
-		{nil, []string{"serve", "--bogus"}, []string{"-bogus", "usage: webos serve"}},
-		{nil, []string{"projections"}, []string{"webos projections rebuild"}},
-		{[]string{"WEBOS_DEMO=maybe"}, []string{"serve"}, []string{"WEBOS_DEMO", "true or false"}},
-		{[]string{"WEBOS_SHUTDOWN_TIMEOUT=10"}, []string{"serve"}, []string{"WEBOS_SHUTDOWN_TIMEOUT", "duration with a unit"}},
-		{[]string{"WEBOS_PAYMENT_GATEWAY=maybe"}, []string{"serve"}, []string{"WEBOS_PAYMENT_GATEWAY", "approve, decline or timeout"}},
-		{nil, []string{"serve", "--payment-gateway", "decline,fail=x"}, []string{`"fail=x"`, "usage: webos serve"}},
-		{[]string{"WEBOS_LOG_LEVEL=loud"}, []string{"projections", "rebuild", "x"}, []string{"WEBOS_LOG_LEVEL", "debug, info, warn or error"}},
+		{nil, []string{"frobnicate"}, []string{"unknown command", "usage:"}, true},
+		{nil, []string{"serve", "--bogus"}, []string{"-bogus", "usage: webos serve"}, true},
+		{nil, []string{"serve", "--readmodels"}, []string{"-readmodels", "usage: webos serve"}, true},
+		{nil, []string{"projections"}, []string{"webos projections rebuild"}, true},
+		{[]string{"WEBOS_DEMO=maybe"}, []string{"serve"}, []string{"WEBOS_DEMO", "true or false"}, false},
+		{[]string{"WEBOS_SHUTDOWN_TIMEOUT=10"}, []string{"serve"}, []string{"WEBOS_SHUTDOWN_TIMEOUT", "duration with a unit"}, false},
+		{[]string{"WEBOS_PAYMENT_GATEWAY=maybe"}, []string{"serve"}, []string{`WEBOS_PAYMENT_GATEWAY="maybe"`, "approve, decline, timeout"}, false},
+		{nil, []string{"serve", "--payment-gateway", "decline,fail=x"}, []string{"--payment-gateway", `"fail=x"`}, false},
+		{[]string{"WEBOS_LOG_LEVEL=loud"}, []string{"projections", "rebuild", "x"}, []string{"WEBOS_LOG_LEVEL", "debug, info, warn or error"}, false},
+		{nil, []string{"serve", "--readmodels", "bogus"}, []string{`--readmodels="bogus"`, "sqlite://PATH"}, false},
+		{nil, []string{"serve", "--bus=kafka://u:s3cret@h:9092"}, []string{`--bus="kafka://u:xxxxx@h:9092"`, "nats://HOST:PORT"}, false},
+		{nil, []string{"serve", "--bus", "nats://h:4222?ack_wait=soon"}, []string{"--bus", `ack_wait="soon"`}, false},
+		{nil, []string{"serve", "--eventstore", "bogus"}, []string{"--eventstore", "sqlite://PATH"}, false},
+		{nil, []string{"projections", "rebuild", "x", "--log-level=loud"}, []string{"--log-level", "debug, info, warn or error"}, false},
+		{nil, []string{"serve", "--demo=maybe"}, []string{"--demo", "true or false"}, false},
+		{[]string{"WEBOS_BUS=kafka://u:s3cret@h:9092"}, []string{"serve"}, []string{`WEBOS_BUS="kafka://u:xxxxx@h:9092"`}, false},
 	}
 	for _, c := range cases {
 		// A data dir the command would create shows it went too far.
@@ -115,6 +126,12 @@ func TestUsageMistakesExit2(t *testing.T) {
 			if !strings.Contains(errOut, w) {
 				t.Errorf("%v %v: stderr lacks %q:\n%s", c.env, c.args, w, errOut)
 			}
+		}
+		if lines := strings.Count(strings.TrimSpace(errOut), "\n") + 1; c.usage != strings.Contains(errOut, "usage:") || !c.usage && lines != 1 {
+			t.Errorf("%v %v: want the usage %v, got %d lines:\n%s", c.env, c.args, c.usage, lines, errOut)
+		}
+		if strings.Contains(errOut, "s3cret") {
+			t.Errorf("%v %v: stderr shows the password:\n%s", c.env, c.args, errOut)
 		}
 		if _, err := os.Stat(dir); err == nil {
 			t.Errorf("%v %v: created the data dir before failing", c.env, c.args)

@@ -98,7 +98,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		return err
 	}
 	defer func() { stopSagas(); waitSagas() }() // before the stores close, on every return
-	target, err := parseEventStore(f.eventStore, f.dataDir)
+	target, err := parseEventStore(string(f.eventStore), f.dataDir)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func openStores(ctx context.Context, c commonFlags, log *slog.Logger) (st stores
 			err = errors.Join(err, st.close())
 		}
 	}()
-	target, err := parseEventStore(c.eventStore, dataDir)
+	target, err := parseEventStore(string(c.eventStore), dataDir)
 	if err != nil {
 		return st, err
 	}
