@@ -58,6 +58,21 @@ func testPaging(t *testing.T, s application.ReadModelStore) {
 	}
 	equalIDs(t, "walk group x by -score", walk(t, s, items.Name, filtered, nil),
 		[]string{"d09", "d01", "d07", "d03", "d11", "d05"})
+	// In filters on indexed fields, values repeated: every row is in group
+	// x or y, so the order is the whole sort's; d01, d07 and d10 are named
+	// apple, banana and b.
+	for _, c := range sortCases {
+		for _, limit := range []int{1, 3, 4} {
+			q := application.Query{Filters: []application.Filter{in("group", "y", "x", "y", "z")}, Sort: c.sort, Limit: limit}
+			equalIDs(t, fmt.Sprintf("walk group in (y, x) by %s, %d a page", c.name, limit), walk(t, s, items.Name, q, nil), c.want)
+		}
+	}
+	for limit := 1; limit <= 3; limit++ {
+		q := application.Query{Filters: []application.Filter{in("name", "b", "banana", "apple", "b")}, Limit: limit}
+		equalIDs(t, fmt.Sprintf("walk name in (b, banana, apple), %d a page", limit), walk(t, s, items.Name, q, nil), []string{"d01", "d07", "d10"})
+		q.Sort = []application.SortKey{desc("score")}
+		equalIDs(t, fmt.Sprintf("walk name in (b, banana, apple) by -score, %d a page", limit), walk(t, s, items.Name, q, nil), []string{"d01", "d07", "d10"})
+	}
 }
 
 // testPagingUnderWrites inserts and deletes between pages: rows added

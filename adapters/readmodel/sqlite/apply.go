@@ -46,6 +46,18 @@ func (s *Store) Apply(ctx context.Context, projection string, at application.Che
 // 100,000 documents (docs/benchmarks.md, BenchmarkTenantRule).
 const optimizeEvery = 10_000
 
+// statsLimit is the analysis_limit of the write connection, the one that
+// runs PRAGMA optimize: ANALYZE reads at most about this many entries of
+// an index and estimates the rest (only the distinct values of its first
+// column are still all counted). Any limit also makes it leave out
+// sqlite_stat4, the samples of values that SQLite consults with the
+// values bound to a statement: a statement planned with them is prepared
+// again each time its parameters are bound, which doubled the parsing and
+// planning of every view query (docs/benchmarks.md, BenchmarkTenantRule).
+// sqlite_stat1, the average rows per value, is what steers the plans the
+// store relies on (see optimizeEvery).
+const statsLimit = 1_000_000
+
 // wrote counts n writes of a committed Apply and, every optimizeEvery,
 // lets SQLite analyse the tables never analysed or whose size changed
 // much since (PRAGMA optimize does nothing for the others), so the cost

@@ -102,7 +102,8 @@ func (s *Store) Declare(ctx context.Context, spec application.CollectionSpec) er
 }
 
 // Drop drops the tables of the named collections, with their indexes, and
-// forgets their specs, in one transaction; then closes their statements.
+// forgets their specs, in one transaction; then closes their statements,
+// and the cached page statements, which may name them.
 // Undeclared collections have nothing to drop.
 func (s *Store) Drop(ctx context.Context, collections []string) error {
 	s.declareMu.Lock()
@@ -138,6 +139,7 @@ func (s *Store) Drop(ctx context.Context, collections []string) error {
 	for _, c := range gone {
 		c.close()
 	}
+	s.stmts.reset()
 	return nil
 }
 

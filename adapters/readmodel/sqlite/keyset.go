@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/webos-engine/webos/adapters/readmodel/query"
 	"github.com/webos-engine/webos/application"
@@ -61,29 +62,57 @@ func pageSQL(c *collection, p query.Plan) []*sqlText {
 // the keys from the one numbered from on (those before are constant in
 // the statement), then id. Keys pinned by an eq filter are left out
 // of the ORDER BY: they are constant, and SQLite does not notice that an
-// expression compared by equality is, so naming it costs a sort.
+// expression compared by equality is, so naming it costs a sort. An In
+// filter that armConds splits makes the statement a UNION ALL of one
+// SELECT per value, ordered by result column numbers (id is column 1,
+// the document 2, the sort keys from 3 on), as a compound's ORDER BY
+// must be.
 func branchSQL(c *collection, p query.Plan, eq, from int, seek func(*sqlText)) *sqlText {
-	s := &sqlText{}
-	s.add("SELECT id, json(doc)")
-	for _, k := range p.Sort {
-		s.add(", " + fieldExpr(k.Field))
+	arms := armConds(c.spec, p.Conds, p.Sort)
+	s := &sqlText{args: make([]any, 0, 4*len(arms))}
+	s.b.Grow(512 * len(arms)) // about a SELECT with two filters, in one allocation
+	for i, sp := range arms {
+		arm := s
+		if i > 0 {
+			arm = &sqlText{args: make([]any, 0, len(s.args))}
+		}
+		arm.add("SELECT id, json(doc)")
+		for _, k := range p.Sort {
+			arm.add(", ")
+			arm.add(fieldExpr(k.Field))
+		}
+		arm.add(" FROM ")
+		arm.add(c.table)
+		arm.add(" WHERE 1")
+		where(arm, p.Conds, sp)
+		for i := range eq {
+			same(arm, p.Sort[i], p.After.Values[i])
+		}
+		if seek != nil {
+			seek(arm)
+		}
+		if i > 0 {
+			s.add(" UNION ALL ")
+			s.addSharing(arm, arms[0].value)
+		}
 	}
-	s.add(" FROM " + c.table + " WHERE 1")
-	where(s, p.Conds)
-	for i := range eq {
-		same(s, p.Sort[i], p.After.Values[i])
-	}
-	if seek != nil {
-		seek(s)
-	}
+	compound := len(arms) > 1
 	s.add(" ORDER BY ")
-	for _, k := range p.Sort[from:] {
+	for i, k := range p.Sort[from:] {
 		if pinned(p.Conds, k.Field) {
 			continue
 		}
-		s.add(fieldExpr(k.Field) + direction(k.Desc) + ", ")
+		term := fieldExpr(k.Field)
+		if compound {
+			term = strconv.Itoa(3 + from + i)
+		}
+		s.add(term + direction(k.Desc) + ", ")
 	}
-	s.add("id" + direction(query.IDDesc(p.Sort)))
+	id := "id"
+	if compound {
+		id = "1"
+	}
+	s.add(id + direction(query.IDDesc(p.Sort)))
 	return s
 }
 

@@ -3,13 +3,16 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strconv"
 )
 
 // scanInto runs st with a LIMIT of limit, scanning each row into dest and
 // calling add, until full reports true with a row left: then it reports
-// more without scanning that row.
-func scanInto(ctx context.Context, on querier, st *sqlText, limit int, dest []any, add func(), full func() bool) (more bool, err error) {
-	rows, err := on.QueryContext(ctx, st.b.String()+" LIMIT ?", append(st.args, limit)...)
+// more without scanning that row. The limit is written into the text, not
+// bound: SQLite plans with the value of a bound LIMIT, so it would prepare
+// the statement a second time on every run to look at the new binding.
+func (r reader) scanInto(ctx context.Context, on querier, st *sqlText, limit int, dest []any, add func(), full func() bool) (more bool, err error) {
+	rows, err := r.query(ctx, on, st.b.String()+" LIMIT "+strconv.Itoa(limit), st.args)
 	if err != nil {
 		return false, err
 	}
@@ -24,6 +27,34 @@ func scanInto(ctx context.Context, on querier, st *sqlText, limit int, dest []an
 		add()
 	}
 	return false, rows.Err()
+}
+
+// query runs text on on: through the store's prepared statements when the
+// reader is on the read pool, as it is outside Apply. On a snapshot
+// transaction, which holds a connection of the pool, only a statement
+// prepared already is used (see stmtCache.get); the text runs as it is
+// otherwise. A prepared statement that fails may have been closed since
+// it was looked up (an eviction, a Drop): the text run as it is then
+// gives the answer, or the real error.
+func (r reader) query(ctx context.Context, on querier, text string, args []any) (*sql.Rows, error) {
+	if r.stmts == nil {
+		return on.QueryContext(ctx, text, args...)
+	}
+	var st *sql.Stmt
+	tx, inTx := on.(*sql.Tx)
+	if inTx {
+		if st = r.stmts.peek(text); st != nil {
+			st = tx.StmtContext(ctx, st) // closed with the transaction
+		}
+	} else if prepared, err := r.stmts.get(ctx, text); err == nil {
+		st = prepared
+	}
+	if st != nil {
+		if rows, err := st.QueryContext(ctx, args...); err == nil || ctx.Err() != nil {
+			return rows, err
+		}
+	}
+	return on.QueryContext(ctx, text, args...)
 }
 
 // snapshot returns what a page's statements run on: if there are several

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,7 +36,7 @@ func queryPlans(t *testing.T, s *Store, q application.Query) []string {
 	}
 	var plans []string
 	for _, st := range pageSQL(c, p) {
-		rows, err := s.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+st.b.String()+" LIMIT ?", append(st.args, p.Limit+1)...)
+		rows, err := s.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+st.b.String()+" LIMIT "+strconv.Itoa(p.Limit+1), st.args...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,5 +172,40 @@ func TestPageSQLIsBounded(t *testing.T) {
 	t.Logf("%d statements, %d bytes", len(stmts), total)
 	if len(stmts) != 2*query.MaxSortKeys+1 || total > 16<<10 {
 		t.Errorf("%d statements, %d bytes of SQL; want %d statements within 16 KiB", len(stmts), total, 2*query.MaxSortKeys+1)
+	}
+}
+
+// TestQueryPlanMergesAnInFilter: an In filter whose values' rows an index
+// reads in the page's order becomes a merge of one index range per
+// distinct value, on the first page and after a cursor, with no sort; one
+// no index serves that way stays an IN.
+func TestQueryPlanMergesAnInFilter(t *testing.T) {
+	s := open(t)
+	if err := s.Declare(context.Background(), orders); err != nil {
+		t.Fatal(err)
+	}
+	byStatus := strings.Trim(indexName(orders.Name, []string{"status", "total"}), `"`)
+	in := func(field string, vs ...any) []application.Filter {
+		return []application.Filter{{Field: field, Op: application.In, Values: vs}}
+	}
+	sort := []application.SortKey{{Field: "total", Desc: true}}
+	for _, cursor := range []string{"", cursorAt(t, sort, int64(10)), cursorAt(t, sort, nil)} {
+		plans := queryPlans(t, s, application.Query{Filters: in("status", "open", "paid", "open"), Sort: sort, Cursor: cursor})
+		for i, plan := range plans {
+			t.Logf("statement %d: %s", i+1, plan)
+			if strings.Count(plan, "INDEX "+byStatus+" ") != 2 || !strings.HasPrefix(plan, "MERGE (UNION ALL)") || strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "SCAN") {
+				t.Errorf("cursor %q, statement %d: plan %q is not a merge of two seeks of %s", cursor, i+1, plan, byStatus)
+			}
+		}
+	}
+	for name, q := range map[string]application.Query{
+		"no index in the order": {Filters: in("customer.name", "a", "b"), Sort: sort},
+		"sorted on the field":   {Filters: in("status", "open", "paid"), Sort: []application.SortKey{{Field: "status"}}},
+		"one value":             {Filters: in("status", "open", "open")},
+		"numbers":               {Filters: in("total", 1, 2)},
+	} {
+		if plans := queryPlans(t, s, q); len(plans) != 1 || strings.Contains(plans[0], "MERGE") {
+			t.Errorf("%s: plans %q merge", name, plans)
+		}
 	}
 }

@@ -26,10 +26,13 @@ type reader struct {
 	quiet bool
 	// get returns the prepared Get statement usable on q.
 	get func(context.Context, *collection) *sql.Stmt
+	// stmts prepares the page statements on the read pool; nil inside
+	// Apply, whose statements run once on its transaction.
+	stmts *stmtCache
 }
 
 func (s *Store) reader() reader {
-	return reader{s: s, q: s.read, get: func(_ context.Context, c *collection) *sql.Stmt { return c.readGet }}
+	return reader{s: s, q: s.read, get: func(_ context.Context, c *collection) *sql.Stmt { return c.readGet }, stmts: s.stmts}
 }
 
 func (r reader) Get(ctx context.Context, collection, id string) (json.RawMessage, error) {
@@ -94,7 +97,7 @@ func (r reader) Find(ctx context.Context, collection string, q application.Query
 		// Each statement asks for one row more than the page still needs:
 		// if that row exists there is a next page, and keys and id still
 		// hold the values of the page's last row, which was scanned last.
-		more, err := scanInto(ctx, on, st, p.Limit+1-len(page.Items), dest, func() {
+		more, err := r.scanInto(ctx, on, st, p.Limit+1-len(page.Items), dest, func() {
 			page.Items = append(page.Items, doc)
 		}, func() bool { return len(page.Items) == p.Limit })
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/webos-engine/webos/adapters/readmodel/query"
 	"github.com/webos-engine/webos/application"
@@ -62,17 +63,29 @@ func indexName(collection string, fields []string) string {
 // and query use this same text, which is how SQLite matches an expression
 // index to a query. The name is safe to splice: query.ValidName admits no
 // quote.
+// Each field's text is built once (fieldExprs): every page's statement
+// names its fields several times.
 func fieldExpr(f application.FieldSpec) string {
+	if e, ok := fieldExprs.Load(f); ok {
+		return e.(string)
+	}
 	path := "'$." + f.Name + "'"
+	var e string
 	switch f.Type {
 	case application.String:
-		return "(CASE json_type(doc," + path + ") WHEN 'text' THEN json_extract(doc," + path + ") END)"
+		e = "(CASE json_type(doc," + path + ") WHEN 'text' THEN json_extract(doc," + path + ") END)"
 	case application.Number:
-		return "(CASE WHEN json_type(doc," + path + ") IN ('integer','real') THEN json_extract(doc," + path + ") END)"
+		e = "(CASE WHEN json_type(doc," + path + ") IN ('integer','real') THEN json_extract(doc," + path + ") END)"
 	default: // application.Bool; query.Merge admits no other type
-		return "(CASE json_type(doc," + path + ") WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)"
+		e = "(CASE json_type(doc," + path + ") WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)"
 	}
+	fieldExprs.Store(f, e)
+	return e
 }
+
+// fieldExprs holds fieldExpr's text by application.FieldSpec: a few per
+// declared field.
+var fieldExprs sync.Map
 
 // collectionDDL creates a collection's table and indexes if missing. Each
 // index ends with id, the tie-breaker of every sort, in the direction of
@@ -136,6 +149,20 @@ func (s *Store) load(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// dropValueSamples empties sqlite_stat4, which files analysed before
+// statsLimit hold, and has the write connection read the statistics
+// again. Open runs it before it opens the read pool, whose connections
+// read the statistics when they first query.
+func dropValueSamples(ctx context.Context, db *sql.DB) error {
+	var n int
+	err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'").Scan(&n)
+	if err != nil || n == 0 {
+		return err
+	}
+	_, err = db.ExecContext(ctx, "DELETE FROM sqlite_stat4; ANALYZE sqlite_schema")
+	return err
 }
 
 // storedSpecs reads every saved spec, closing its rows before anything else

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/webos-engine/webos/adapters/readmodel/query"
@@ -14,52 +15,92 @@ type sqlText struct {
 	args []any
 }
 
+// add appends text and its arguments.
 func (s *sqlText) add(text string, args ...any) {
 	s.b.WriteString(text)
 	s.args = append(s.args, args...)
+}
+
+// addSharing appends arm, a SELECT rendered as the statement's first one
+// was but for an In split on another value (see armConds): its
+// parameters name the first's by number (?N) but for that value, which
+// it binds anew. The first SELECT's parameters are ?1 to ?n in order, as
+// SQLite numbers plain ones, and the others' arguments are the first's
+// but where the first has first, so each SELECT shares the bindings of
+// the tenant and of every other filter instead of binding them again.
+func (s *sqlText) addSharing(arm *sqlText, first any) {
+	text, n := arm.b.String(), 0
+	for q := strings.IndexByte(text, '?'); q >= 0; q = strings.IndexByte(text, '?') {
+		s.b.WriteString(text[:q+1])
+		if v := arm.args[n]; s.args[n] == first && v != first {
+			s.args = append(s.args, v)
+			s.b.WriteString(strconv.Itoa(len(s.args)))
+		} else {
+			s.b.WriteString(strconv.Itoa(n + 1))
+		}
+		text, n = text[q+1:], n+1
+	}
+	s.b.WriteString(text)
 }
 
 // countSQL counts the rows matching conds.
 func countSQL(c *collection, conds []query.Cond) (string, []any) {
 	var s sqlText
 	s.add("SELECT count(*) FROM " + c.table + " WHERE 1")
-	where(&s, conds)
+	where(&s, conds, noSplit)
 	return s.b.String(), s.args
 }
 
+// split is the In filter of a statement's SELECT that is an Eq on one of
+// its values instead (see armConds): the filter numbered cond, or none.
+type split struct {
+	cond  int
+	value any
+}
+
+// noSplit leaves every filter as it is.
+var noSplit = split{cond: -1}
+
 // where appends " AND <cond>" per filter. NULL never satisfies a
 // comparison, matching query.Cond.Match on a missing value.
-func where(s *sqlText, conds []query.Cond) {
-	for _, c := range conds {
+func where(s *sqlText, conds []query.Cond, sp split) {
+	for i, c := range conds {
+		if c.Op == application.In && len(c.Values) == 0 {
+			s.add(" AND 0") // no value: nothing matches
+			continue
+		}
 		e := fieldExpr(c.Field)
 		s.add(" AND ")
-		switch c.Op {
-		case application.In:
-			if len(c.Values) == 0 {
-				s.add("0")
-				continue
+		s.add(e)
+		switch {
+		case i == sp.cond:
+			s.add(" = ?", sp.value)
+		case c.Op == application.In:
+			s.add(" IN (?", toSQL(c.Values[0]))
+			for _, v := range c.Values[1:] {
+				s.add(", ?", toSQL(v))
 			}
-			s.add(e + " IN (?" + strings.Repeat(", ?", len(c.Values)-1) + ")")
-			for _, v := range c.Values {
-				s.args = append(s.args, toSQL(v))
-			}
-		case application.Prefix:
+			s.add(")")
+		case c.Op == application.Prefix:
 			// A range instead of LIKE: no wildcards to escape, always
 			// case-sensitive, and it can use an index.
 			lo := c.Values[0].(string)
-			s.add(e+" >= ?", lo)
+			s.add(" >= ?", lo)
 			if hi, ok := prefixEnd(lo); ok {
-				s.add(" AND "+e+" < ?", hi)
+				s.add(" AND ")
+				s.add(e)
+				s.add(" < ?", hi)
 			}
 		default:
-			s.add(e+" "+compareOps[c.Op]+" ?", toSQL(c.Values[0]))
+			s.add(compareOps[c.Op])
+			s.add(" ?", toSQL(c.Values[0]))
 		}
 	}
 }
 
 var compareOps = map[application.Op]string{
-	application.Eq: "=", application.Gt: ">", application.Gte: ">=",
-	application.Lt: "<", application.Lte: "<=",
+	application.Eq: " =", application.Gt: " >", application.Gte: " >=",
+	application.Lt: " <", application.Lte: " <=",
 }
 
 // prefixEnd returns the least string greater than every string starting

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,7 @@ type Store struct {
 	declareMu sync.Mutex // serialises Declare's read-merge-write of a spec
 	mu        sync.RWMutex
 	colls     map[string]*collection
+	stmts     *stmtCache // the read pool's page statements
 	// sinceOptimize counts writes since the last PRAGMA optimize (wrote).
 	sinceOptimize atomic.Int64
 }
@@ -65,12 +67,19 @@ func Open(path string) (*Store, error) {
 	// 40 MB) rather than 1,000: a rebuild rewrites the same index pages
 	// in commit after commit, and each checkpoint copies a page once
 	// however often it was rewritten, and syncs twice.
+	// Its analysis_limit leaves sqlite_stat4 out of the statistics (see
+	// statsLimit).
 	s.write, err = openDB(common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"+
-		"&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(10000)&_txlock=immediate", 1)
+		"&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(10000)"+
+		"&_pragma=analysis_limit("+strconv.Itoa(statsLimit)+")&_txlock=immediate", 1)
+	if err == nil {
+		err = dropValueSamples(context.Background(), s.write)
+	}
 	if err == nil {
 		s.read, err = openDB(common+"&_pragma=query_only(1)&_pragma=cache_size(-16384)", readConns)
 	}
 	if err == nil {
+		s.stmts = newStmtCache(s.read)
 		err = s.load(context.Background())
 	}
 	if err != nil {
@@ -96,6 +105,9 @@ func openDB(dsn string, conns int) (*sql.DB, error) {
 // Close closes both connection pools and with them every prepared
 // statement. Calling it again is harmless.
 func (s *Store) Close() error {
+	if s.stmts != nil {
+		s.stmts.reset()
+	}
 	var errs []error
 	for _, db := range []*sql.DB{s.write, s.read} {
 		if db != nil {
