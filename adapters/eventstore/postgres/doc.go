@@ -37,8 +37,9 @@
 // same, made sound for a position-ordered feed, and narrowed to its own
 // appends:
 //
-//  1. Every append, in either form above, draws its positions with
-//     draw_positions (schema.go).
+//  1. Every append, in either form above, draws its positions the same
+//     way: draw_positions (schema.go) in the two-round-trip form, the
+//     same steps inlined in append_events in the one-statement form.
 //     Under a session advisory lock held only for the draw, it takes a
 //     shared transaction-level "append" lock (held until the append
 //     commits or rolls back), then assigns the transaction its id
