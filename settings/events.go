@@ -32,7 +32,12 @@ type stored struct {
 }
 
 func newStored(scope Scope, module, owner string) *stored {
-	return &stored{Base: domain.NewBase(streamPrefix + string(scope) + "-" + module + "-" + owner), values: document{}}
+	return &stored{Base: domain.NewBase(streamOf(scope, module, owner)), values: document{}}
+}
+
+// streamOf is the id of the stream of one settings document.
+func streamOf(scope Scope, module, owner string) string {
+	return streamPrefix + string(scope) + "-" + module + "-" + owner
 }
 
 // streamPrefix starts the id of every settings stream.

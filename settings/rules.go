@@ -20,8 +20,10 @@ func (s *Service) Check(module string, rule Rule) {
 }
 
 // Watch calls fn with the document after every change of the system
-// settings of module made through this service, before the change is
-// answered.
+// settings of module: one made through this service before it is
+// answered, one made by another process sharing the event store when
+// Follow reads it. fn is called once per change, in the order of each
+// document's versions, never concurrently with another watcher call.
 func (s *Service) Watch(module string, fn func(Document)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -43,7 +45,8 @@ func (s *Service) failing(sec *section, values document) []domain.FieldError {
 	return out
 }
 
-// changed tells the watchers of sec of d.
+// changed tells the watchers of sec of d, unless they were told of this
+// version of the document or a newer one.
 func (s *Service) changed(sec *section, d Document) {
 	if sec.scope != System {
 		return
@@ -51,6 +54,13 @@ func (s *Service) changed(sec *section, d Document) {
 	s.mu.RLock()
 	watchers := s.watchers[sec.module]
 	s.mu.RUnlock()
+	stream := streamOf(sec.scope, sec.module, d.Owner)
+	s.fireMu.Lock()
+	defer s.fireMu.Unlock()
+	if d.Version <= s.fired[stream] {
+		return
+	}
+	s.fired[stream] = d.Version
 	for _, fn := range watchers {
 		fn(d)
 	}

@@ -43,6 +43,13 @@ type Service struct {
 	sections map[Scope]map[string]*section
 	rules    map[string][]Rule
 	watchers map[string][]func(Document)
+
+	// fireMu orders the watcher calls; fired is the last version of each
+	// system settings stream they were told of, so a change made here
+	// and read again from the feed (Follow) is told once, and never
+	// after a newer one.
+	fireMu sync.Mutex
+	fired  map[string]uint64
 }
 
 // New returns the service of app: it seals secrets with keys, validates
@@ -51,7 +58,7 @@ type Service struct {
 func New(app *application.App, keys *Keyring, validator application.SchemaValidator, generate func(reflect.Type) ([]byte, error)) *Service {
 	return &Service{app: app, keys: keys, validator: validator, generate: generate,
 		sections: map[Scope]map[string]*section{System: {}, User: {}},
-		rules:    map[string][]Rule{}, watchers: map[string][]func(Document){}}
+		rules:    map[string][]Rule{}, watchers: map[string][]func(Document){}, fired: map[string]uint64{}}
 }
 
 // Module is the application module the service appends through.

@@ -4,17 +4,23 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/webos-engine/webos/domain"
 	"github.com/webos-engine/webos/settings"
 )
+
+// settingsFollowEvery is how often serve reads the settings changes other
+// servers sharing the event store made (settings.Service.Follow).
+const settingsFollowEvery = 500 * time.Millisecond
 
 // disabledModulesField is the core system setting naming the modules an
 // operator turned off.
 const disabledModulesField = "disabledModules"
 
 // enforceDisabledModules makes the core setting disabledModules take
-// effect now and at every change through this server. A tenant's list
+// effect now and at every change, through this server or (with
+// settings.Service.Follow) another one sharing the event store. A tenant's list
 // turns the modules off for that tenant: their commands and views answer
 // 404 like unknown ones to its principals, and commands sent by Go code
 // acting in it (sagas, jobs) are refused (application.CodeModuleDisabled).

@@ -78,6 +78,12 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 
 	projCtx, stopProjections := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopProjections()
+	// The settings changes of other servers are followed from the head
+	// taken before this one reads the settings, so none falls between.
+	head, err := e.events.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("read the event store: %w", err)
+	}
 	if err := e.enforceDisabledModules(ctx); err != nil {
 		return err
 	}
@@ -87,6 +93,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	following := e.followIdentity(projCtx, identitySyncEvery, log)
 	e.resealAtStart(ctx, log)
 	followingKeys := e.followKeys(projCtx, keysFollowEvery, log)
+	followingSettings := e.settings.Follow(projCtx, e.events, head, settingsFollowEvery, log)
 	if e.bus, err = startBus(projCtx, e, f.bus, log); err != nil {
 		return err
 	}
@@ -140,6 +147,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	e.projections.Wait()
 	<-following
 	<-followingKeys
+	<-followingSettings
 	// No command can arrive any more: bring every projection up to the
 	// head, so a clean stop leaves nothing for the next start to replay.
 	drainCtx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)

@@ -1,0 +1,89 @@
+package settings
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/webos-engine/webos/application"
+	"github.com/webos-engine/webos/domain"
+)
+
+// followBatch is how many events of the feed Follow reads at a time.
+const followBatch = 512
+
+// Follow reads the global feed of events after position after every
+// interval until ctx ends, and tells the watchers (Watch) of the changes
+// of system settings it finds: those made by another process sharing the
+// event store, which would otherwise hold here only after a restart. The
+// changes made through this service were told already and are not told
+// again. Start it from the feed's Head taken before the state it
+// watches was read, so no change is missed. A failed read is logged and
+// tried again at the next interval from where it stopped. The returned
+// channel is closed when Follow has stopped.
+func (s *Service) Follow(ctx context.Context, events application.EventStore, after uint64, every time.Duration, log *slog.Logger) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				var err error
+				if after, err = s.follow(ctx, events, after); err != nil && ctx.Err() == nil {
+					log.Warn("could not read the settings changes of other processes; retrying", "error", err)
+				}
+			}
+		}
+	}()
+	return done
+}
+
+// follow tells the watchers of the system settings changes in the feed
+// after position after, and returns the position it read up to.
+func (s *Service) follow(ctx context.Context, events application.EventStore, after uint64) (uint64, error) {
+	for {
+		batch, err := events.ReadAll(ctx, after, followBatch)
+		if err != nil {
+			return after, err
+		}
+		for _, env := range batch {
+			if err := s.replay(env); err != nil {
+				return after, fmt.Errorf("event %s: %w", env.ID, err)
+			}
+			after = env.Position
+		}
+		if len(batch) < followBatch {
+			return after, nil
+		}
+	}
+}
+
+// replay tells the watchers of env when it changed system settings of a
+// registered section.
+func (s *Service) replay(env domain.Envelope) error {
+	if env.Type != (Changed{}).EventType() || !strings.HasPrefix(env.StreamID, streamPrefix+string(System)+"-") {
+		return nil
+	}
+	var c Changed
+	if err := json.Unmarshal(env.Data, &c); err != nil {
+		return err
+	}
+	if c.Scope != System || env.StreamID != streamOf(System, c.Module, c.Owner) {
+		return nil
+	}
+	s.mu.RLock()
+	sec, ok := s.sections[System][c.Module]
+	s.mu.RUnlock()
+	if !ok {
+		return nil // a module this process does not load
+	}
+	s.changed(sec, s.document(sec, c.Owner, env.StreamVersion, c.Values))
+	return nil
+}
