@@ -37,17 +37,23 @@ var columns = "concat_ws(char(0), " + strings.Join(rowFields[:], ", ") + ")"
 const chunk = 1024
 
 // scanEnvelopes reads every row of rows, closing it. limit sizes the first
-// chunk, so a page read allocates once.
+// chunk, so a page read allocates once, when its first row arrives: the
+// empty reads of caught-up subscriptions, several a second each while the
+// server idles, allocate nothing (a page's worth each was most of an idle
+// server's garbage).
 func scanEnvelopes(rows *sql.Rows, limit int) ([]domain.Envelope, error) {
 	defer rows.Close()
 	var full [][]domain.Envelope
-	out := make([]domain.Envelope, 0, min(max(limit, 0), chunk))
+	var out []domain.Envelope
 	var row string
 	for rows.Next() {
 		if err := rows.Scan(&row); err != nil {
 			return nil, err
 		}
-		if len(out) == cap(out) && len(out) > 0 {
+		switch {
+		case out == nil:
+			out = make([]domain.Envelope, 0, min(max(limit, 1), chunk))
+		case len(out) == cap(out):
 			full, out = append(full, out), make([]domain.Envelope, 0, chunk)
 		}
 		out = append(out, domain.Envelope{})
