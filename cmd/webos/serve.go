@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/webos-engine/webos/adapters/httpapi"
@@ -136,6 +137,11 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		fmt.Fprintf(out.stderr, "\nNo user exists yet. Open this one-time link within 24 hours to create the administrator:\n\n  http://%s/setup#%s\n\n",
 			ln.Addr(), secret)
 	}
+	// Start-up (migrations, the identity directory, the demo users'
+	// argon2id hashes of 32 MiB each) leaves garbage that would otherwise
+	// stay resident while the server idles: give it back to the system
+	// once, before serving.
+	debug.FreeOSMemory()
 	err = listen(ctx, ln, e, f, log)
 	// No command can arrive any more: stop the jobs and the sagas (what
 	// they did not finish is recovered at the next start), then the
