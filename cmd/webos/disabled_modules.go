@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -13,6 +14,20 @@ import (
 // settingsFollowEvery is how often serve reads the settings changes other
 // servers sharing the event store made (settings.Service.Follow).
 const settingsFollowEvery = 500 * time.Millisecond
+
+// followSettings follows the settings changes of the other servers
+// sharing the event store from position head until ctx ends, and closes
+// the returned channel then. exclusive says no other server writes to
+// this event store (SQLite, whose data dir is locked): then there is
+// nothing to follow, and reading the feed would only cost.
+func (e *engine) followSettings(ctx context.Context, head uint64, exclusive bool, log *slog.Logger) <-chan struct{} {
+	if exclusive {
+		done := make(chan struct{})
+		close(done)
+		return done
+	}
+	return e.settings.Follow(ctx, e.events, head, settingsFollowEvery, log)
+}
 
 // disabledModulesField is the core system setting naming the modules an
 // operator turned off.

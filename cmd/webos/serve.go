@@ -79,6 +79,10 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 
 	projCtx, stopProjections := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopProjections()
+	target, err := parseEventStore(string(f.eventStore), f.dataDir)
+	if err != nil {
+		return err
+	}
 	// The settings changes of other servers are followed from the head
 	// taken before this one reads the settings, so none falls between.
 	head, err := e.events.Head(ctx)
@@ -94,7 +98,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 	following := e.followIdentity(projCtx, identitySyncEvery, log)
 	e.resealAtStart(ctx, log)
 	followingKeys := e.followKeys(projCtx, keysFollowEvery, log)
-	followingSettings := e.settings.Follow(projCtx, e.events, head, settingsFollowEvery, log)
+	followingSettings := e.followSettings(projCtx, head, target.scheme == "sqlite", log)
 	if e.bus, err = startBus(projCtx, e, f.bus, log); err != nil {
 		return err
 	}
@@ -106,10 +110,6 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, out streams) er
 		return err
 	}
 	defer func() { stopSagas(); waitSagas() }() // before the stores close, on every return
-	target, err := parseEventStore(string(f.eventStore), f.dataDir)
-	if err != nil {
-		return err
-	}
 	stopJobs, err := startJobs(context.WithoutCancel(ctx), e, target.scheme == "sqlite", log)
 	if err != nil {
 		return err
