@@ -32,6 +32,7 @@ func cond(spec application.CollectionSpec, f application.Filter) (Cond, string) 
 		if len(f.Values) > MaxInValues {
 			return Cond{}, fmt.Sprintf("in takes at most %d values", MaxInValues)
 		}
+		c.Values = make([]any, 0, len(f.Values))
 		for _, v := range f.Values {
 			n, ok := Normalize(field.Type, v)
 			if !ok {

@@ -117,7 +117,7 @@ func Conds(spec application.CollectionSpec, filters []application.Filter) ([]Con
 }
 
 func conds(spec application.CollectionSpec, filters []application.Filter) ([]Cond, []domain.FieldError) {
-	var out []Cond
+	out := make([]Cond, 0, len(filters))
 	var errs []domain.FieldError
 	operands := 0
 	for _, f := range filters {

@@ -72,30 +72,27 @@ func branchSQL(c *collection, p query.Plan, eq, from int, seek func(*sqlText)) *
 	s := &sqlText{args: make([]any, 0, 4*len(arms))}
 	s.b.Grow(512 * len(arms)) // about a SELECT with two filters, in one allocation
 	for i, sp := range arms {
-		arm := s
-		if i > 0 {
-			arm = &sqlText{args: make([]any, 0, len(s.args))}
-		}
-		arm.add("SELECT id, json(doc)")
-		for _, k := range p.Sort {
-			arm.add(", ")
-			arm.add(fieldExpr(k.Field))
-		}
-		arm.add(" FROM ")
-		arm.add(c.table)
-		arm.add(" WHERE 1")
-		where(arm, p.Conds, sp)
-		for i := range eq {
-			same(arm, p.Sort[i], p.After.Values[i])
-		}
-		if seek != nil {
-			seek(arm)
-		}
 		if i > 0 {
 			s.add(" UNION ALL ")
-			s.addSharing(arm, arms[0].value)
+			s.share(arms[0].value)
+		}
+		s.add("SELECT id, json(doc)")
+		for _, k := range p.Sort {
+			s.add(", ")
+			s.add(fieldExpr(k.Field))
+		}
+		s.add(" FROM ")
+		s.add(c.table)
+		s.add(" WHERE 1")
+		where(s, p.Conds, sp)
+		for i := range eq {
+			same(s, p.Sort[i], p.After.Values[i])
+		}
+		if seek != nil {
+			seek(s)
 		}
 	}
+	s.shared = sharing{}
 	compound := len(arms) > 1
 	s.add(" ORDER BY ")
 	for i, k := range p.Sort[from:] {

@@ -29,7 +29,7 @@ func armConds(spec application.CollectionSpec, conds []query.Cond, sort []query.
 		if c.Op != application.In || c.Field.Type != application.String || len(c.Values) < 2 {
 			continue
 		}
-		var arms []split
+		arms := make([]split, 0, len(c.Values))
 		for _, v := range c.Values {
 			if !slices.ContainsFunc(arms, func(a split) bool { return a.value == v }) {
 				arms = append(arms, split{cond: i, value: v})

@@ -6,13 +6,15 @@ import (
 	"strconv"
 )
 
-// scanInto runs st with a LIMIT of limit, scanning each row into dest and
-// calling add, until full reports true with a row left: then it reports
-// more without scanning that row. The limit is written into the text, not
-// bound: SQLite plans with the value of a bound LIMIT, so it would prepare
+// scanInto runs st, which it ends with a LIMIT of limit, scanning each
+// row into dest and calling add, until full reports true with a row
+// left: then it reports more without scanning that row. The limit is
+// written into the text, not bound: SQLite plans with the value of a bound LIMIT, so it would prepare
 // the statement a second time on every run to look at the new binding.
 func (r reader) scanInto(ctx context.Context, on querier, st *sqlText, limit int, dest []any, add func(), full func() bool) (more bool, err error) {
-	rows, err := r.query(ctx, on, st.b.String()+" LIMIT "+strconv.Itoa(limit), st.args)
+	st.b.WriteString(" LIMIT ") // onto st's text, not a copy of it: st runs once
+	st.b.WriteString(strconv.Itoa(limit))
+	rows, err := r.query(ctx, on, st.b.String(), st.args)
 	if err != nil {
 		return false, err
 	}

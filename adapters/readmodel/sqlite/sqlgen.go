@@ -13,34 +13,47 @@ import (
 type sqlText struct {
 	b    strings.Builder
 	args []any
+	// shared is on while a later SELECT of a split statement is rendered
+	// (see armConds).
+	shared sharing
 }
 
-// add appends text and its arguments.
+// sharing numbers the parameters of a SELECT rendered as the statement's
+// first one was but for an In split on another value: they name the
+// first's by number (?N) but for that value, which is bound anew. The
+// first SELECT's parameters are ?1 to ?n in order, as SQLite numbers
+// plain ones, and a later one's arguments are the first's but where the
+// first has first, so each SELECT shares the bindings of the tenant and
+// of every other filter instead of binding them again. Rendering the
+// later SELECTs straight into the statement this way costs no copy of
+// their text.
+type sharing struct {
+	on    bool
+	n     int // the SELECT's parameters rendered so far
+	first any // the first SELECT's value of the split In
+}
+
+// share starts a later SELECT of a split statement whose first SELECT has
+// first as the split In's value.
+func (s *sqlText) share(first any) { s.shared = sharing{on: true, first: first} }
+
+// add appends text and its arguments. Text that comes with arguments ends
+// with the parameter of each, "?": while sharing, its number follows.
 func (s *sqlText) add(text string, args ...any) {
 	s.b.WriteString(text)
-	s.args = append(s.args, args...)
-}
-
-// addSharing appends arm, a SELECT rendered as the statement's first one
-// was but for an In split on another value (see armConds): its
-// parameters name the first's by number (?N) but for that value, which
-// it binds anew. The first SELECT's parameters are ?1 to ?n in order, as
-// SQLite numbers plain ones, and the others' arguments are the first's
-// but where the first has first, so each SELECT shares the bindings of
-// the tenant and of every other filter instead of binding them again.
-func (s *sqlText) addSharing(arm *sqlText, first any) {
-	text, n := arm.b.String(), 0
-	for q := strings.IndexByte(text, '?'); q >= 0; q = strings.IndexByte(text, '?') {
-		s.b.WriteString(text[:q+1])
-		if v := arm.args[n]; s.args[n] == first && v != first {
-			s.args = append(s.args, v)
-			s.b.WriteString(strconv.Itoa(len(s.args)))
-		} else {
-			s.b.WriteString(strconv.Itoa(n + 1))
-		}
-		text, n = text[q+1:], n+1
+	if !s.shared.on {
+		s.args = append(s.args, args...)
+		return
 	}
-	s.b.WriteString(text)
+	for _, v := range args {
+		n := s.shared.n
+		if s.args[n] == s.shared.first && v != s.shared.first {
+			s.args = append(s.args, v)
+			n = len(s.args) - 1
+		}
+		s.b.WriteString(strconv.Itoa(n + 1))
+		s.shared.n++
+	}
 }
 
 // countSQL counts the rows matching conds.
