@@ -110,14 +110,14 @@ func (m *Module) Register(r *application.Registrar) error {
 		})
 	userCommand(r, d, "AddToTenant", PermissionManageUsers, application.MustExist, func(c AddToTenant) string { return c.UserID },
 		func(ctx context.Context, u *User, c AddToTenant) error {
-			if err := memberOf(ctx, c.Tenant); err != nil {
+			if err := d.memberOf(ctx, c.Tenant); err != nil {
 				return err
 			}
 			return u.JoinTenant(c.Tenant)
 		})
 	userCommand(r, d, "RemoveFromTenant", PermissionManageUsers, application.MustExist, func(c RemoveFromTenant) string { return c.UserID },
 		func(ctx context.Context, u *User, c RemoveFromTenant) error {
-			if err := memberOf(ctx, c.Tenant); err != nil {
+			if err := d.memberOf(ctx, c.Tenant); err != nil {
 				return err
 			}
 			return u.LeaveTenant(c.Tenant)

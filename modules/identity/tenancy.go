@@ -29,17 +29,30 @@ func (d *Directory) inTenant(ctx context.Context, u *User) error {
 }
 
 // memberOf refuses a request that changes who belongs to tenant unless
-// its principal belongs to tenant itself: a tenant's administrator cannot
-// add anyone, itself included, to a tenant it is not in. A tenant's
-// first member is made by the admin CLI (webos admin create-user
-// --tenant, add-to-tenant), which acts as the system.
-func memberOf(ctx context.Context, tenant string) error {
+// its principal may manage users there: it works in tenant (the
+// Authorizer checked its grants there), or it is a member of tenant whose
+// grants there (within its token's scope) cover PermissionManageUsers.
+// Being a member of tenant is not enough: roles are per tenant, so an
+// administrator of one tenant who merely belongs to another cannot add
+// anyone to it, nor remove its members. A tenant's first member is made
+// by the admin CLI (webos admin create-user --tenant, add-to-tenant),
+// which acts as the system.
+func (d *Directory) memberOf(ctx context.Context, tenant string) error {
 	p, ok := application.PrincipalFrom(ctx)
-	if !ok || p.Kind == application.System {
+	if !ok || p.Kind == application.System || application.NormalTenant(p.Tenant) == tenant {
 		return nil
 	}
-	if application.NormalTenant(p.Tenant) == tenant || slices.Contains(p.Tenants, tenant) {
-		return nil
+	if p.UserID != "" {
+		if err := d.Sync(ctx); err != nil {
+			return err
+		}
+		if a, found := d.Account(ctx, p.UserID); found && a.Active && a.MemberOf(tenant) {
+			there := p
+			there.Grants = a.In(tenant).Grants
+			if there.Holds(PermissionManageUsers) {
+				return nil
+			}
+		}
 	}
 	return domain.Errorf(domain.KindNotFound, "unknown_tenant", "there is no tenant %q you belong to", tenant)
 }
