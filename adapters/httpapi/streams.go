@@ -81,23 +81,28 @@ func (s *server) stream(c *gin.Context) {
 
 // mixedVisible reports whether the principal in ctx may see page, read
 // from a stream whose owner nobody declared (a Shared module's, which may
-// hold several tenants' events): only if every event on it is of the
-// principal's tenant, and, for a page with none (from past the end), if
-// the stream's first event is, so its version does not leak either.
+// hold several tenants' events): only if the stream's first event, which
+// made it, and every event on the page are of the principal's tenant. The
+// first event counts for every page, empty ones (from past the end)
+// included, so no page of another tenant's stream (its events appended
+// by the engine in the default tenant, say) shows it exists, nor its
+// version.
 func (s *server) mixedVisible(ctx context.Context, owner application.StreamOwner, id string, page []domain.Envelope) (bool, error) {
 	if !owner.Mixed {
 		return true, nil
 	}
-	if len(page) == 0 {
+	tenants := make([]string, 0, len(page)+1)
+	if len(page) == 0 || page[0].StreamVersion != 1 {
 		first, err := s.cfg.Events.ReadStream(ctx, id, 0, application.Forward, 1)
 		if err != nil {
 			return false, err
 		}
-		page = first
+		for _, e := range first {
+			tenants = append(tenants, e.Tenant)
+		}
 	}
-	tenants := make([]string, len(page))
 	for i := range page {
-		tenants[i] = page[i].Tenant
+		tenants = append(tenants, page[i].Tenant)
 	}
 	return owner.AdmitsEvents(ctx, tenants...), nil
 }
