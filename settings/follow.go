@@ -3,7 +3,6 @@ package settings
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -36,7 +35,7 @@ func (s *Service) Follow(ctx context.Context, events application.EventStore, aft
 				return
 			case <-t.C:
 				var err error
-				if after, err = s.follow(ctx, events, after); err != nil && ctx.Err() == nil {
+				if after, err = s.follow(ctx, events, after, log); err != nil && ctx.Err() == nil {
 					log.Warn("could not read the settings changes of other processes; retrying", "error", err)
 				}
 			}
@@ -46,8 +45,10 @@ func (s *Service) Follow(ctx context.Context, events application.EventStore, aft
 }
 
 // follow tells the watchers of the system settings changes in the feed
-// after position after, and returns the position it read up to.
-func (s *Service) follow(ctx context.Context, events application.EventStore, after uint64) (uint64, error) {
+// after position after, and returns the position it read up to. A change
+// it cannot read is logged and passed over: stopping at it would keep
+// every later change from this server.
+func (s *Service) follow(ctx context.Context, events application.EventStore, after uint64, log *slog.Logger) (uint64, error) {
 	for {
 		batch, err := events.ReadAll(ctx, after, followBatch)
 		if err != nil {
@@ -55,7 +56,7 @@ func (s *Service) follow(ctx context.Context, events application.EventStore, aft
 		}
 		for _, env := range batch {
 			if err := s.replay(env); err != nil {
-				return after, fmt.Errorf("event %s: %w", env.ID, err)
+				log.Error("a settings change of another process cannot be read; passed over", "event", env.ID, "stream", env.StreamID, "error", err)
 			}
 			after = env.Position
 		}
