@@ -24,7 +24,9 @@ const (
 
 // AggregateHandler builds the usual command handler: load the aggregate
 // that newAggregate names for cmd, check mode and If-Match, let decide call
-// the aggregate's methods, append what it raised.
+// the aggregate's methods, append what it raised. For a TenantVersioned
+// aggregate, If-Match and the Result's Version are its version in the
+// tenant ctx works in (see TenantVersioned).
 //
 // Commands on one stream run one at a time inside the process, so a
 // command without If-Match never loses a race to another command of this
@@ -40,17 +42,33 @@ func AggregateHandler[A domain.Aggregate, C any](repo *Repository, mode Mode, ne
 			stream = a.Root().ID()
 			return a
 		}
+		// seen is the tenant's version once decide raised its events,
+		// for a TenantVersioned aggregate (the last decision wins: a
+		// retry decides again, an answered command id decides on the
+		// state its first run saw).
+		var seen *uint64
 		res, err := repo.command(ctx, fresh, func(a domain.Aggregate) error {
-			return check(ctx, mode, a.(A), cmd, decide)
+			if err := check(ctx, mode, a.(A), cmd, decide); err != nil {
+				return err
+			}
+			if tv, ok := a.(TenantVersioned); ok {
+				v := tv.VersionIn(TenantOf(ctx))
+				seen = &v
+			}
+			return nil
 		}, expected == nil && mode != MustBeNew)
 		if mode == MustBeNew && expected == nil && isVersionConflict(err) {
 			return Result{}, alreadyExists(stream)
+		}
+		if err == nil && seen != nil {
+			res.Version = *seen
 		}
 		return res, err
 	}
 }
 
-// check applies mode and If-Match to the loaded a, then decides.
+// check applies mode and If-Match (a's version in the tenant ctx works
+// in) to the loaded a, then decides.
 func check[A domain.Aggregate, C any](ctx context.Context, mode Mode, a A, cmd C, decide func(context.Context, A, C) error) error {
 	root := a.Root()
 	switch {
@@ -59,8 +77,10 @@ func check[A domain.Aggregate, C any](ctx context.Context, mode Mode, a A, cmd C
 	case mode == MustBeNew && root.Exists():
 		return alreadyExists(root.ID())
 	}
-	if ev := MetaFrom(ctx).ExpectedVersion; ev != nil && *ev != root.Version() {
-		return domain.VersionConflict(root.ID(), domain.ExpectedVersion(*ev), root.Version())
+	if ev := MetaFrom(ctx).ExpectedVersion; ev != nil {
+		if v := versionIn(TenantOf(ctx), a); *ev != v {
+			return domain.VersionConflict(root.ID(), domain.ExpectedVersion(*ev), v)
+		}
 	}
 	return decide(ctx, a, cmd)
 }

@@ -31,6 +31,7 @@ type Role struct {
 	permissions []string
 	requireTOTP bool
 	defined     bool
+	version     uint64 // its definitions in its own stream (VersionIn)
 }
 
 // RoleStream is the stream of the role called name in tenant: the
@@ -52,8 +53,17 @@ func NewRole(tenant, name string) *Role {
 func (r *Role) Apply(e domain.Event) {
 	if d, ok := e.(RoleDefined); ok && recordedTenant(d.Tenant, "") == r.tenant {
 		r.description, r.permissions, r.requireTOTP, r.defined = d.Description, d.Permissions, d.RequireTOTP, true
+		r.version++
 	}
 }
+
+// VersionIn is the role's version (application.TenantVersioned): the
+// number of its tenant's definitions in its stream. The default tenant's
+// stream may hold other tenants' definitions from before roles were per
+// tenant; they are not its own changes, and its version does not count
+// them. A role belongs to one tenant: a request reaches only its own
+// tenant's, so tenant is that one.
+func (r *Role) VersionIn(string) uint64 { return r.version }
 
 // Define records the role's permissions.
 func (r *Role) Define(c DefineRole) error {

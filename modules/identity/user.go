@@ -24,6 +24,7 @@ type User struct {
 	first    string              // the tenant created in ("" once left)
 	tenants  []string            // joined with JoinTenant
 	tokens   map[string]bool     // id -> revoked
+	versions userVersions        // its version in each tenant
 }
 
 // UserID is the id of the user who signs in with email: a hash of the
@@ -47,6 +48,7 @@ func NewUser(id string) *User {
 
 // Apply mutates state for one event.
 func (u *User) Apply(e domain.Event) {
+	u.versions.count(e)
 	switch e := e.(type) {
 	case UserCreated:
 		u.email, u.first = e.Email, e.Tenant

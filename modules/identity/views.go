@@ -47,7 +47,10 @@ type UserRow struct {
 	Teams []string `json:"teams"`
 	// TOTP tells whether the user signs in with a one-time code too.
 	TOTP bool `json:"totp"`
-	// Version is the user's stream version, for If-Match.
+	// Version is the user's version in the document's tenant, for
+	// If-Match on the user's commands sent there: it moves with what the
+	// document shows only, never with another tenant's change (see
+	// user_version.go).
 	Version uint64 `json:"version"`
 }
 
@@ -59,6 +62,9 @@ type userProfile struct {
 	Status      string   `json:"status"`
 	TOTP        bool     `json:"totp"`
 	Tenants     []string `json:"tenants"`
+	// Versions counts the user's events each tenant sees, as the User
+	// aggregate does.
+	Versions userVersions `json:"versions"`
 }
 
 // Versions of the projections: 2 writes each document in its tenant
@@ -67,14 +73,19 @@ type userProfile struct {
 // from the events.
 const viewsVersion = 2
 
+// usersVersion is identity.users': 3 gives each document the user's
+// version in its tenant instead of the stream's.
+const usersVersion = 3
+
 func usersProjection() *application.Projection {
-	p := application.NewProjection("identity.users", usersCollection, profilesCollection).SetVersion(viewsVersion)
-	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e UserCreated) error {
+	p := application.NewProjection("identity.users", usersCollection, profilesCollection).SetVersion(usersVersion)
+	application.On(p, func(ctx context.Context, tx application.ReadModelTx, _ domain.Envelope, e UserCreated) error {
 		prof := userProfile{ID: e.UserID, Email: e.Email, DisplayName: e.DisplayName, Status: "active", Tenants: []string{e.Tenant}}
+		prof.Versions.count(e)
 		if err := tx.Upsert(ctx, profilesCollection.Name, prof.ID, prof); err != nil {
 			return err
 		}
-		return writeRows(ctx, tx, env, prof, nil)
+		return writeRows(ctx, tx, prof, nil)
 	})
 	onUser(p, func(pr *userProfile, e UserRenamed) { pr.DisplayName = e.DisplayName }, nil)
 	onUser(p, func(pr *userProfile, _ UserDisabled) { pr.Status = "disabled" }, nil)
@@ -86,7 +97,7 @@ func usersProjection() *application.Projection {
 			pr.Tenants = append(pr.Tenants, e.Tenant) // its document there starts without roles or teams
 		}
 	}, nil)
-	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e TenantLeft) error {
+	application.On(p, func(ctx context.Context, tx application.ReadModelTx, _ domain.Envelope, e TenantLeft) error {
 		in, err := application.InTenant(tx, e.Tenant)
 		if err != nil {
 			return err
@@ -94,7 +105,7 @@ func usersProjection() *application.Projection {
 		if err := in.Delete(ctx, usersCollection.Name, e.UserID); err != nil {
 			return err
 		}
-		return changeUser(ctx, tx, env, e.UserID, func(pr *userProfile) {
+		return changeUser(ctx, tx, e, e.UserID, func(pr *userProfile) {
 			pr.Tenants = slices.DeleteFunc(pr.Tenants, func(t string) bool { return t == e.Tenant })
 		}, nil)
 	})
@@ -131,7 +142,7 @@ type userEvent interface {
 // change) and the user's document in each of its tenants (row, nil: no
 // change but the version).
 func onUser[E userEvent](p *application.Projection, profile func(*userProfile, E), row func(tenant string, r *UserRow, e E)) {
-	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e E) error {
+	application.On(p, func(ctx context.Context, tx application.ReadModelTx, _ domain.Envelope, e E) error {
 		var editProfile func(*userProfile)
 		if profile != nil {
 			editProfile = func(pr *userProfile) { profile(pr, e) }
@@ -140,15 +151,15 @@ func onUser[E userEvent](p *application.Projection, profile func(*userProfile, E
 		if row != nil {
 			editRow = func(tenant string, r *UserRow) { row(tenant, r, e) }
 		}
-		return changeUser(ctx, tx, env, e.user(), editProfile, editRow)
+		return changeUser(ctx, tx, e, e.user(), editProfile, editRow)
 	})
 }
 
-// changeUser applies an event of user id: profile (if not nil) changes
-// the profile, and every document of the user, in each tenant it belongs
-// to, takes the profile, row's change (if not nil) and the event's
-// stream version.
-func changeUser(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, id string,
+// changeUser applies e, an event of user id: profile (if not nil)
+// changes the profile, e is counted in the versions it moves, and every
+// document of the user, in each tenant it belongs to, takes the profile,
+// row's change (if not nil) and its version there.
+func changeUser(ctx context.Context, tx application.ReadModelTx, e domain.Event, id string,
 	profile func(*userProfile), row func(string, *UserRow)) error {
 	var pr userProfile
 	if err := getRow(ctx, tx, profilesCollection.Name, id, &pr); err != nil {
@@ -156,16 +167,17 @@ func changeUser(ctx context.Context, tx application.ReadModelTx, env domain.Enve
 	}
 	if profile != nil {
 		profile(&pr)
-		if err := tx.Upsert(ctx, profilesCollection.Name, id, pr); err != nil {
-			return err
-		}
 	}
-	return writeRows(ctx, tx, env, pr, row)
+	pr.Versions.count(e)
+	if err := tx.Upsert(ctx, profilesCollection.Name, id, pr); err != nil {
+		return err
+	}
+	return writeRows(ctx, tx, pr, row)
 }
 
 // writeRows writes the document of pr's user in each of its tenants: a
 // tenant it just joined gets one without roles or teams.
-func writeRows(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, pr userProfile, row func(string, *UserRow)) error {
+func writeRows(ctx context.Context, tx application.ReadModelTx, pr userProfile, row func(string, *UserRow)) error {
 	for _, tenant := range pr.Tenants {
 		in, err := application.InTenant(tx, tenant)
 		if err != nil {
@@ -179,7 +191,7 @@ func writeRows(ctx context.Context, tx application.ReadModelTx, env domain.Envel
 		if row != nil {
 			row(tenant, &r)
 		}
-		r.Version = env.StreamVersion
+		r.Version = pr.Versions.in(tenant)
 		if err := in.Upsert(ctx, usersCollection.Name, pr.ID, r); err != nil {
 			return err
 		}
@@ -215,13 +227,25 @@ type RoleRow struct {
 	Version     uint64   `json:"version"`
 }
 
+// rolesVersion is identity.roles': 3 counts a role's version as its
+// Role aggregate does (VersionIn), not with the default tenant's stream
+// version, which old definitions of other tenants moved.
+const rolesVersion = 3
+
 func rolesProjection() *application.Projection {
-	p := application.NewProjection("identity.roles", rolesCollection).SetVersion(viewsVersion)
+	p := application.NewProjection("identity.roles", rolesCollection).SetVersion(rolesVersion)
 	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e RoleDefined) error {
-		row := RoleRow{Role: e.Role, Description: e.Description, Permissions: e.Permissions, RequireTOTP: e.RequireTOTP, Version: env.StreamVersion}
 		in, err := application.InTenant(tx, e.Tenant)
 		if err != nil {
 			return err
+		}
+		var was RoleRow
+		if err := getRow(ctx, in, rolesCollection.Name, e.Role, &was); err != nil && domain.KindOf(err) != domain.KindNotFound {
+			return err
+		}
+		row := RoleRow{Role: e.Role, Description: e.Description, Permissions: e.Permissions, RequireTOTP: e.RequireTOTP, Version: was.Version}
+		if env.StreamID == RoleStream(e.Tenant, e.Role) { // (not an old definition in the default tenant's stream)
+			row.Version++
 		}
 		return in.Upsert(ctx, rolesCollection.Name, row.Role, row)
 	})
