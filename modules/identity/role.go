@@ -22,6 +22,13 @@ var builtIn = map[string][]string{
 	RoleAuditor: {application.ReadPermissions},
 }
 
+// builtInDescriptions say what the built-in roles are for, as
+// identity.roles shows them.
+var builtInDescriptions = map[string]string{
+	RoleAdmin:   "holds every permission",
+	RoleAuditor: "reads every view and stream and changes nothing",
+}
+
 // Role is the aggregate of one role defined in one tenant.
 type Role struct {
 	domain.Base

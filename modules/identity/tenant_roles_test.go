@@ -197,7 +197,7 @@ func TestOldEventsHoldInTheirEnvelopesTenant(t *testing.T) {
 			t.Errorf("identity.users in %s: %q, want %q", tenant, got, want)
 		}
 	}
-	if got := listed(adminOf("acme"), t, e, "identity.roles", "role"); !slices.Equal(got, []string{"clerk"}) {
+	if got := listed(adminOf("acme"), t, e, "identity.roles", "role"); !slices.Equal(got, []string{"admin", "auditor", "clerk"}) {
 		t.Errorf("identity.roles in acme: %q", got)
 	}
 	if identity.RoleStream("default", "clerk") != "identity.role-clerk" {

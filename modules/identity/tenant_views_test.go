@@ -91,12 +91,12 @@ func TestIdentityViewsShowTheTenantsOwn(t *testing.T) {
 	want := map[string]map[string][]string{
 		"acme": {
 			"identity.users":  {`ann@example.com=["clerk"]/["north"]`, `bob@example.com=[]/[]`},
-			"identity.roles":  {"clerk"},
+			"identity.roles":  {"admin", "auditor", "clerk"},
 			"identity.tokens": {"tok-acme"},
 		},
 		"globex": {
 			"identity.users":  {`ann@example.com=["buyer"]/[]`, `cat@example.com=["admin"]/[]`},
-			"identity.roles":  {"buyer"},
+			"identity.roles":  {"admin", "auditor", "buyer"},
 			"identity.tokens": {"tok-globex"},
 		},
 		"initech": {"identity.users": nil, "identity.roles": nil, "identity.tokens": nil},

@@ -210,48 +210,6 @@ func (e TenantJoined) user() string         { return e.UserID }
 func (e SecondFactorEnabled) user() string  { return e.UserID }
 func (e SecondFactorDisabled) user() string { return e.UserID }
 
-// rolesCollection backs identity.roles: one document per role a tenant
-// defined, in that tenant.
-var rolesCollection = application.CollectionSpec{
-	Name:    "identity_roles",
-	Fields:  []application.FieldSpec{{Name: "role", Type: application.String}},
-	Indexes: [][]string{{"role"}},
-}
-
-// RoleRow is a document of identity.roles.
-type RoleRow struct {
-	Role        string   `json:"role"`
-	Description string   `json:"description"`
-	Permissions []string `json:"permissions"`
-	RequireTOTP bool     `json:"requireTotp"`
-	Version     uint64   `json:"version"`
-}
-
-// rolesVersion is identity.roles': 3 counts a role's version as its
-// Role aggregate does (VersionIn), not with the default tenant's stream
-// version, which old definitions of other tenants moved.
-const rolesVersion = 3
-
-func rolesProjection() *application.Projection {
-	p := application.NewProjection("identity.roles", rolesCollection).SetVersion(rolesVersion)
-	application.On(p, func(ctx context.Context, tx application.ReadModelTx, env domain.Envelope, e RoleDefined) error {
-		in, err := application.InTenant(tx, e.Tenant)
-		if err != nil {
-			return err
-		}
-		var was RoleRow
-		if err := getRow(ctx, in, rolesCollection.Name, e.Role, &was); err != nil && domain.KindOf(err) != domain.KindNotFound {
-			return err
-		}
-		row := RoleRow{Role: e.Role, Description: e.Description, Permissions: e.Permissions, RequireTOTP: e.RequireTOTP, Version: was.Version}
-		if env.StreamID == RoleStream(e.Tenant, e.Role) { // (not an old definition in the default tenant's stream)
-			row.Version++
-		}
-		return in.Upsert(ctx, rolesCollection.Name, row.Role, row)
-	})
-	return p
-}
-
 // tokensCollection backs identity.tokens: one document per API token,
 // in the tenant it works in.
 var tokensCollection = application.CollectionSpec{
