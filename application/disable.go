@@ -171,7 +171,9 @@ func (a *App) refuseOff(ctx context.Context, name string, notFound func() error)
 }
 
 // ModulesIn is Modules as the tenant ctx works in sees them: the modules
-// disabled in it (its own list or the platform's) are StatusDisabled.
+// disabled in it (its own list or the platform's) are StatusDisabled and
+// list no commands or views, which answer its principals as unknown ones
+// (/api/modules and the home page show it so).
 func (a *App) ModulesIn(ctx context.Context) ([]ModuleStatus, error) {
 	mods := a.Modules()
 	for i := range mods {
@@ -183,7 +185,7 @@ func (a *App) ModulesIn(ctx context.Context) ([]ModuleStatus, error) {
 			return nil, err
 		}
 		if off {
-			mods[i].Status = StatusDisabled
+			switchOff(&mods[i])
 		}
 	}
 	return mods, nil
@@ -195,8 +197,15 @@ func (a *App) withDisabled(mods []ModuleStatus) []ModuleStatus {
 	out := slices.Clone(mods)
 	for i := range out {
 		if a.Disabled(out[i].Name) && out[i].Status == StatusRunning {
-			out[i].Status = StatusDisabled
+			switchOff(&out[i])
 		}
 	}
 	return out
+}
+
+// switchOff shows m disabled: StatusDisabled, without the commands and
+// views nobody can reach while it is (its projections stay listed: they
+// are paused, not gone).
+func switchOff(m *ModuleStatus) {
+	m.Status, m.Commands, m.Views = StatusDisabled, []string{}, []string{}
 }

@@ -2,6 +2,7 @@ package application_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 
@@ -68,5 +69,58 @@ func TestDisabledModulesPerTenant(t *testing.T) {
 	}
 	if !app.Disabled("counter") || app.Disabled("nope") || loads["acme"] != 1 {
 		t.Fatalf("platform list: counter %v, nope %v; acme loaded %d times", app.Disabled("counter"), app.Disabled("nope"), loads["acme"])
+	}
+}
+
+// TestModulesInHidesADisabledModulesCommands: a principal of a tenant
+// that disabled a module sees it disabled with no commands or views (they
+// answer it 404), while another tenant sees them all; the platform's list
+// hides them in Modules too.
+func TestModulesInHidesADisabledModulesCommands(t *testing.T) {
+	t.Parallel()
+	app, _ := newApp(t, nil, counterModule{name: "counter"})
+	app.SetDisabled("acme", []string{"counter"})
+	app.SetDisabled("globex", nil)
+	counterIn := func(mods []application.ModuleStatus) application.ModuleStatus {
+		t.Helper()
+		for _, m := range mods {
+			if m.Name == "counter" {
+				return m
+			}
+		}
+		t.Fatalf("no counter module in %v", mods)
+		return application.ModuleStatus{}
+	}
+	in := func(tenant string) application.ModuleStatus {
+		t.Helper()
+		mods, err := app.ModulesIn(inTenant(tenant))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return counterIn(mods)
+	}
+	if m := in("acme"); m.Status != application.StatusDisabled || len(m.Commands) != 0 || len(m.Views) != 0 || m.Commands == nil {
+		t.Fatalf("acme sees counter %s with commands %v and views %v, want disabled with none", m.Status, m.Commands, m.Views)
+	}
+	if m := in("globex"); m.Status != application.StatusRunning || !slices.Contains(m.Commands, "counter.Increment") {
+		t.Fatalf("globex sees counter %s with commands %v", m.Status, m.Commands)
+	}
+	app.SetDisabled(application.DefaultTenant, []string{"counter"})
+	if m := counterIn(app.Modules()); m.Status != application.StatusDisabled || len(m.Commands) != 0 || len(m.Views) != 0 {
+		t.Fatalf("with counter off for the platform, Modules shows %s, commands %v, views %v", m.Status, m.Commands, m.Views)
+	}
+}
+
+// BenchmarkDisabledIn is the check every command and view query pays: a
+// tenant's list already read. It must not allocate.
+func BenchmarkDisabledIn(b *testing.B) {
+	app, _ := newApp(b, nil, counterModule{name: "counter"})
+	app.SetDisabled("acme", []string{"counter"})
+	ctx := inTenant("acme")
+	b.ReportAllocs()
+	for b.Loop() {
+		if off, err := app.DisabledIn(ctx, "acme", "counter"); !off || err != nil {
+			b.Fatal(off, err)
+		}
 	}
 }

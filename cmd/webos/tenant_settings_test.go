@@ -141,19 +141,23 @@ func TestATenantDisablesAModuleForItselfOnly(t *testing.T) {
 		if r.e.app.Disabled("warehouse") {
 			t.Error("acme's setting turned warehouse off for the platform")
 		}
+		// acme is not shown the commands and views that answer it 404.
 		for token, want := range map[string]string{r.alice: "disabled", r.bob: "running"} {
 			var st struct {
-				Modules []struct{ Name, Status string } `json:"modules"`
+				Modules []struct {
+					Name, Status    string
+					Commands, Views []string
+				} `json:"modules"`
 			}
 			r.call("GET", "/api/modules", token, "", &st)
-			got := ""
+			got, listed := "", false
 			for _, m := range st.Modules {
 				if m.Name == "warehouse" {
-					got = m.Status
+					got, listed = m.Status, len(m.Commands) > 0 || len(m.Views) > 0
 				}
 			}
-			if got != want {
-				t.Errorf("/api/modules shows warehouse %q, want %q", got, want)
+			if got != want || listed != (want == "running") {
+				t.Errorf("/api/modules shows warehouse %q (commands or views listed: %v), want %q", got, listed, want)
 			}
 		}
 	}
