@@ -65,6 +65,9 @@ const (
 // gRPC. So the commit position alone identifies an event and orders the
 // feed; it only grows with gaps (offsets in bytes), which the contract
 // allows.
+//
+// A store may also read its feed filtered (FilteredFeed), an optional
+// capability; ReadFiltered uses it when it is there.
 type EventStore interface {
 	// StoreID returns the store's identity: a random id created with the
 	// store and kept in it.

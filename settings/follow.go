@@ -4,20 +4,25 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 )
 
-// followBatch is how many events of the feed Follow reads at a time.
+// followBatch is how many settings changes Follow reads at a time.
 const followBatch = 512
 
-// Follow reads the global feed of events after position after every
-// interval until ctx ends, and tells the watchers (Watch) of the changes
-// of system settings it finds: those made by another process sharing the
-// event store, which would otherwise hold here only after a restart. The
+// followed selects the changes of system settings in the global feed.
+var followed = application.FeedFilter{StreamPrefix: streamPrefix + string(System) + "-", Types: []string{Changed{}.EventType()}}
+
+// Follow reads the changes of system settings in the global feed after
+// position after every interval until ctx ends, and tells the watchers
+// (Watch) of them: those made by another process sharing the event store,
+// which would otherwise hold here only after a restart. It reads them
+// with application.ReadFiltered, so a store that filters its feed
+// (application.FilteredFeed) sends only those changes, not every event of
+// every server since the last interval. The
 // changes made through this service were told already and are not told
 // again. Start it from the feed's Head taken before the state it
 // watches was read, so no change is missed. A failed read is logged and
@@ -50,7 +55,7 @@ func (s *Service) Follow(ctx context.Context, events application.EventStore, aft
 // every later change from this server.
 func (s *Service) follow(ctx context.Context, events application.EventStore, after uint64, log *slog.Logger) (uint64, error) {
 	for {
-		batch, err := events.ReadAll(ctx, after, followBatch)
+		batch, upTo, err := application.ReadFiltered(ctx, events, after, followed, followBatch)
 		if err != nil {
 			return after, err
 		}
@@ -58,20 +63,17 @@ func (s *Service) follow(ctx context.Context, events application.EventStore, aft
 			if err := s.replay(env); err != nil {
 				log.Error("a settings change of another process cannot be read; passed over", "event", env.ID, "stream", env.StreamID, "error", err)
 			}
-			after = env.Position
 		}
+		after = upTo
 		if len(batch) < followBatch {
 			return after, nil
 		}
 	}
 }
 
-// replay tells the watchers of env when it changed system settings of a
-// registered section.
+// replay tells the watchers of env, a change of system settings, when it
+// changed a registered section.
 func (s *Service) replay(env domain.Envelope) error {
-	if env.Type != (Changed{}).EventType() || !strings.HasPrefix(env.StreamID, streamPrefix+string(System)+"-") {
-		return nil
-	}
 	var c Changed
 	if err := json.Unmarshal(env.Data, &c); err != nil {
 		return err

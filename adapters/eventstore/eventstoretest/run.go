@@ -64,6 +64,8 @@ func RunWith(t *testing.T, caps Capabilities, open func(t *testing.T) applicatio
 		{"ConcurrentStreams", testConcurrentStreams},
 		{"ConcurrentSameStream", testConcurrentSameStream},
 		{"ConcurrentFailuresStayAtomic", testConcurrentFailuresStayAtomic},
+		{"FilteredFeed", testFilteredFeed},
+		{"FilteredFeedConcurrent", testFilteredFeedConcurrent},
 		{"StoreID", func(t *testing.T, s application.EventStore) { testStoreID(t, s, open) }},
 	}
 	for _, tc := range tests {

@@ -62,6 +62,10 @@
 // and keep only the namespace's engine streams: other records (index
 // events, other namespaces, system events) are skipped on the client, so
 // their cost grows with what else the server holds after the origin.
+// ReadAllFiltered (application.FilteredFeed) lets the server filter
+// instead: a catch-up subscription with a stream-prefix (or event-type)
+// filter, ended when it has caught up, whose caught-up position is the
+// position read up to.
 //
 // Subscriptions use a $all catch-up subscription with a server-side
 // filter on the stream prefix "<ns>:" (so index, store and system events

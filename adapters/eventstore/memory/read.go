@@ -83,6 +83,27 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]domain.
 	return out, nil
 }
 
+// ReadAllFiltered returns up to limit events after position after that
+// filter selects, and the position it read up to: the last event it
+// looked at; see application.FilteredFeed.
+func (s *Store) ReadAllFiltered(ctx context.Context, after uint64, filter application.FeedFilter, limit int) ([]domain.Envelope, uint64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.usable(ctx); err != nil {
+		return nil, 0, err
+	}
+	var out []domain.Envelope
+	for _, e := range s.log[sort.Search(len(s.log), func(i int) bool { return s.log[i].Position > after }):] {
+		after = e.Position
+		if filter.Match(e) {
+			if out = append(out, clone(e)); len(out) == limit {
+				break
+			}
+		}
+	}
+	return out, after, nil
+}
+
 // Head returns the position of the last event, 0 if none.
 func (s *Store) Head(ctx context.Context) (uint64, error) {
 	s.mu.RLock()

@@ -65,6 +65,13 @@
 // appends (a duplicate event id, a lost race) leave gaps in the positions;
 // gaps never fill.
 //
+// A filtered read of the feed (ReadAllFiltered, application.FilteredFeed)
+// keeps the same rule: it takes the feed's head with feed_head, then, in a
+// later statement, reads the selected rows of the positions up to it. The
+// head is a prefix of the final feed by the argument above, so the later
+// snapshot sees every row of that range that will ever commit, and the
+// head is the position read up to, however few rows matched.
+//
 // The argument needs S taken after H, as READ COMMITTED does for each
 // statement; under REPEATABLE READ the snapshot is the transaction's first,
 // and a read could skip. The store sets default_transaction_isolation to
