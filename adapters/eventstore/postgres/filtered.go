@@ -30,7 +30,9 @@ func (s *Store) ReadAllFiltered(ctx context.Context, after uint64, filter applic
 	if err != nil || head <= after {
 		return nil, after, err
 	}
-	events, err := s.query(ctx, limit, filteredSQL, int64(min(after, math.MaxInt64)), int64(min(head, math.MaxInt64)),
+	// A filter selects few events: no room is made for limit of them
+	// before the first row, so an empty read allocates next to nothing.
+	events, err := s.query(ctx, 0, filteredSQL, int64(min(after, math.MaxInt64)), int64(min(head, math.MaxInt64)),
 		filter.StreamPrefix, filter.Types, sqlLimit(limit))
 	if err != nil {
 		return nil, after, err
