@@ -87,10 +87,12 @@ func (d *Directory) Empty(context.Context) bool {
 	return len(d.users) == 0
 }
 
-// IssueToken records t for its user.
+// IssueToken records t for its user, working in the tenant ctx works
+// in.
 func (d *Directory) IssueToken(ctx context.Context, t application.APIToken) error {
 	return d.onUser(ctx, t.UserID, func(u *User) error {
-		return u.Issue(TokenIssued{TokenID: t.ID, Name: t.Name, Permissions: t.Permissions, ExpiresAt: t.ExpiresAt, SecretHash: t.SecretHash})
+		return u.Issue(TokenIssued{TokenID: t.ID, Name: t.Name, Permissions: t.Permissions, ExpiresAt: t.ExpiresAt,
+			SecretHash: t.SecretHash, Tenant: application.TenantOf(ctx)})
 	})
 }
 

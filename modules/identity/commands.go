@@ -63,8 +63,10 @@ type AddToTenant struct {
 	Tenant string `json:"tenant" jsonschema:"pattern=^[a-z0-9][a-z0-9-]{0\\,39}$"`
 }
 
-// RemoveFromTenant ends what AddToTenant began; a session working in the
-// tenant moves to the user's first tenant at its next request.
+// RemoveFromTenant ends what AddToTenant began: the user's roles, teams
+// and API tokens in the tenant end with it (the tokens revoked, for
+// good); a session working in the tenant moves to the user's first
+// tenant at its next request.
 type RemoveFromTenant struct {
 	UserID string `json:"userId" jsonschema:"minLength=1,maxLength=64"`
 	Tenant string `json:"tenant" jsonschema:"minLength=1,maxLength=40"`

@@ -177,7 +177,7 @@ func (d *Directory) apply(env domain.Envelope) error {
 		d.forget(u, e.Tenant)
 	case "TokenIssued":
 		// The token works in the tenant its issuer worked in.
-		d.tokens[e.TokenID] = application.APIToken{ID: e.TokenID, UserID: e.UserID, Tenant: application.NormalTenant(env.Tenant), Name: e.Name,
+		d.tokens[e.TokenID] = application.APIToken{ID: e.TokenID, UserID: e.UserID, Tenant: in, Name: e.Name,
 			Permissions: e.Permissions, ExpiresAt: e.ExpiresAt, SecretHash: e.SecretHash}
 		u.tokens = append(u.tokens, e.TokenID)
 	case "TokenRevoked":

@@ -109,9 +109,15 @@ type TokenIssued struct {
 	Permissions []string  `json:"permissions"`
 	ExpiresAt   time.Time `json:"expiresAt"`
 	SecretHash  string    `json:"secretHash"`
+	// Tenant is the tenant the token works in: the one the issuing
+	// request worked in. An event stored before it was recorded has none
+	// and works in its envelope's tenant (WithEnvelopeTenant).
+	Tenant string `json:"tenant,omitempty"`
 }
 
-// TokenRevoked records that the token no longer works.
+// TokenRevoked records that the token no longer works: revoked by a
+// user or an administrator, or ended by its user being disabled or
+// leaving the token's tenant.
 type TokenRevoked struct {
 	UserID  string `json:"userId"`
 	TokenID string `json:"tokenId"`
@@ -217,6 +223,12 @@ func (e TeamLeft) WithEnvelopeTenant(t string) domain.Event {
 
 // WithEnvelopeTenant gives an old RoleDefined its envelope's tenant.
 func (e RoleDefined) WithEnvelopeTenant(t string) domain.Event {
+	e.Tenant = recordedTenant(e.Tenant, t)
+	return e
+}
+
+// WithEnvelopeTenant gives an old TokenIssued its envelope's tenant.
+func (e TokenIssued) WithEnvelopeTenant(t string) domain.Event {
 	e.Tenant = recordedTenant(e.Tenant, t)
 	return e
 }

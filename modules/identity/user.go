@@ -23,7 +23,7 @@ type User struct {
 	teams    map[string][]string // tenant -> teams joined there
 	first    string              // the tenant created in ("" once left)
 	tenants  []string            // joined with JoinTenant
-	tokens   map[string]bool     // id -> revoked
+	tokens   map[string]token    // by id
 	versions userVersions        // its version in each tenant
 }
 
@@ -43,7 +43,13 @@ func UserStream(id string) string { return "identity.user-" + id }
 
 // NewUser returns the not-yet-loaded user with id.
 func NewUser(id string) *User {
-	return &User{Base: domain.NewBase(UserStream(id)), id: id, roles: map[string][]string{}, teams: map[string][]string{}, tokens: map[string]bool{}}
+	return &User{Base: domain.NewBase(UserStream(id)), id: id, roles: map[string][]string{}, teams: map[string][]string{}, tokens: map[string]token{}}
+}
+
+// token is what the User keeps of an API token of the user.
+type token struct {
+	tenant  string // the tenant it works in
+	revoked bool
 }
 
 // Apply mutates state for one event.
@@ -78,9 +84,11 @@ func (u *User) Apply(e domain.Event) {
 		delete(u.roles, e.Tenant)
 		delete(u.teams, e.Tenant)
 	case TokenIssued:
-		u.tokens[e.TokenID] = false
+		u.tokens[e.TokenID] = token{tenant: e.Tenant}
 	case TokenRevoked:
-		u.tokens[e.TokenID] = true
+		t := u.tokens[e.TokenID]
+		t.revoked = true
+		u.tokens[e.TokenID] = t
 	}
 }
 
@@ -114,9 +122,16 @@ func (u *User) Disable() error {
 	domain.Raise(u, UserDisabled{UserID: u.id})
 	// Its API tokens end for good, as its sessions do: enabling the user
 	// again gives back neither.
+	u.revokeTokens(func(string) bool { return true })
+	return nil
+}
+
+// revokeTokens raises TokenRevoked for each of the user's tokens not
+// revoked yet that works in a tenant of, in the order of their ids.
+func (u *User) revokeTokens(of func(tenant string) bool) {
 	ids := make([]string, 0, len(u.tokens))
-	for id, revoked := range u.tokens {
-		if !revoked {
+	for id, t := range u.tokens {
+		if !t.revoked && of(t.tenant) {
 			ids = append(ids, id)
 		}
 	}
@@ -124,7 +139,6 @@ func (u *User) Disable() error {
 	for _, id := range ids {
 		domain.Raise(u, TokenRevoked{UserID: u.id, TokenID: id})
 	}
-	return nil
 }
 
 // Enable restores the user's access; enabling again changes nothing.
@@ -178,6 +192,10 @@ func (u *User) JoinTenant(tenant string) error {
 	}
 	if !u.member(tenant) {
 		domain.Raise(u, TenantJoined{UserID: u.id, Tenant: tenant})
+		// A token of tenant not revoked yet was left by a removal stored
+		// before LeaveTenant revoked them: it ends now, so coming back
+		// brings no token back there either.
+		u.revokeTokens(func(t string) bool { return t == tenant })
 	}
 	return nil
 }
@@ -188,10 +206,14 @@ func (u *User) member(tenant string) bool {
 }
 
 // LeaveTenant ends the user's membership of a tenant joined with
-// JoinTenant; leaving one not joined changes nothing.
+// JoinTenant; leaving one not joined changes nothing. The user's API
+// tokens that work in tenant end with it, for good, as its roles and
+// teams there do: adding the user again gives none of them back. (A
+// session is not of a tenant: it moves to the user's first tenant.)
 func (u *User) LeaveTenant(tenant string) error {
 	if slices.Contains(u.tenants, tenant) {
 		domain.Raise(u, TenantLeft{UserID: u.id, Tenant: tenant})
+		u.revokeTokens(func(t string) bool { return t == tenant })
 	}
 	return nil
 }
@@ -229,11 +251,11 @@ func (u *User) Issue(t TokenIssued) error {
 // RevokeToken ends token id; revoking again changes nothing, an unknown
 // token is not found.
 func (u *User) RevokeToken(id string) error {
-	revoked, ok := u.tokens[id]
+	t, ok := u.tokens[id]
 	switch {
 	case !ok:
 		return domain.Errorf(domain.KindNotFound, "not_found", "there is no token %s", id)
-	case !revoked:
+	case !t.revoked:
 		domain.Raise(u, TokenRevoked{UserID: u.id, TokenID: id})
 	}
 	return nil
