@@ -167,6 +167,12 @@ func (a *App) refuseOff(ctx context.Context, name string, notFound func() error)
 	if _, asked := PrincipalFrom(ctx); asked && notFound != nil {
 		return notFound()
 	}
+	return ModuleDisabledError(module, tenant)
+}
+
+// ModuleDisabledError is the CodeModuleDisabled error of Go code that
+// reached module while it is disabled in tenant.
+func ModuleDisabledError(module, tenant string) error {
 	return domain.Errorf(domain.KindNotFound, CodeModuleDisabled, "module %s is disabled in tenant %s; enable it (the core setting disabledModules) and retry", module, tenant)
 }
 

@@ -25,6 +25,14 @@
 // then the instance fails; an operator retries a failed instance
 // (sagas.RetryInstance) or compensates it (sagas.CompensateInstance).
 //
+// # Disabled modules
+//
+// A process manager of a module disabled in a tenant waits there: Follow
+// holds that tenant's events for it (keeping where they start under a
+// checkpoint, so a restart loses none), and its instances' timers and
+// replies wait in memory, until the module is enabled again; then they go
+// on in order (hold.go, park.go).
+//
 // # Versioning running instances
 //
 // A definition has a version, recorded in Started. An instance always

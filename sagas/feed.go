@@ -23,7 +23,9 @@ const (
 // from the checkpoint on, until ctx ends. The checkpoint advances only
 // after an event was handled, so an event is never skipped; one handled
 // before a crash and delivered again changes nothing. A failure is
-// retried, with backoff, from the checkpoint.
+// retried, with backoff, from the checkpoint. The events of a tenant
+// whose process manager's module is disabled there are held for that
+// process manager until the module is enabled again (hold.go).
 func (rt *Runtime) Follow(ctx context.Context, cps application.CheckpointStore) {
 	wait := rt.opts.RetryBackoff
 	for ctx.Err() == nil {
@@ -46,6 +48,10 @@ func (rt *Runtime) follow(ctx context.Context, cps application.CheckpointStore) 
 	if err != nil {
 		return err
 	}
+	held, err := rt.loadHolds(ctx, cps, cp)
+	if err != nil {
+		return err
+	}
 	sub := rt.events.Subscribe(ctx, cp.Position)
 	unsaved := 0
 	save := func() error {
@@ -59,13 +65,16 @@ func (rt *Runtime) follow(ctx context.Context, cps application.CheckpointStore) 
 	timer := time.NewTimer(saveAfter)
 	timer.Stop()
 	defer timer.Stop()
+	release := time.NewTicker(releaseEvery)
+	defer release.Stop()
+	wait := held.wait
 	for {
 		select {
 		case env, ok := <-sub.Events():
 			if !ok {
 				return sub.Err()
 			}
-			if err := rt.HandleEvent(ctx, env); err != nil {
+			if err := rt.handleEvent(ctx, env, wait); err != nil {
 				return err
 			}
 			cp = application.Checkpoint{StoreID: cp.StoreID, Position: env.Position, Hash: env.Hash}
@@ -80,6 +89,10 @@ func (rt *Runtime) follow(ctx context.Context, cps application.CheckpointStore) 
 			}
 		case <-timer.C:
 			if err := save(); err != nil {
+				return err
+			}
+		case <-release.C:
+			if err := held.release(ctx, cp.Position); err != nil {
 				return err
 			}
 		}

@@ -82,6 +82,7 @@ type Runtime struct {
 	byType map[string][]*Process
 	locks  *streamLocks
 	timers *scheduler
+	parked parked
 }
 
 // NewRuntime returns a runtime for the process managers registered in app, whose
@@ -133,8 +134,16 @@ func definitionOf(stream string) string {
 }
 
 // HandleEvent hands a stored event to every process manager it starts or
-// continues. Handling it again changes nothing.
+// continues. Handling it again changes nothing. It holds nothing back:
+// Follow, which reads the feed, holds the events of a module disabled in
+// their tenant (hold.go).
 func (rt *Runtime) HandleEvent(ctx context.Context, env domain.Envelope) error {
+	return rt.handleEvent(ctx, env, nil)
+}
+
+// handleEvent is HandleEvent; wait, when set, says whether p's instance
+// must wait for the event (its module is disabled in the event's tenant).
+func (rt *Runtime) handleEvent(ctx context.Context, env domain.Envelope, wait func(context.Context, *Process, *domain.Envelope) (bool, error)) error {
 	procs := rt.byType[env.Type]
 	if len(procs) == 0 || strings.HasPrefix(env.StreamID, StreamPrefix) {
 		return nil
@@ -147,6 +156,15 @@ func (rt *Runtime) HandleEvent(ctx context.Context, env domain.Envelope) error {
 		key, start := p.route(ev, env.Type)
 		if key == "" {
 			continue
+		}
+		if wait != nil {
+			held, err := wait(ctx, p, &env)
+			if err != nil {
+				return err
+			}
+			if held {
+				continue
+			}
 		}
 		var started *Started
 		if start {
@@ -164,12 +182,19 @@ func (rt *Runtime) HandleEvent(ctx context.Context, env domain.Envelope) error {
 }
 
 // HandleReply records a command's reply in its instance and reacts to it.
-// A reply seen before changes nothing.
+// A reply seen before changes nothing. A reply to an instance whose module
+// is disabled in its tenant waits until it is enabled again (park.go).
 func (rt *Runtime) HandleReply(ctx context.Context, r Reply) error {
 	p := rt.procs[definitionOf(r.Instance)]
 	if p == nil {
 		rt.opts.Logger.WarnContext(ctx, "saga reply for no registered definition", "instance", r.Instance)
 		return nil
+	}
+	if off, err := rt.instanceOff(ctx, r.Instance); err != nil || off {
+		if off {
+			rt.parkReply(ctx, r)
+		}
+		return err
 	}
 	return rt.handle(ctx, p, r.Instance, input{id: r.inputID(), kind: kindReply, name: r.Step, reply: r}, nil)
 }
@@ -193,6 +218,9 @@ func (rt *Runtime) operate(ctx context.Context, stream, op, reason string) (appl
 	if p == nil || !application.OwnsKey(ctx, stream) {
 		return application.Result{}, unknownInstance(stream)
 	}
+	if err := rt.refuseOff(ctx, stream); err != nil {
+		return application.Result{}, err
+	}
 	meta := application.MetaFrom(ctx)
 	id := meta.CommandID
 	if id == "" {
@@ -212,11 +240,24 @@ func unknownInstance(stream string) error {
 }
 
 // FireDue fires every timer due at now. Firing one again changes nothing.
+// The timer of an instance whose module is disabled in its tenant waits
+// until it is enabled again, and fires at the first FireDue after that.
 func (rt *Runtime) FireDue(ctx context.Context, now time.Time) error {
+	if err := rt.unpark(ctx); err != nil {
+		return err
+	}
 	for _, t := range rt.timers.due(now) {
 		p := rt.procs[definitionOf(t.stream)]
 		if p == nil {
 			continue
+		}
+		if off, err := rt.instanceOff(ctx, t.stream); err != nil || off {
+			if off {
+				rt.parkTimer(ctx, t)
+				continue
+			}
+			rt.timers.add(t.stream, t.name, t.at)
+			return err
 		}
 		in := input{id: "timer:" + t.name + "@" + t.at.UTC().Format(time.RFC3339Nano), kind: kindTimer, name: t.name, due: t.at}
 		rt.boundary(PointDue, t.stream, t.name)

@@ -106,6 +106,9 @@ func (rt *Runtime) RunTimers(ctx context.Context) {
 		if at, ok := rt.timers.next(); ok {
 			wait = max(at.Sub(rt.opts.Clock()), 0)
 		}
+		if rt.hasParked() {
+			wait = min(wait, releaseEvery)
+		}
 		t.Reset(wait)
 		select {
 		case <-ctx.Done():
