@@ -42,7 +42,9 @@ func (ledgerModule) Manifest() application.Manifest {
 func (ledgerModule) Register(r *application.Registrar) error {
 	application.RegisterEvent[ledgerAdded](r, 1)
 	application.RegisterCommand(r, "Add", "ledger.use", application.AggregateHandler(r.Repository(), application.MayExist,
-		func(c addToLedger) *ledger { return &ledger{Base: domain.NewBase("ledger.l-" + c.ID), added: map[string]uint64{}} },
+		func(c addToLedger) *ledger {
+			return &ledger{Base: domain.NewBase("ledger.l-" + c.ID), added: map[string]uint64{}}
+		},
 		func(ctx context.Context, t *ledger, _ addToLedger) error {
 			domain.Raise(t, ledgerAdded{Tenant: application.TenantOf(ctx)})
 			return nil
