@@ -42,6 +42,14 @@
 // Options.Exclusive says no other process runs jobs on this event store,
 // else once the attempt's deadline (start + timeout) has passed.
 //
+// # Disabled modules
+//
+// A job type whose module is disabled in a tenant cannot be enqueued
+// there (application.CodeModuleDisabled; a principal is answered as for
+// a type that does not exist), its queued jobs wait without starting
+// until it is enabled, and its schedules' ticks are recorded skipped
+// (disabled.go).
+//
 // # Schedules
 //
 // A schedule's stream, "jobs.schedule.{type}.{name}", records when it was

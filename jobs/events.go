@@ -77,12 +77,15 @@ type ScheduleArmed struct {
 
 // ScheduleFired records the tick a schedule enqueued its job for, and the
 // next tick. Ticks missed while the process was down are covered by the
-// latest one: a schedule fires once however many it missed.
+// latest one: a schedule fires once however many it missed. Skipped,
+// when set, is why the tick enqueued no job (Job is empty):
+// application.CodeModuleDisabled when the job type's module was disabled.
 type ScheduleFired struct {
 	Schedule string    `json:"schedule"`
 	Tick     time.Time `json:"tick"`
 	Missed   int       `json:"missed,omitempty"`
 	Job      string    `json:"job"`
+	Skipped  string    `json:"skipped,omitempty"`
 	Next     time.Time `json:"next"`
 }
 

@@ -117,10 +117,11 @@ func (*reports) nightly(ctx context.Context, run *jobs.Run, _ NightlyInput) erro
 	return run.Progress(ctx, 100, "done")
 }
 
-// scenario starts the reports module's jobs on a fresh engine.
-func scenario(t *testing.T, m *reports, adjust func(*jobs.Options)) *testkit.JobsScenario {
+// scenario starts the reports module's jobs, and more modules', on a
+// fresh engine.
+func scenario(t *testing.T, m *reports, adjust func(*jobs.Options), more ...application.Module) *testkit.JobsScenario {
 	t.Helper()
-	return testkit.Jobs(t, adjust, m)
+	return testkit.Jobs(t, adjust, append([]application.Module{m}, more...)...)
 }
 
 // eventsOf lists the event types of stream.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -296,21 +295,4 @@ func TestWorkersAreBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Runtime.Wait()
-}
-
-// TestAJobSendingToADisabledModuleFailsAtOnce: a command the attempt
-// sends to a module disabled in the job's tenant fails the job for good
-// at its first attempt, with the reason shown, instead of being retried.
-func TestAJobSendingToADisabledModuleFailsAtOnce(t *testing.T) {
-	t.Parallel()
-	m := newReports()
-	s := scenario(t, m, nil)
-	m.app = s.Engine.App
-	s.Engine.App.SetDisabled(application.DefaultTenant, []string{"reports"})
-	id := s.Enqueue(application.Job{Type: "reports.Count", Input: CountInput{Items: 1, Request: true}})
-	s.Drain().Advance(time.Second).Advance(time.Hour)
-	s.ThenStatus(id, jobs.StatusFailed, 1)
-	if d := s.Job(id); !strings.Contains(d.LastError, "module reports is disabled in tenant default") || d.Active {
-		t.Fatalf("the job shows %+v", d)
-	}
 }

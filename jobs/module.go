@@ -93,12 +93,18 @@ func (m *Module) runtime() (*Runtime, error) {
 }
 
 // enqueueFor runs jobs.Enqueue: the actor needs the type's permission,
-// and the input's faults are reported under /input.
+// and the input's faults are reported under /input. A type whose module
+// is disabled in the actor's tenant is answered as one that does not
+// exist.
 func (rt *Runtime) enqueueFor(ctx context.Context, c Enqueue) (application.Result, error) {
 	t := rt.types[c.Type]
 	if t == nil {
-		return application.Result{}, domain.Invalid("there is no such job type",
-			domain.FieldError{Pointer: "/type", Detail: "is not a registered job type"})
+		return application.Result{}, unknownType()
+	}
+	if err := rt.refuseOff(ctx, t.name); application.IsModuleDisabled(err) {
+		return application.Result{}, unknownType()
+	} else if err != nil {
+		return application.Result{}, err
 	}
 	if _, err := rt.app.Authorize(ctx, t.permission, "job:"+t.name); err != nil {
 		return application.Result{}, err

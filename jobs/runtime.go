@@ -94,6 +94,9 @@ type Runtime struct {
 
 	mu      sync.Mutex
 	running map[string]*Run
+	// waiting are the jobs held while their module is disabled in their
+	// tenant (held), so each is logged once.
+	waiting map[string]bool
 	timers  *timers
 }
 
@@ -106,7 +109,7 @@ func NewRuntime(app *application.App, events application.EventStore, queue Queue
 		repo: application.NewRepository(events, app.Events(), application.RepositoryOptions{
 			Clock: opts.Clock, NewID: opts.NewID, Logger: opts.Logger, CachedStreams: -1,
 		}),
-		slots: make(chan struct{}, opts.Workers), running: map[string]*Run{}, timers: newTimers(),
+		slots: make(chan struct{}, opts.Workers), running: map[string]*Run{}, waiting: map[string]bool{}, timers: newTimers(),
 	}
 	rt.life, rt.stopLife = context.WithCancel(context.Background())
 	for _, jt := range app.JobTypes() {
@@ -132,7 +135,8 @@ var keyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$`)
 // Enqueue stores job and publishes its first ticket; a job of the same
 // type and key stored before is answered instead, and nothing is stored.
 // Bad input is refused with field pointers relative to the input, before
-// anything is stored.
+// anything is stored, and a job whose module is disabled in the tenant
+// ctx works in with application.CodeModuleDisabled.
 func (rt *Runtime) Enqueue(ctx context.Context, job application.Job) (application.Result, error) {
 	return rt.enqueue(ctx, job, "")
 }
@@ -142,6 +146,9 @@ func (rt *Runtime) enqueue(ctx context.Context, req application.Job, schedule st
 	if t == nil {
 		return application.Result{}, domain.Invalid("there is no such job type",
 			domain.FieldError{Pointer: "/type", Detail: fmt.Sprintf("%q is not a registered job type", req.Type)})
+	}
+	if err := rt.refuseOff(ctx, t.name); err != nil {
+		return application.Result{}, err
 	}
 	input, err := encodeInput(req.Input)
 	if err != nil {

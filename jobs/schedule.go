@@ -151,7 +151,10 @@ func (rt *Runtime) saveSchedule(ctx context.Context, st *scheduleState, step str
 }
 
 // tick enqueues the job of the latest tick of the schedule in stream that
-// fell due by now, once, then sets the next tick. The job's key is the
+// fell due by now, once, then sets the next tick. While the job type's
+// module is disabled (schedules run in the default tenant, so by the
+// platform's list) the tick is recorded skipped and enqueues nothing: it
+// does not run late once the module is enabled. The job's key is the
 // schedule and tick, and it is enqueued before the tick is recorded: a
 // crash in between enqueues nothing new when the tick fires again.
 func (rt *Runtime) tick(ctx context.Context, stream string, now time.Time) error {
@@ -167,11 +170,17 @@ func (rt *Runtime) tick(ctx context.Context, stream string, now time.Time) error
 	if n > 0 {
 		stamp := tick.UTC().Format("20060102T150405Z")
 		jctx := application.WithMeta(ctx, application.Meta{Actor: actor})
+		fired := ScheduleFired{Schedule: s.name, Tick: tick, Missed: n - 1, Next: s.next(now)}
 		res, err := rt.enqueue(jctx, application.Job{Type: s.typ.name, Input: s.input, Key: s.name + "@" + stamp}, s.name)
-		if err != nil {
+		switch {
+		case application.IsModuleDisabled(err):
+			fired.Skipped = application.CodeModuleDisabled
+			rt.opts.Logger.InfoContext(ctx, "job schedule tick skipped: its module is disabled", "schedule", stream, "tick", tick)
+		case err != nil:
 			return err
 		}
-		domain.Raise(st, ScheduleFired{Schedule: s.name, Tick: tick, Missed: n - 1, Job: res.Stream, Next: s.next(now)})
+		fired.Job = res.Stream
+		domain.Raise(st, fired)
 		if err := rt.saveSchedule(ctx, st, "fired/"+stamp); err != nil && domain.KindOf(err) != domain.KindConflict {
 			return err
 		}

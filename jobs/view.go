@@ -100,7 +100,10 @@ func listProjection() *application.Projection {
 		d.EnqueuedAt, d.NextRun = at, stamp(e.Next)
 	})
 	track(p, func(d *ListDoc, e ScheduleFired, _ string) {
-		d.LastRun, d.LastJob, d.NextRun = stamp(e.Tick), e.Job, stamp(e.Next)
+		d.LastRun, d.LastJob, d.NextRun, d.Message = stamp(e.Tick), e.Job, stamp(e.Next), ""
+		if e.Skipped != "" {
+			d.Message = "tick skipped: " + e.Skipped
+		}
 		d.Attempts++
 	})
 	return p

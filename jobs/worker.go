@@ -124,7 +124,8 @@ func (r *Run) keep(j *job) {
 // waits for a worker slot, records the attempt's start and runs it in
 // the background, then returns (the ticket is done with: the attempt is
 // stored). A stale ticket is dropped; an early one (a retry not due yet)
-// sets the job's retry timer.
+// sets the job's retry timer; one whose module is disabled in the job's
+// tenant waits (held).
 func (rt *Runtime) Handle(ctx context.Context, t Ticket) (err error) {
 	j := newJob(t.Job)
 	if err := rt.repo.Load(ctx, j); err != nil {
@@ -138,6 +139,9 @@ func (rt *Runtime) Handle(ctx context.Context, t Ticket) (err error) {
 			rt.timers.set(t.Job, j.retryAt)
 		}
 		return nil
+	}
+	if held, err := rt.held(ctx, j); held || err != nil {
+		return err
 	}
 	select {
 	case rt.slots <- struct{}{}:
