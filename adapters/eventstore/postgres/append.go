@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -30,7 +31,11 @@ type attempt struct {
 // A try that fails on a broken connection is repeated on another one. If
 // the connection broke after the commit was sent, the events may be
 // stored: Append then looks them up by id and, if they are there with the
-// hashes it computed, reports success instead of appending them twice.
+// hashes a try that may have committed computed, reports success and the
+// stored events instead of appending them twice. Every such try counts: a
+// later one chains the events again, with AnyVersion on the very head
+// they made, and meets their ids, which is no duplicate of another
+// append's.
 func (s *Store) Append(ctx context.Context, stream string, expected domain.ExpectedVersion, events []domain.Envelope) ([]domain.Envelope, error) {
 	if err := esinput.Validate(stream, expected, events); err != nil || len(events) == 0 {
 		return nil, err
@@ -40,7 +45,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected domain.Expec
 		out[i].StreamID = stream
 	}
 	backoff := minBackoff
-	doubt := false // an earlier try may have committed
+	// The events as chained by each try that may have committed: a later
+	// try chains them again, with AnyVersion on the head they made.
+	var doubted [][]domain.Envelope
 	for try := 1; ; try++ {
 		if s.closed.Load() {
 			return nil, ErrClosed
@@ -52,17 +59,20 @@ func (s *Store) Append(ctx context.Context, stream string, expected domain.Expec
 		if a.err == nil {
 			return s.appended(out), nil
 		}
-		if doubt = doubt || a.inDoubt; doubt {
+		if a.inDoubt {
+			doubted = append(doubted, slices.Clone(out))
+		}
+		if len(doubted) > 0 {
 			// Every later answer (a version conflict, a duplicate id, a
 			// broken connection) may be this append's own commit: only the
 			// store can tell, and until it has, the outcome is unknown,
 			// never a conflict the caller would answer by deciding again.
-			landed, err := s.landed(ctx, out)
+			stored, err := s.landed(ctx, doubted)
 			switch {
-			case err == nil && landed:
-				return s.appended(out), nil
+			case err == nil && stored != nil:
+				return s.appended(stored), nil
 			case err == nil:
-				doubt = false // it did not land: this try's answer stands
+				doubted = nil // none landed: this try's answer stands
 			default:
 				a = attempt{err: &unknownOutcome{err: err}}
 			}
@@ -157,33 +167,46 @@ func mapUnique(pe *pgconn.PgError, stream string, expected domain.ExpectedVersio
 	return attempt{err: de, raced: raced}
 }
 
-// landed tells whether out, whose commit is in doubt, is stored: every id
-// present with the hash computed for it. It fills in the positions.
-func (s *Store) landed(ctx context.Context, out []domain.Envelope) (bool, error) {
+// landed returns the one of the chainings of an append whose commit is
+// in doubt that is stored, with its positions filled in, or nil when none
+// is: one is stored when every id is, in its stream at its version with
+// the hash it was given. The ids are unique, so at most one can be.
+func (s *Store) landed(ctx context.Context, doubted [][]domain.Envelope) ([]domain.Envelope, error) {
+	out := doubted[0]
 	ids := make([]string, len(out))
 	for i := range out {
 		ids[i] = out[i].ID
 	}
 	rows, err := s.pool.Query(ctx, `SELECT version, position, hash, stream_id FROM events WHERE id = ANY($1)`, ids)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	defer rows.Close()
-	first, n := out[0].StreamVersion, 0
-	for rows.Next() {
-		var version, position int64
-		var hash, stream string
-		if err := rows.Scan(&version, &position, &hash, &stream); err != nil {
-			return false, err
-		}
-		i := uint64(version) - first
-		if stream != out[0].StreamID || i >= uint64(len(out)) || out[i].Hash != hash {
-			return false, nil
-		}
-		out[i].Position = uint64(position)
-		n++
+	type row struct {
+		version, position int64
+		hash, stream      string
 	}
-	return n == len(out), rows.Err()
+	found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+		var w row
+		return w, r.Scan(&w.version, &w.position, &w.hash, &w.stream)
+	})
+	if err != nil || len(found) != len(out) {
+		return nil, err
+	}
+	for _, chained := range doubted {
+		stored := slices.Clone(chained)
+		first, ok := stored[0].StreamVersion, true
+		for _, w := range found {
+			i := uint64(w.version) - first
+			if ok = w.stream == stored[0].StreamID && i < uint64(len(stored)) && stored[i].Hash == w.hash; !ok {
+				break
+			}
+			stored[i].Position = uint64(w.position)
+		}
+		if ok {
+			return stored, nil
+		}
+	}
+	return nil, nil
 }
 
 // transient tells whether err may be gone on another connection: a

@@ -107,12 +107,15 @@ func (p *commitCutter) breakAll() {
 // repository would decide the command again and store it twice. Both ways
 // of appending are cut: the one statement (a new stream: its head is
 // known) and the transaction of two round trips (a stream this Store has
-// not seen, written by another).
+// not seen, written by another). With AnyVersion the retry chains the
+// events again, on the append's own stored ones, and meets their ids:
+// that must not come back as a duplicate event either.
 func TestAnAppendWhoseCommitIsInDoubtIsNeverAConflict(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		ahead int // events another Store appends first
-	}{{"one statement", 0}, {"two round trips", 1}} {
+		ahead int  // events another Store appends first
+		any   bool // append with AnyVersion
+	}{{"one statement", 0, false}, {"two round trips", 1, false}, {"any version, new stream", 0, true}, {"any version", 1, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw, schema := pgtest.URL(t), pgtest.Schema(t, "es_doubt")
 			u, err := url.Parse(raw)
@@ -140,7 +143,11 @@ func TestAnAppendWhoseCommitIsInDoubtIsNeverAConflict(t *testing.T) {
 			}
 
 			p.armed.Store(true)
-			_, err = st.Append(ctx, "account-1", domain.ExpectedVersion(tc.ahead), []domain.Envelope{ev})
+			expected := domain.ExpectedVersion(tc.ahead)
+			if tc.any {
+				expected = domain.AnyVersion
+			}
+			appended, err := st.Append(ctx, "account-1", expected, []domain.Envelope{ev})
 			if p.armed.Load() {
 				t.Fatal("the proxy never saw the commit")
 			}
@@ -153,6 +160,9 @@ func TestAnAppendWhoseCommitIsInDoubtIsNeverAConflict(t *testing.T) {
 			}
 			if err != nil {
 				t.Logf("the append answered an unknown outcome, as allowed: %v", err)
+			} else if a, g := appended[0], got[tc.ahead]; a.StreamVersion != g.StreamVersion || a.Position != g.Position || a.Hash != g.Hash {
+				t.Fatalf("the append answered version %d at %d (hash %s), the store holds version %d at %d (hash %s)",
+					a.StreamVersion, a.Position, a.Hash, g.StreamVersion, g.Position, g.Hash)
 			}
 		})
 	}
