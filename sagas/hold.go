@@ -160,16 +160,21 @@ func (h *holds) releaseOne(ctx context.Context, def string, to uint64) error {
 		still[tenant] = still[tenant] || off
 		return off, err
 	}
+	// to need not be an event's position (positions may have gaps): the
+	// first event past it ends the release.
 	for after := held.after; after < to; {
 		page, err := h.rt.events.ReadAll(ctx, after, heldPage)
-		if err != nil || len(page) == 0 {
+		if err != nil {
 			return err
 		}
+		if len(page) == 0 {
+			break
+		}
 		for _, env := range page {
+			after = min(env.Position, to)
 			if env.Position > to {
 				break
 			}
-			after = env.Position
 			if err := h.rt.handleEvent(ctx, env, only); err != nil {
 				return err
 			}
