@@ -32,8 +32,14 @@ const (
 // command without If-Match never loses a race to another command of this
 // process. When another process appended first, it is decided again on
 // the fresh state (it did not depend on a version the caller saw), with
-// a jittered backoff and for a bounded time.
+// a jittered backoff and for a bounded time. So is a command with
+// If-Match on a TenantVersioned aggregate: the stream's versions say
+// nothing of the tenant's, and its If-Match is compared again with the
+// fresh state; the conflict of the append, which would tell the caller
+// the stream's versions (another tenant's changes), is never answered.
 func AggregateHandler[A domain.Aggregate, C any](repo *Repository, mode Mode, newAggregate func(C) A, decide func(context.Context, A, C) error) CommandHandler[C] {
+	var zero A
+	_, tenantVersioned := any(zero).(TenantVersioned)
 	return func(ctx context.Context, cmd C) (Result, error) {
 		expected := MetaFrom(ctx).ExpectedVersion
 		var stream string
@@ -56,7 +62,7 @@ func AggregateHandler[A domain.Aggregate, C any](repo *Repository, mode Mode, ne
 				seen = &v
 			}
 			return nil
-		}, expected == nil && mode != MustBeNew)
+		}, (expected == nil || tenantVersioned) && mode != MustBeNew)
 		if mode == MustBeNew && expected == nil && isVersionConflict(err) {
 			return Result{}, alreadyExists(stream)
 		}

@@ -24,7 +24,8 @@ type Meta struct {
 	CommandID    string
 	TraceContext map[string]string
 	// ExpectedVersion, when set (HTTP If-Match), is the stream version the
-	// caller saw; a command against any other version is a conflict.
+	// caller saw (a TenantVersioned aggregate's: its version in the
+	// caller's tenant); a command against any other version is a conflict.
 	ExpectedVersion *uint64
 }
 

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/webos-engine/webos/adapters/eventstore/memory"
 	"github.com/webos-engine/webos/application"
 	"github.com/webos-engine/webos/domain"
 )
@@ -85,5 +87,57 @@ func TestIfMatchOnATenantVersionedAggregate(t *testing.T) {
 	}
 	if res, err := add(in("globex", nil)); err != nil || res.Version != 4 {
 		t.Fatalf("globex's next addition: %+v %v, want version 4", res, err)
+	}
+}
+
+// meanwhileStore runs race once, just before the next append after armed is
+// set: another process's command landing between a command's load and
+// its append.
+type meanwhileStore struct {
+	*memory.Store
+	armed atomic.Bool
+	race  func()
+}
+
+func (s *meanwhileStore) Append(ctx context.Context, stream string, expected domain.ExpectedVersion, evs []domain.Envelope) ([]domain.Envelope, error) {
+	if s.armed.CompareAndSwap(true, false) {
+		s.race()
+	}
+	return s.Store.Append(ctx, stream, expected, evs)
+}
+
+// TestIfMatchOnATenantVersionedAggregateRacedByAnotherTenant: another
+// process's change of another tenant, landing between the load and the
+// append of an If-Match command, is a conflict of the stream's versions
+// only: the command is decided again, and its If-Match still holds, as
+// that change moved no version its tenant sees. It was answered 409 with
+// the stream's versions, which told acme that globex changed something.
+func TestIfMatchOnATenantVersionedAggregateRacedByAnotherTenant(t *testing.T) {
+	t.Parallel()
+	store := &meanwhileStore{Store: memory.New()}
+	app, other := newAppOn(store, nil, ledgerModule{}), newAppOn(store.Store, nil, ledgerModule{})
+	in := func(tenant string, ifMatch *uint64) context.Context {
+		ctx := application.WithPrincipal(context.Background(), application.Principal{ID: "u-" + tenant, Kind: application.User,
+			UserID: "u-" + tenant, Tenant: tenant, Tenants: []string{tenant}, Grants: []string{"*"}})
+		m := application.MetaFrom(ctx)
+		m.ExpectedVersion = ifMatch
+		return application.WithMeta(ctx, m)
+	}
+	add := func(app *application.App, ctx context.Context) (application.Result, error) {
+		return app.Dispatch(ctx, "ledger.Add", []byte(`{"id":"x"}`))
+	}
+	if _, err := add(app, in("acme", nil)); err != nil {
+		t.Fatal(err)
+	}
+	store.race = func() {
+		if _, err := add(other, in("globex", nil)); err != nil {
+			t.Error(err)
+		}
+	}
+	store.armed.Store(true)
+	one := uint64(1)
+	res, err := add(app, in("acme", &one))
+	if err != nil || res.Version != 2 {
+		t.Fatalf("acme's If-Match 1, raced by globex's addition: %+v %v, want version 2", res, err)
 	}
 }
