@@ -137,3 +137,25 @@ func TestTimersRepliesAndOperatorsWaitWhileTheModuleIsDisabled(t *testing.T) {
 	s.ThenStatus("t1", sagas.StatusCompensating, "deadline")
 	s.ThenSent(Book{TripID: "t1", Item: "flight"})
 }
+
+// TestAWaitingCommandRefusedWhileTheModuleIsDisabledIsSentAgain: a
+// restart while trips is disabled sends the instance's waiting command
+// again (Recover), and the pipeline refuses it with module_disabled; that
+// refusal waits with the instance and, once trips is enabled, the command
+// is sent again and booked, instead of failing the instance on a refusal
+// that was never the module's answer.
+func TestAWaitingCommandRefusedWhileTheModuleIsDisabledIsSentAgain(t *testing.T) {
+	t.Parallel()
+	s := testkit.Saga(t, definition, tripsModule{})
+	requested := s.Append("trips.requests", trip("hotel"))
+	s.Deliver(requested).ThenSent(Book{TripID: "t1", Item: "hotel"})
+	s.Engine.App.SetDisabled(application.DefaultTenant, []string{"trips"})
+	s.Executing().Restart().ThenStatus("t1", sagas.StatusRunning)
+
+	s.Engine.App.SetDisabled(application.DefaultTenant, nil)
+	if err := s.Runtime.FireDue(t.Context(), s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s.Deliver(requested) // (changes nothing: hands the scenario the command's reply)
+	s.ThenStatus("t1", sagas.StatusCompleted)
+}

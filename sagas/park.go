@@ -13,7 +13,10 @@ import (
 // at every wake-up, RunTimers at least every releaseEvery). A restart
 // loses nothing: Recover sets the timers again (none was recorded fired)
 // and sends again the commands whose replies waited, whose command ids
-// make the modules answer without applying them twice.
+// make the modules answer without applying them twice. A reply that
+// refused a command with module_disabled (one Recover sent while the
+// module is disabled) is not the module's answer: the command is sent
+// again once the module is enabled (sendAgain).
 type parked struct {
 	mu      sync.Mutex
 	timers  []dueTimer
@@ -80,7 +83,11 @@ func (rt *Runtime) unpark(ctx context.Context) error {
 	}
 	for i, r := range replies {
 		off, e := rt.instanceOff(ctx, r.Instance)
-		if e == nil && !off {
+		switch {
+		case e != nil || off:
+		case r.Code == application.CodeModuleDisabled:
+			e = rt.sendAgain(ctx, r)
+		default:
 			e = rt.HandleReply(ctx, r)
 		}
 		if e != nil || off {
@@ -89,6 +96,26 @@ func (rt *Runtime) unpark(ctx context.Context) error {
 		}
 	}
 	return err
+}
+
+// sendAgain sends again the command that r, a reply that waited for the
+// instance's module, refused with module_disabled: the pipeline refused
+// it while the module was disabled (sent by Recover, or on its way when
+// the module was turned off), which is not the module's answer. While
+// the instance still waits for it at r's attempt, it goes again, with its
+// command id, now that the module is enabled; its reply is the answer.
+func (rt *Runtime) sendAgain(ctx context.Context, r Reply) error {
+	unlock := rt.locks.lock(r.Instance)
+	inst := newInstance(r.Instance)
+	err := rt.repo.Load(ctx, inst)
+	unlock()
+	if err != nil {
+		return err
+	}
+	if s := inst.stepOf(r.Step, r.Compensation); s != nil && s.state == stepSent && s.attempt == r.Attempt {
+		rt.dispatch(ctx, inst, s.sent)
+	}
+	return nil
 }
 
 // keepParked parks timers and replies again.
