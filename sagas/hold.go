@@ -133,9 +133,23 @@ func (h *holds) releaseOne(ctx context.Context, def string, to uint64) error {
 	if held == nil {
 		return nil
 	}
+	// Each tenant's state is taken once per release: a tenant enabled
+	// meanwhile would otherwise have its later events handed on before
+	// its earlier ones, held as it was still disabled when they were read.
+	offNow := map[string]bool{}
+	offIn := func(ctx context.Context, tenant string) (bool, error) {
+		if off, ok := offNow[tenant]; ok {
+			return off, nil
+		}
+		off, err := h.rt.app.DisabledIn(ctx, tenant, moduleOf(def))
+		if err == nil {
+			offNow[tenant] = off
+		}
+		return off, err
+	}
 	ready := false
 	for tenant := range held.tenants {
-		off, err := h.rt.app.DisabledIn(ctx, tenant, moduleOf(def))
+		off, err := offIn(ctx, tenant)
 		if err != nil {
 			return err
 		}
@@ -153,7 +167,7 @@ func (h *holds) releaseOne(ctx context.Context, def string, to uint64) error {
 		if held.tenants != nil && !held.tenants[tenant] {
 			return true, nil // handed on when it arrived
 		}
-		off, err := h.rt.app.DisabledIn(ctx, tenant, moduleOf(def))
+		off, err := offIn(ctx, tenant)
 		if off && first == 0 {
 			first = env.Position
 		}

@@ -3,6 +3,7 @@ package sagas_test
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 
@@ -13,17 +14,33 @@ import (
 	"github.com/webos-engine/webos/sagas"
 )
 
-// countingSender counts the commands the runtime sends, by name.
+// countingSender counts the commands the runtime sends, by name, and
+// keeps the order of the instances that sent them; onSend, when set, is
+// called with each command as it is sent.
 type countingSender struct {
-	mu   sync.Mutex
-	sent map[string]int
+	mu     sync.Mutex
+	sent   map[string]int
+	order  []string
+	onSend func(sagas.Command)
 }
 
 func (c *countingSender) Send(_ context.Context, cmd sagas.Command) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.sent[cmd.Name]++
+	c.order = append(c.order, cmd.Instance)
+	onSend := c.onSend
+	c.mu.Unlock()
+	if onSend != nil {
+		onSend(cmd)
+	}
 	return nil
+}
+
+// instances are the instances that sent commands, in the order sent.
+func (c *countingSender) instances() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.order)
 }
 
 func (c *countingSender) count(name string) int {
