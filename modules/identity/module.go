@@ -169,6 +169,9 @@ func userCommand[C any](r *application.Registrar, d *Directory, name, permission
 			}
 			return decide(ctx, u, c)
 		})
+	if mode != application.MustBeNew {
+		h = unseenFirst(d, id, false, h)
+	}
 	application.RegisterCommand(r, name, permission, synced(d, h))
 }
 
@@ -188,7 +191,28 @@ func ownUserCommand[C any](r *application.Registrar, d *Directory, name, permiss
 			}
 			return decide(ctx, u, c)
 		})
-	application.RegisterOwnCommand(r, name, permission, synced(d, h))
+	application.RegisterOwnCommand(r, name, permission, synced(d, unseenFirst(d, id, true, h)))
+}
+
+// unseenFirst answers a command with If-Match on a user the request may
+// not see (of another tenant; with own, one it may not touch) as one on a
+// missing user before h compares the If-Match: the version conflict
+// would tell that the user exists, and a user's id is its email's hash,
+// so anyone could test whether an email is registered in another tenant.
+// decide checks the same again on the loaded user.
+func unseenFirst[C any](d *Directory, id func(C) string, own bool, h application.CommandHandler[C]) application.CommandHandler[C] {
+	return func(ctx context.Context, c C) (application.Result, error) {
+		if application.MetaFrom(ctx).ExpectedVersion != nil {
+			u := NewUser(id(c))
+			if own && !application.Touches(ctx, u.id) {
+				return application.Result{}, missingUser(u)
+			}
+			if err := d.inTenant(ctx, u); err != nil {
+				return application.Result{}, err
+			}
+		}
+		return h(ctx, c)
+	}
 }
 
 // pattern is what a role may grant: a permission name, "{module}.*", "*"
