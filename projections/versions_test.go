@@ -85,6 +85,24 @@ func waitServing(t *testing.T, rt *projections.Runtime, v int) projections.Statu
 	return projections.Status{}
 }
 
+// waitDropped waits until collection is gone from models: a retired
+// version is dropped right after the views switch to the new one, which
+// Status (waitServing) shows first.
+func waitDropped(t *testing.T, models application.ReadModelStore, collection string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, err := models.Count(context.Background(), collection, nil)
+		if domain.KindOf(err) == domain.KindNotFound {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is still there after the switch: %v", collection, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func TestNewVersionIsRebuiltInTheBackgroundAndSwitchedAtomically(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, versionedTally(1), projections.Options{})
@@ -142,9 +160,7 @@ func TestNewVersionIsRebuiltInTheBackgroundAndSwitchedAtomically(t *testing.T) {
 	if n, err := viewCount(t, rt); err != nil || n != 400 {
 		t.Fatalf("after the switch: %d, %v; want version 2's 400", n, err)
 	}
-	if _, err := f.models.Count(ctx, "tally", nil); domain.KindOf(err) != domain.KindNotFound {
-		t.Fatalf("version 1's collection is still there: %v", err)
-	}
+	waitDropped(t, f.models, "tally")
 	if cp := f.checkpoint(t, "test.tally"); cp != 0 {
 		t.Fatalf("version 1's checkpoint is still there: %d", cp)
 	}
@@ -275,9 +291,7 @@ func TestVersionBumpedDownIsRebuiltAndStaleCollectionsCleared(t *testing.T) {
 	if n, err := viewCount(t, rt); err != nil || n != 80 {
 		t.Fatalf("after bumping down to 2: %d, %v; want 80", n, err)
 	}
-	if _, err := f.models.Count(ctx, application.VersionedName("tally", 3), nil); domain.KindOf(err) != domain.KindNotFound {
-		t.Fatalf("version 3's collection is still there: %v", err)
-	}
+	waitDropped(t, f.models, application.VersionedName("tally", 3))
 }
 
 func TestARollbackDuringARebuildDropsTheUnfinishedVersion(t *testing.T) {
@@ -373,9 +387,7 @@ func TestAReplacedVersionWhoseCodeIsKeptRunsOnUntilTheSwitch(t *testing.T) {
 	if n, err := viewCount(t, rt); err != nil || n != 610 {
 		t.Fatalf("after the switch: %d, %v; want 610", n, err)
 	}
-	if _, err := f.models.Count(ctx, "tally", nil); domain.KindOf(err) != domain.KindNotFound {
-		t.Fatalf("version 1's collection is still there: %v", err)
-	}
+	waitDropped(t, f.models, "tally")
 	// Readers waiting after the switch wait on version 2.
 	f.appendTicks(t, 1)
 	all, _ = f.events.ReadAll(ctx, 0, 0)
@@ -462,7 +474,5 @@ func TestTheSwitchWaitsForReadsInFlightOnTheOldVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitServing(t, rt, 2)
-	if _, err := f.models.Count(ctx, "tally", nil); domain.KindOf(err) != domain.KindNotFound {
-		t.Fatalf("version 1 was not dropped after the read: %v", err)
-	}
+	waitDropped(t, f.models, "tally")
 }
