@@ -63,3 +63,11 @@ func (rt *Runtime) held(ctx context.Context, j *job) (bool, error) {
 	}
 	return true, nil
 }
+
+// unhold forgets that job id was held, once it has ended (a job
+// cancelled while held never starts again).
+func (rt *Runtime) unhold(id string) {
+	rt.mu.Lock()
+	delete(rt.waiting, id)
+	rt.mu.Unlock()
+}

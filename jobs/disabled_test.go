@@ -140,3 +140,30 @@ func TestScheduledTicksAreSkippedWhileTheModuleIsDisabled(t *testing.T) {
 	s.Advance(24 * time.Hour)
 	s.ThenStatus("jobs.reports.Nightly.nightly@20260102T010000Z", jobs.StatusSucceeded, 1)
 }
+
+// TestAJobCancelledWhileHeldIsForgotten: the runtime forgets a held job
+// once it is cancelled, here or (noticed at its next look) in another
+// process.
+func TestAJobCancelledWhileHeldIsForgotten(t *testing.T) {
+	t.Parallel()
+	s := scenario(t, newReports(), nil)
+	here := s.Enqueue(application.Job{Type: "reports.Count", Input: CountInput{Items: 1}})
+	there := s.Enqueue(application.Job{Type: "reports.Count", Input: CountInput{Items: 1}})
+	s.Engine.App.SetDisabled(application.DefaultTenant, []string{"reports"})
+	s.Drain()
+	if n := jobs.Held(s.Runtime); n != 2 {
+		t.Fatalf("%d jobs held, want 2", n)
+	}
+	if _, err := s.Runtime.Cancel(context.Background(), here, ""); err != nil {
+		t.Fatal(err)
+	}
+	other := jobs.NewRuntime(s.Engine.App, s.Engine.Events, s.Queue, jobs.Options{Clock: s.Clock.Now})
+	if _, err := other.Cancel(context.Background(), there, ""); err != nil {
+		t.Fatal(err)
+	}
+	s.Advance(time.Minute)
+	if n := jobs.Held(s.Runtime); n != 0 {
+		t.Fatalf("%d cancelled jobs are still held", n)
+	}
+	s.ThenStatus(here, jobs.StatusCancelled, 0).ThenStatus(there, jobs.StatusCancelled, 0)
+}

@@ -32,6 +32,11 @@ func (rt *Runtime) check(ctx context.Context, id string, now time.Time) error {
 	if err := rt.repo.Load(ctx, j); err != nil {
 		return err
 	}
+	if !j.status.Active() {
+		// It ended, perhaps cancelled in another process while held here
+		// (whose timer brought it here).
+		rt.unhold(id)
+	}
 	if j.status == StatusRunning {
 		rt.mu.Lock()
 		_, mine := rt.running[id]

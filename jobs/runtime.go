@@ -223,6 +223,7 @@ func (rt *Runtime) Cancel(ctx context.Context, id, reason string) (application.R
 	if err != nil {
 		return application.Result{}, err
 	}
+	rt.unhold(id)
 	rt.mu.Lock()
 	run := rt.running[id]
 	rt.mu.Unlock()
