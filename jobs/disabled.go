@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -62,6 +63,20 @@ func (rt *Runtime) held(ctx context.Context, j *job) (bool, error) {
 		rt.opts.Logger.InfoContext(ctx, "job held: its module is disabled in its tenant", "job", j.ID(), "module", moduleOf(j.typ), "tenant", j.tenant)
 	}
 	return true, nil
+}
+
+// ownRefusal reports whether err, what an attempt of j returned, is the
+// refusal of j's own module because it is disabled in j's tenant: the
+// module was switched off while the attempt ran. The job is then held
+// (AttemptHeld), not failed, as if the attempt had not started yet. A
+// refusal of another module is not one: it fails the job (isPermanent).
+// Every refusal is built by application.ModuleDisabledError, whose
+// message names the module and the tenant.
+func ownRefusal(err error, j *job) bool {
+	var got, own *domain.Error
+	return application.IsModuleDisabled(err) && errors.As(err, &got) &&
+		errors.As(application.ModuleDisabledError(moduleOf(j.typ), application.NormalTenant(j.tenant)), &own) &&
+		got.Message == own.Message
 }
 
 // unhold forgets that job id was held, once it has ended (a job

@@ -14,8 +14,8 @@
 // Each job lives in its own stream, "jobs.{type}.{key}", so it is
 // audited, hash-chained and recovered by replay: Enqueued, then per
 // attempt AttemptStarted, Progressed (percent and message), and
-// AttemptFailed (with the time of the retry) until the job ends
-// Succeeded, Failed or Cancelled. The key is the job's idempotency key:
+// AttemptFailed (with the time of the retry) or AttemptHeld until the
+// job ends Succeeded, Failed or Cancelled. The key is the job's idempotency key:
 // enqueueing the same type and key again returns the job stored first.
 // Every append derives its event ids from the job and the step, and
 // expects the version it decided on, so two workers, two processes or a
@@ -47,8 +47,9 @@
 // A job type whose module is disabled in a tenant cannot be enqueued
 // there (application.CodeModuleDisabled; a principal is answered as for
 // a type that does not exist), its queued jobs wait without starting
-// until it is enabled, and its schedules' ticks are recorded skipped
-// (disabled.go).
+// until it is enabled, a running attempt that its own module refuses is
+// held (AttemptHeld: the job waits again, the attempt not counted), and
+// its schedules' ticks are recorded skipped (disabled.go).
 //
 // # Schedules
 //

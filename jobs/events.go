@@ -43,6 +43,15 @@ type AttemptFailed struct {
 	RetryAt time.Time `json:"retryAt"`
 }
 
+// AttemptHeld records that attempt Attempt ended refused by its own
+// module, Module, which was disabled in the job's tenant while it ran:
+// the job waits, queued, until the module is enabled, and the attempt
+// does not count towards the job's attempts.
+type AttemptHeld struct {
+	Attempt int    `json:"attempt"`
+	Module  string `json:"module"`
+}
+
 // Succeeded records that the job is done; a job succeeds once.
 type Succeeded struct {
 	Attempt int    `json:"attempt"`
@@ -100,6 +109,9 @@ func (Progressed) EventType() string { return "jobs.Progressed" }
 
 // EventType names AttemptFailed.
 func (AttemptFailed) EventType() string { return "jobs.AttemptFailed" }
+
+// EventType names AttemptHeld.
+func (AttemptHeld) EventType() string { return "jobs.AttemptHeld" }
 
 // EventType names Succeeded.
 func (Succeeded) EventType() string { return "jobs.Succeeded" }

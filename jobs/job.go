@@ -44,8 +44,11 @@ type job struct {
 	maxAttempts             int
 	timeout                 time.Duration
 	status                  Status
-	// attempt is the latest attempt started (0 before the first).
+	// attempt is the latest attempt started (0 before the first); held
+	// counts those of them that were held (AttemptHeld), which do not
+	// count towards maxAttempts.
 	attempt   int
+	held      int
 	deadline  time.Time
 	retryAt   time.Time
 	percent   int
@@ -67,6 +70,8 @@ func (j *job) Apply(e domain.Event) {
 		j.percent, j.message = e.Percent, e.Message
 	case AttemptFailed:
 		j.status, j.lastError, j.retryAt = StatusRetrying, e.Error, e.RetryAt
+	case AttemptHeld:
+		j.status, j.held = StatusQueued, j.held+1
 	case Succeeded:
 		j.status, j.percent, j.message = StatusSucceeded, 100, e.Message
 	case Failed:
@@ -92,9 +97,10 @@ func (j *job) next(now time.Time) (int, bool) {
 }
 
 // fail records that attempt failed with reason: a retry after backoff
-// while attempts remain and the failure is not permanent, else the end.
+// while attempts remain (held ones do not count) and the failure is not
+// permanent, else the end.
 func (j *job) fail(attempt int, reason string, permanent bool, retryAt time.Time) {
-	if permanent || attempt >= j.maxAttempts {
+	if permanent || attempt-j.held >= j.maxAttempts {
 		domain.Raise(j, Failed{Attempt: attempt, Reason: reason})
 		return
 	}

@@ -59,7 +59,7 @@ func (m *Module) Manifest() application.Manifest {
 func (m *Module) Register(r *application.Registrar) error {
 	for _, reg := range []func(*application.Registrar, int){
 		application.RegisterEvent[Enqueued], application.RegisterEvent[AttemptStarted], application.RegisterEvent[Progressed],
-		application.RegisterEvent[AttemptFailed], application.RegisterEvent[Succeeded], application.RegisterEvent[Failed],
+		application.RegisterEvent[AttemptFailed], application.RegisterEvent[AttemptHeld], application.RegisterEvent[Succeeded], application.RegisterEvent[Failed],
 		application.RegisterEvent[Cancelled], application.RegisterEvent[ScheduleArmed], application.RegisterEvent[ScheduleFired],
 	} {
 		reg(r, 1)

@@ -137,7 +137,8 @@ func Permanent(err error) error { return permanent{err} }
 
 // isPermanent: Permanent, or a command refused because its module is
 // disabled in the job's tenant (an operator enables it and enqueues the
-// job again).
+// job again). A refusal of the job's own module holds the job instead
+// (ownRefusal), which finish looks at first.
 func isPermanent(err error) bool {
 	var p permanent
 	return errors.As(err, &p) || application.IsModuleDisabled(err)

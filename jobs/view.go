@@ -43,7 +43,8 @@ type ListDoc struct {
 	Status Status `json:"status"`
 	// Active is true while a job is queued, running or waiting for a
 	// retry: what recovery looks at.
-	Active      bool   `json:"active"`
+	Active bool `json:"active"`
+	// Attempts counts the attempts started, held ones (AttemptHeld) not.
 	Attempts    int    `json:"attempts"`
 	MaxAttempts int    `json:"maxAttempts,omitempty"`
 	Percent     int    `json:"percent"`
@@ -76,8 +77,12 @@ func listProjection() *application.Projection {
 		d.Kind, d.Type, d.Key, d.Tenant, d.Status = KindJob, e.Type, e.Key, e.Tenant, StatusQueued
 		d.MaxAttempts, d.Schedule, d.EnqueuedAt = e.MaxAttempts, e.Schedule, at
 	})
-	track(p, func(d *ListDoc, e AttemptStarted, _ string) {
-		d.Status, d.Attempts, d.Percent, d.Message, d.NextRun = StatusRunning, e.Attempt, 0, "", ""
+	track(p, func(d *ListDoc, _ AttemptStarted, _ string) {
+		d.Status, d.Attempts, d.Percent, d.Message, d.NextRun = StatusRunning, d.Attempts+1, 0, "", ""
+	})
+	// A held attempt does not count (AttemptHeld).
+	track(p, func(d *ListDoc, e AttemptHeld, _ string) {
+		d.Status, d.Attempts, d.Message = StatusQueued, d.Attempts-1, "held: module "+e.Module+" is disabled"
 	})
 	track(p, func(d *ListDoc, e Progressed, _ string) { d.Percent, d.Message = e.Percent, e.Message })
 	track(p, func(d *ListDoc, e AttemptFailed, _ string) {

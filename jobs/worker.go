@@ -238,14 +238,18 @@ func (rt *Runtime) call(ctx context.Context, j *job, run *Run) (err error) {
 	return t.run(ctx, run, j.input)
 }
 
-// finish records attempt n's outcome: success, a retry or the end. An
-// outcome for an attempt the job no longer runs is dropped. latest, when
-// not nil, is the job as the attempt last stored it; tc is the trace
-// context of the attempt's span, under which the outcome is recorded.
+// finish records attempt n's outcome: success, a hold (ownRefusal), a
+// retry or the end. An outcome for an attempt the job no longer runs is
+// dropped. latest, when not nil, is the job as the attempt last stored
+// it; tc is the trace context of the attempt's span, under which the
+// outcome is recorded.
 func (rt *Runtime) finish(j, latest *job, n int, runErr error, message string, tc map[string]string) {
 	ctx, span := rt.span(context.WithoutCancel(rt.life), "job.finish", j, n, tc)
-	step, now := "done", rt.opts.Clock()
-	if runErr != nil {
+	step, now, hold := "done", rt.opts.Clock(), ownRefusal(runErr, j)
+	switch {
+	case hold:
+		step = "hold/" + strconv.Itoa(n)
+	case runErr != nil:
 		step = "fail/" + strconv.Itoa(n)
 		rt.opts.Logger.WarnContext(ctx, "job attempt failed", "job", j.ID(), "attempt", n, "error", runErr)
 	}
@@ -254,6 +258,8 @@ func (rt *Runtime) finish(j, latest *job, n int, runErr error, message string, t
 		case !j.runs(n):
 		case runErr == nil:
 			domain.Raise(j, Succeeded{Attempt: n, Message: message})
+		case hold:
+			domain.Raise(j, AttemptHeld{Attempt: n, Module: moduleOf(j.typ)})
 		default:
 			j.fail(n, reason(runErr), isPermanent(runErr), now.Add(rt.backoff(n)))
 		}
@@ -265,6 +271,9 @@ func (rt *Runtime) finish(j, latest *job, n int, runErr error, message string, t
 		rt.opts.Logger.ErrorContext(ctx, "job outcome not stored; recovery retries the attempt", "job", j.ID(), "attempt", n, "error", err)
 	case after.status == StatusRetrying:
 		rt.timers.set(j.ID(), after.retryAt)
+	case after.status == StatusQueued:
+		// Held: the ticket's Handle waits while the module is disabled.
+		rt.publish(ctx, Ticket{Job: j.ID(), Attempt: after.attempt + 1})
 	}
 }
 
