@@ -171,10 +171,27 @@ func (a *App) refuseOff(ctx context.Context, name string, notFound func() error)
 }
 
 // ModuleDisabledError is the CodeModuleDisabled error of Go code that
-// reached module while it is disabled in tenant.
+// reached module while it is disabled in tenant: a *ModuleOff.
 func ModuleDisabledError(module, tenant string) error {
-	return domain.Errorf(domain.KindNotFound, CodeModuleDisabled, "module %s is disabled in tenant %s; enable it (the core setting disabledModules) and retry", module, tenant)
+	return &ModuleOff{Module: module, Tenant: tenant,
+		err: domain.Errorf(domain.KindNotFound, CodeModuleDisabled, "module %s is disabled in tenant %s; enable it (the core setting disabledModules) and retry", module, tenant)}
 }
+
+// ModuleOff is the refusal ModuleDisabledError builds: the
+// CodeModuleDisabled domain.Error it unwraps to, naming the module
+// refused and the tenant it is disabled in, so that Go code can tell a
+// refusal of its own module from another's (errors.As).
+type ModuleOff struct {
+	Module, Tenant string
+	err            *domain.Error
+}
+
+// Error is the refusal's message.
+func (e *ModuleOff) Error() string { return e.err.Error() }
+
+// Unwrap is the refusal as a domain.Error (KindNotFound,
+// CodeModuleDisabled).
+func (e *ModuleOff) Unwrap() error { return e.err }
 
 // ModulesIn is Modules as the tenant ctx works in sees them: the modules
 // disabled in it (its own list or the platform's) are StatusDisabled and

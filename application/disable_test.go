@@ -2,6 +2,8 @@ package application_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -122,5 +124,21 @@ func BenchmarkDisabledIn(b *testing.B) {
 		if off, err := app.DisabledIn(ctx, "acme", "counter"); !off || err != nil {
 			b.Fatal(off, err)
 		}
+	}
+}
+
+// A refusal names its module and tenant (ModuleOff) however it was
+// wrapped on its way, and stays a CodeModuleDisabled not-found error.
+func TestModuleDisabledErrorNamesItsModuleAndTenant(t *testing.T) {
+	err := fmt.Errorf("reserve the stock: %w", application.ModuleDisabledError("warehouse", "acme"))
+	var off *application.ModuleOff
+	if !errors.As(err, &off) || off.Module != "warehouse" || off.Tenant != "acme" {
+		t.Fatalf("the refusal's module and tenant: %+v", off)
+	}
+	if !application.IsModuleDisabled(err) || domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("the refusal as a domain error: %v (kind %v)", err, domain.KindOf(err))
+	}
+	if want := "reserve the stock: module warehouse is disabled in tenant acme; enable it (the core setting disabledModules) and retry"; err.Error() != want {
+		t.Fatalf("message %q, want %q", err.Error(), want)
 	}
 }

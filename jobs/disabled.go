@@ -70,13 +70,9 @@ func (rt *Runtime) held(ctx context.Context, j *job) (bool, error) {
 // module was switched off while the attempt ran. The job is then held
 // (AttemptHeld), not failed, as if the attempt had not started yet. A
 // refusal of another module is not one: it fails the job (isPermanent).
-// Every refusal is built by application.ModuleDisabledError, whose
-// message names the module and the tenant.
 func ownRefusal(err error, j *job) bool {
-	var got, own *domain.Error
-	return application.IsModuleDisabled(err) && errors.As(err, &got) &&
-		errors.As(application.ModuleDisabledError(moduleOf(j.typ), application.NormalTenant(j.tenant)), &own) &&
-		got.Message == own.Message
+	var off *application.ModuleOff
+	return errors.As(err, &off) && off.Module == moduleOf(j.typ) && off.Tenant == application.NormalTenant(j.tenant)
 }
 
 // unhold forgets that job id was held, once it has ended (a job
