@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"math"
-	"strconv"
 
 	"github.com/webos-engine/webos/adapters/readmodel/query"
 	"github.com/webos-engine/webos/application"
@@ -63,53 +62,40 @@ func pageSQL(c *collection, p query.Plan) []*sqlText {
 // the statement), then id. Keys pinned by an eq filter are left out
 // of the ORDER BY: they are constant, and SQLite does not notice that an
 // expression compared by equality is, so naming it costs a sort. An In
-// filter that armConds splits makes the statement a UNION ALL of one
-// SELECT per value, ordered by result column numbers (id is column 1,
-// the document 2, the sort keys from 3 on), as a compound's ORDER BY
-// must be.
+// filter that armConds splits is rendered as an Eq on its first value, and
+// the statement carries the values it runs for (sqlText.arms).
 func branchSQL(c *collection, p query.Plan, eq, from int, seek func(*sqlText)) *sqlText {
 	arms := armConds(c.spec, p.Conds, p.Sort)
-	s := &sqlText{args: make([]any, 0, 4*len(arms))}
-	s.b.Grow(512 * len(arms)) // about a SELECT with two filters, in one allocation
-	for i, sp := range arms {
-		if i > 0 {
-			s.add(" UNION ALL ")
-			s.share(arms[0].value)
-		}
-		s.add("SELECT id, json(doc)")
-		for _, k := range p.Sort {
-			s.add(", ")
-			s.add(fieldExpr(k.Field))
-		}
-		s.add(" FROM ")
-		s.add(c.table)
-		s.add(" WHERE 1")
-		where(s, p.Conds, sp)
-		for i := range eq {
-			same(s, p.Sort[i], p.After.Values[i])
-		}
-		if seek != nil {
-			seek(s)
+	s := &sqlText{args: make([]any, 0, 4)}
+	s.b.Grow(512) // about a SELECT with two filters, in one allocation
+	s.add("SELECT id, json(doc)")
+	for _, k := range p.Sort {
+		s.add(", ")
+		s.add(fieldExpr(k.Field))
+	}
+	s.add(" FROM ")
+	s.add(c.table)
+	s.add(" WHERE 1")
+	where(s, p.Conds, arms[0])
+	for i := range eq {
+		same(s, p.Sort[i], p.After.Values[i])
+	}
+	if seek != nil {
+		seek(s)
+	}
+	if len(arms) > 1 {
+		s.arms = make([]any, len(arms))
+		for i, a := range arms {
+			s.arms[i] = a.value
 		}
 	}
-	s.shared = sharing{}
-	compound := len(arms) > 1
 	s.add(" ORDER BY ")
-	for i, k := range p.Sort[from:] {
-		if pinned(p.Conds, k.Field) {
-			continue
+	for _, k := range p.Sort[from:] {
+		if !pinned(p.Conds, k.Field) {
+			s.add(fieldExpr(k.Field) + direction(k.Desc) + ", ")
 		}
-		term := fieldExpr(k.Field)
-		if compound {
-			term = strconv.Itoa(3 + from + i)
-		}
-		s.add(term + direction(k.Desc) + ", ")
 	}
-	id := "id"
-	if compound {
-		id = "1"
-	}
-	s.add(id + direction(query.IDDesc(p.Sort)))
+	s.add("id" + direction(query.IDDesc(p.Sort)))
 	return s
 }
 

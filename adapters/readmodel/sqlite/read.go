@@ -26,13 +26,14 @@ type reader struct {
 	quiet bool
 	// get returns the prepared Get statement usable on q.
 	get func(context.Context, *collection) *sql.Stmt
-	// stmts prepares the page statements on the read pool; nil inside
-	// Apply, whose statements run once on its transaction.
-	stmts *stmtCache
+	// stmts is the generation of the page statements prepared on the
+	// read pool; nil inside Apply, whose statements run once on its
+	// transaction.
+	stmts *stmtGen
 }
 
 func (s *Store) reader() reader {
-	return reader{s: s, q: s.read, get: func(_ context.Context, c *collection) *sql.Stmt { return c.readGet }, stmts: s.stmts}
+	return reader{s: s, q: s.read, get: func(_ context.Context, c *collection) *sql.Stmt { return c.readGet }, stmts: &s.stmts}
 }
 
 func (r reader) Get(ctx context.Context, collection, id string) (json.RawMessage, error) {
@@ -79,37 +80,23 @@ func (r reader) Find(ctx context.Context, collection string, q application.Query
 		return application.Page{}, err
 	}
 	stmts := pageSQL(c, p)
-	on, done, err := r.snapshot(ctx, len(stmts) > 1)
+	var page application.Page
+	runs := 0
+	read := func(on runner) (err error) {
+		runs++
+		if runs > 1 { // read again in a transaction (see onPool)
+			stmts = pageSQL(c, p) // the texts end with the last run's LIMIT
+		}
+		page, err = readPage(ctx, on, p, stmts)
+		return err
+	}
+	if r.stmts == nil {
+		err = read(txRunner{r.q})
+	} else {
+		err = r.onPool(ctx, len(stmts) > 1, read)
+	}
 	if err != nil {
 		return application.Page{}, err
-	}
-	defer done()
-	// Row layout: id, doc, then the sort values, which the cursor needs.
-	var id string
-	var doc []byte
-	keys := make([]any, len(p.Sort))
-	dest := []any{&id, &doc}
-	for i := range keys {
-		dest = append(dest, &keys[i])
-	}
-	page := application.Page{Items: make([]json.RawMessage, 0, min(p.Limit, 64))}
-	for _, st := range stmts {
-		// Each statement asks for one row more than the page still needs:
-		// if that row exists there is a next page, and keys and id still
-		// hold the values of the page's last row, which was scanned last.
-		more, err := r.scanInto(ctx, on, st, p.Limit+1-len(page.Items), dest, func() {
-			page.Items = append(page.Items, doc)
-		}, func() bool { return len(page.Items) == p.Limit })
-		if err != nil {
-			return application.Page{}, err
-		}
-		if more {
-			for i, k := range p.Sort {
-				keys[i] = fromSQL(k.Field.Type, keys[i])
-			}
-			page.Next = p.Next(keys, id)
-			break
-		}
 	}
 	return page, nil
 }

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/webos-engine/webos/adapters/readmodel/query"
@@ -13,47 +12,18 @@ import (
 type sqlText struct {
 	b    strings.Builder
 	args []any
-	// shared is on while a later SELECT of a split statement is rendered
-	// (see armConds).
-	shared sharing
+	// arms are the values of an In filter the statement stands for one
+	// at a time (see armConds): it runs once per value, with the value
+	// bound as args[armArg], and the runs are merged. Nil when it runs once.
+	arms   []any
+	armArg int
 }
-
-// sharing numbers the parameters of a SELECT rendered as the statement's
-// first one was but for an In split on another value: they name the
-// first's by number (?N) but for that value, which is bound anew. The
-// first SELECT's parameters are ?1 to ?n in order, as SQLite numbers
-// plain ones, and a later one's arguments are the first's but where the
-// first has first, so each SELECT shares the bindings of the tenant and
-// of every other filter instead of binding them again. Rendering the
-// later SELECTs straight into the statement this way costs no copy of
-// their text.
-type sharing struct {
-	on    bool
-	n     int // the SELECT's parameters rendered so far
-	first any // the first SELECT's value of the split In
-}
-
-// share starts a later SELECT of a split statement whose first SELECT has
-// first as the split In's value.
-func (s *sqlText) share(first any) { s.shared = sharing{on: true, first: first} }
 
 // add appends text and its arguments. Text that comes with arguments ends
-// with the parameter of each, "?": while sharing, its number follows.
+// with the parameter of each, "?".
 func (s *sqlText) add(text string, args ...any) {
 	s.b.WriteString(text)
-	if !s.shared.on {
-		s.args = append(s.args, args...)
-		return
-	}
-	for _, v := range args {
-		n := s.shared.n
-		if s.args[n] == s.shared.first && v != s.shared.first {
-			s.args = append(s.args, v)
-			n = len(s.args) - 1
-		}
-		s.b.WriteString(strconv.Itoa(n + 1))
-		s.shared.n++
-	}
+	s.args = append(s.args, args...)
 }
 
 // countSQL counts the rows matching conds.
@@ -87,6 +57,7 @@ func where(s *sqlText, conds []query.Cond, sp split) {
 		s.add(e)
 		switch {
 		case i == sp.cond:
+			s.armArg = len(s.args)
 			s.add(" = ?", sp.value)
 		case c.Op == application.In:
 			s.add(" IN (?", toSQL(c.Values[0]))

@@ -38,7 +38,7 @@ type Store struct {
 	declareMu sync.Mutex // serialises Declare's read-merge-write of a spec
 	mu        sync.RWMutex
 	colls     map[string]*collection
-	stmts     *stmtCache // the read pool's page statements
+	stmts     stmtGen // of the read pool's page statements
 	// sinceOptimize counts writes since the last PRAGMA optimize (wrote).
 	sinceOptimize atomic.Int64
 }
@@ -76,10 +76,9 @@ func Open(path string) (*Store, error) {
 		err = dropValueSamples(context.Background(), s.write)
 	}
 	if err == nil {
-		s.read, err = openDB(common+"&_pragma=query_only(1)&_pragma=cache_size(-16384)", readConns)
+		s.read, err = openPool(sql.OpenDB(readConnector{dsn: common + "&_pragma=query_only(1)&_pragma=cache_size(-16384)", drv: sqliteDriver}), readConns)
 	}
 	if err == nil {
-		s.stmts = newStmtCache(s.read)
 		err = s.load(context.Background())
 	}
 	if err != nil {
@@ -88,11 +87,17 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
+// openDB opens a pool of at most conns connections to dsn.
 func openDB(dsn string, conns int) (*sql.DB, error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
+	return openPool(db, conns)
+}
+
+// openPool keeps db's connections open, at most conns, and connects once.
+func openPool(db *sql.DB, conns int) (*sql.DB, error) {
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns) // keep connections and their prepared statements
 	db.SetConnMaxLifetime(0)
@@ -105,9 +110,6 @@ func openDB(dsn string, conns int) (*sql.DB, error) {
 // Close closes both connection pools and with them every prepared
 // statement. Calling it again is harmless.
 func (s *Store) Close() error {
-	if s.stmts != nil {
-		s.stmts.reset()
-	}
 	var errs []error
 	for _, db := range []*sql.DB{s.write, s.read} {
 		if db != nil {
