@@ -30,11 +30,14 @@ type Directory struct {
 	snapshots application.SnapshotStore // nil: none
 	repo      *application.Repository
 
-	syncMu  sync.Mutex // one Sync at a time
-	mu      sync.RWMutex
-	pos     uint64
-	posHash string // the hash of the event at pos
-	started bool   // the snapshot, if any, was looked at
+	syncMu sync.Mutex // one Sync at a time
+	mu     sync.RWMutex
+	pos    uint64 // the feed's position read up to
+	// hashPos is the position of the last event read, at or before pos,
+	// and posHash its hash: what a snapshot is checked against (save).
+	hashPos uint64
+	posHash string
+	started bool // the snapshot, if any, was looked at
 	users   map[string]*account
 	email   map[string]string // normalised email -> user id
 	// roles and teams are keyed by application.TenantKey(tenant, name):
@@ -74,8 +77,9 @@ func synced[C any](d *Directory, h application.CommandHandler[C]) application.Co
 
 // Sync applies the identity events appended since the last Sync. The
 // first starts from the saved state, if there is one that fits; a Sync
-// that read many events saves the state it reached.
-func (d *Directory) Sync(ctx context.Context) error {
+// that read far saves the state it reached. It reads only the events
+// apply folds (directoryEvents), filtered by the store where it can.
+func (d *Directory) Sync(ctx context.Context) (err error) {
 	d.syncMu.Lock()
 	defer d.syncMu.Unlock()
 	if !d.started && d.snapshots != nil {
@@ -84,9 +88,13 @@ func (d *Directory) Sync(ctx context.Context) error {
 		}
 	}
 	d.started = true
-	read := 0
+	// read counts what a start from the saved state would read again: on
+	// a store that filters the feed only the identity events, on one that
+	// does not every event, which its positions count.
+	_, filtered := d.events.(application.FilteredFeed)
+	var read uint64
 	defer func() {
-		if read >= snapshotAfter && d.snapshots != nil {
+		if err == nil && read >= snapshotAfter && d.snapshots != nil {
 			_ = d.save(ctx) // a cache: the next start reads more events without it
 		}
 	}()
@@ -94,30 +102,43 @@ func (d *Directory) Sync(ctx context.Context) error {
 		d.mu.RLock()
 		pos := d.pos
 		d.mu.RUnlock()
-		batch, err := d.events.ReadAll(ctx, pos, syncBatch)
+		batch, upTo, err := application.ReadFiltered(ctx, d.events, pos, directoryEvents, syncBatch)
 		if err != nil {
 			return fmt.Errorf("identity directory: %w", err)
 		}
-		if len(batch) == 0 {
+		if len(batch) == 0 && upTo <= pos {
 			return nil
 		}
 		d.mu.Lock()
 		for _, env := range batch {
-			if strings.HasPrefix(env.Type, "identity.") {
-				if err := d.apply(env); err != nil {
-					d.mu.Unlock()
-					return fmt.Errorf("identity directory: event %s: %w", env.ID, err)
-				}
+			if err := d.apply(env); err != nil {
+				d.mu.Unlock()
+				return fmt.Errorf("identity directory: event %s: %w", env.ID, err)
 			}
-			d.pos, d.posHash = env.Position, env.Hash
+			d.pos, d.hashPos, d.posHash = env.Position, env.Position, env.Hash
 		}
+		d.pos = max(d.pos, upTo)
 		d.mu.Unlock()
-		read += len(batch)
+		if filtered {
+			read += uint64(len(batch))
+		} else {
+			read += upTo - pos
+		}
 		if len(batch) < syncBatch {
 			return nil
 		}
 	}
 }
+
+// directoryEvents selects the events apply folds; the module's others
+// (a second factor enabled or disabled) change nothing the Directory
+// keeps.
+var directoryEvents = application.FeedFilter{Types: []string{
+	UserCreated{}.EventType(), UserRenamed{}.EventType(), UserDisabled{}.EventType(), UserEnabled{}.EventType(),
+	PasswordChanged{}.EventType(), RoleGranted{}.EventType(), RoleRevoked{}.EventType(), TeamJoined{}.EventType(),
+	TeamLeft{}.EventType(), TenantJoined{}.EventType(), TenantLeft{}.EventType(), TokenIssued{}.EventType(),
+	TokenRevoked{}.EventType(), RoleDefined{}.EventType(),
+}}
 
 // apply folds one identity event into the directory; d.mu is held.
 func (d *Directory) apply(env domain.Envelope) error {

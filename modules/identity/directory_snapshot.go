@@ -20,9 +20,9 @@ const (
 	directorySchema = 3 // 2: users' tenants, tokens' tenant; 3: roles, grants and teams per tenant
 )
 
-// snapshotAfter is how many events a Sync reads before it saves (a
-// variable for the tests).
-var snapshotAfter = 10_000
+// snapshotAfter is how many events a Sync reads that a start would read
+// again before it saves (see Sync; a variable for the tests).
+var snapshotAfter uint64 = 10_000
 
 // savedUser is an account as the snapshot keeps it.
 type savedUser struct {
@@ -85,12 +85,28 @@ func (d *Directory) restore(ctx context.Context) error {
 	for team, ids := range st.Teams {
 		d.teams[team] = ids
 	}
-	d.pos, d.posHash = snap.Version, snap.EventHash
+	d.pos, d.hashPos, d.posHash = snap.Version, snap.Version, snap.EventHash
 	return nil
 }
 
-// save stores the state at d.pos; d.syncMu is held.
+// save stores the state at d.pos, checked against the hash of the event
+// there; d.syncMu is held. Sync reads only the events it folds, so it
+// knows the hash of the last of those: the one at d.pos is read here, and
+// if there is none at d.pos the state is saved at the last event folded
+// (a start then reads from there, and folds nothing before d.pos).
 func (d *Directory) save(ctx context.Context) error {
+	d.mu.RLock()
+	pos, hashPos, hash := d.pos, d.hashPos, d.posHash
+	d.mu.RUnlock()
+	if pos != hashPos {
+		at, err := d.events.ReadAll(ctx, pos-1, 1)
+		if err != nil {
+			return err
+		}
+		if len(at) == 1 && at[0].Position == pos {
+			hashPos, hash = pos, at[0].Hash
+		}
+	}
 	d.mu.RLock()
 	st := directoryState{Roles: d.roles, Teams: d.teams}
 	for _, u := range d.users {
@@ -101,12 +117,11 @@ func (d *Directory) save(ctx context.Context) error {
 		st.Tokens = append(st.Tokens, savedToken{APIToken: t, SecretHash: t.SecretHash})
 	}
 	data, err := json.Marshal(st)
-	pos, hash := d.pos, d.posHash
 	d.mu.RUnlock()
 	if err != nil || hash == "" {
 		return err
 	}
-	return d.snapshots.SaveSnapshot(ctx, application.Snapshot{StreamID: directorySnapshot, Version: pos, EventHash: hash,
+	return d.snapshots.SaveSnapshot(ctx, application.Snapshot{StreamID: directorySnapshot, Version: hashPos, EventHash: hash,
 		Schema: directorySchema, Data: data, TakenAt: time.Now().UTC()})
 }
 
