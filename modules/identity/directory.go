@@ -33,8 +33,9 @@ type Directory struct {
 	syncMu sync.Mutex // one Sync at a time
 	mu     sync.RWMutex
 	pos    uint64 // the feed's position read up to
-	// hashPos is the position of the last event read, at or before pos,
-	// and posHash its hash: what a snapshot is checked against (save).
+	// hashPos is the position of the last event folded (or restored), at
+	// or before pos, and posHash its hash: what a snapshot is checked
+	// against (save).
 	hashPos uint64
 	posHash string
 	started bool // the snapshot, if any, was looked at

@@ -50,14 +50,8 @@ func TestEveryIdentityEventIsFoldedOrNamedUnfolded(t *testing.T) {
 // snapshot is saved there, checked against the hash of the event at that
 // position, so a start from it reads none of them again.
 func TestTheDirectoryPassesOtherEvents(t *testing.T) {
-	snapshotAfter = 1
-	e := testkit.NewEngineWith(t, func(d *application.Deps) { d.Authorizer = application.Roles{} })
-	m := New(e.Events, nil)
-	e.Load(t, m)
-	ctx := application.WithPrincipal(context.Background(), application.SystemPrincipal("test"))
-	if _, err := e.Dispatch(ctx, "identity.CreateUser", CreateUser{Email: "ann@example.com", DisplayName: "Ann"}); err != nil {
-		t.Fatal(err)
-	}
+	saveAfter(t, 1)
+	e, ctx := engineWithAnn(t)
 	var last domain.Envelope
 	for i := range 5 {
 		out, err := e.Events.Append(ctx, "other.thing-1", domain.AnyVersion, []domain.Envelope{{ID: fmt.Sprint("other-", i), Type: "other.Happened", SchemaVersion: 1, Data: []byte(`{}`)}})
@@ -91,13 +85,7 @@ func TestTheDirectoryPassesOtherEvents(t *testing.T) {
 // the events before it folded once, so the next Syncs, failing on the
 // same event, fold them no more.
 func TestAFailedSyncFoldsNothingTwice(t *testing.T) {
-	e := testkit.NewEngineWith(t, func(d *application.Deps) { d.Authorizer = application.Roles{} })
-	m := New(e.Events, nil)
-	e.Load(t, m)
-	ctx := application.WithPrincipal(context.Background(), application.SystemPrincipal("test"))
-	if _, err := e.Dispatch(ctx, "identity.CreateUser", CreateUser{Email: "ann@example.com", DisplayName: "Ann"}); err != nil {
-		t.Fatal(err)
-	}
+	e, ctx := engineWithAnn(t)
 	ann := UserID("ann@example.com")
 	d := newDirectory(e.Events, nil)
 	if err := d.Sync(ctx); err != nil {
@@ -125,7 +113,7 @@ func TestAFailedSyncFoldsNothingTwice(t *testing.T) {
 // only those count towards the next save (KurrentDB's positions are byte
 // offsets: counting positions saved after a few dozen events).
 func TestOtherEventsDoNotCountTowardsASnapshot(t *testing.T) {
-	snapshotAfter = 2
+	saveAfter(t, 2)
 	e := testkit.NewEngineWith(t, func(d *application.Deps) { d.Authorizer = application.Roles{} })
 	var _ application.FilteredFeed = e.Events // the memory store filters
 	ctx := context.Background()
@@ -147,4 +135,24 @@ func TestOtherEventsDoNotCountTowardsASnapshot(t *testing.T) {
 	if _, ok, _ := snaps.LoadSnapshot(ctx, directorySnapshot); ok || d.pos <= out[0].Position {
 		t.Errorf("one identity event and 20 others read (up to %d): saved %v; want no snapshot yet", d.pos, ok)
 	}
+}
+
+// engineWithAnn is a test engine with the identity module and one user,
+// ann@example.com, and a context acting as the system.
+func engineWithAnn(t *testing.T) (*testkit.Engine, context.Context) {
+	t.Helper()
+	e := testkit.NewEngineWith(t, func(d *application.Deps) { d.Authorizer = application.Roles{} })
+	e.Load(t, New(e.Events, nil))
+	ctx := application.WithPrincipal(context.Background(), application.SystemPrincipal("test"))
+	if _, err := e.Dispatch(ctx, "identity.CreateUser", CreateUser{Email: "ann@example.com", DisplayName: "Ann"}); err != nil {
+		t.Fatal(err)
+	}
+	return e, ctx
+}
+
+// saveAfter sets snapshotAfter for the test.
+func saveAfter(t *testing.T, n uint64) {
+	old := snapshotAfter
+	snapshotAfter = n
+	t.Cleanup(func() { snapshotAfter = old })
 }

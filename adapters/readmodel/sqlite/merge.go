@@ -109,7 +109,7 @@ type merged struct {
 	heads [][]driver.Value // each run's next row; nil once it has no more
 	order func(a, b []driver.Value) bool
 	cur   int // the run whose row next returned last, or -1
-	// next is the run with the least head but cur's, or -1: while cur's
+	// next2 is the run with the least head but cur's, or -1: while cur's
 	// rows come before its head, one comparison a row finds the least.
 	next2 int
 }

@@ -16,7 +16,7 @@ import (
 // runner runs a page's statements: on a connection of the read pool, or
 // on the transaction of an Apply.
 type runner interface {
-	run(ctx context.Context, text string, args []any, width int) (rowIter, error)
+	run(ctx context.Context, text string, args []any) (rowIter, error)
 	// inSnapshot reports whether the statements run in one transaction.
 	inSnapshot() bool
 }
@@ -34,15 +34,14 @@ type rowIter interface {
 // page, whose cursor is made of the page's last row.
 func readPage(ctx context.Context, run runner, p query.Plan, stmts []*sqlText) (application.Page, error) {
 	page := application.Page{Items: make([]json.RawMessage, 0, min(p.Limit, 64))}
-	width := 2 + len(p.Sort)
-	last := make([]driver.Value, width)
+	last := make([]driver.Value, 2+len(p.Sort))
 	for _, st := range stmts {
 		// The limit is written into the text, not bound: SQLite plans with
 		// the value of a bound LIMIT, so it would prepare the statement a
 		// second time on every run to look at the new binding.
 		st.b.WriteString(" LIMIT ") // onto st's text, not a copy of it: st runs once
 		st.b.WriteString(strconv.Itoa(p.Limit + 1 - len(page.Items)))
-		rows, err := openRows(ctx, run, st, width, p)
+		rows, err := openRows(ctx, run, st, p)
 		if err != nil {
 			return application.Page{}, err
 		}
@@ -96,15 +95,15 @@ func scanPage(ctx context.Context, rows rowIter, page *application.Page, limit i
 // snapshot of its own, run again once that one holds the snapshot. If no
 // run has a row, no snapshot was held: openRows fails with
 // errNoSnapshot, and the page is read again in a transaction.
-func openRows(ctx context.Context, run runner, st *sqlText, width int, p query.Plan) (rowIter, error) {
+func openRows(ctx context.Context, run runner, st *sqlText, p query.Plan) (rowIter, error) {
 	text := st.b.String()
 	if st.arms == nil {
-		return run.run(ctx, text, st.args, width)
+		return run.run(ctx, text, st.args)
 	}
 	m := &merged{order: rowOrder(p.Sort), cur: -1, next2: -1, runs: make([]rowIter, len(st.arms)), heads: make([][]driver.Value, len(st.arms))}
 	start := func(i int) error {
 		st.args[st.armArg] = st.arms[i] // bound by run, so each run keeps its own
-		rows, err := run.run(ctx, text, st.args, width)
+		rows, err := run.run(ctx, text, st.args)
 		if err != nil {
 			return err
 		}
@@ -202,7 +201,7 @@ type poolRunner struct {
 
 func (p poolRunner) inSnapshot() bool { return p.tx }
 
-func (p poolRunner) run(ctx context.Context, text string, args []any, _ int) (rowIter, error) {
+func (p poolRunner) run(ctx context.Context, text string, args []any) (rowIter, error) {
 	named := p.c.named[:0] // the driver copies what it binds
 	for i, a := range args {
 		v, err := driver.DefaultParameterConverter.ConvertValue(a)
@@ -270,11 +269,16 @@ type txRunner struct{ q querier }
 
 func (txRunner) inSnapshot() bool { return true }
 
-func (t txRunner) run(ctx context.Context, text string, args []any, width int) (rowIter, error) {
+func (t txRunner) run(ctx context.Context, text string, args []any) (rowIter, error) {
 	rows, err := t.q.QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, err
 	}
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, errors.Join(err, rows.Close())
+	}
+	width := len(cols)
 	s := &sqlRows{rows: rows, row: make([]driver.Value, width), vals: make([]any, width), dest: make([]any, width)}
 	for i := range s.dest {
 		s.dest[i] = &s.vals[i]

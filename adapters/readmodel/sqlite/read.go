@@ -81,13 +81,12 @@ func (r reader) Find(ctx context.Context, collection string, q application.Query
 	}
 	stmts := pageSQL(c, p)
 	var page application.Page
-	runs := 0
 	read := func(on runner) (err error) {
-		runs++
-		if runs > 1 { // read again in a transaction (see onPool)
-			stmts = pageSQL(c, p) // the texts end with the last run's LIMIT
+		if stmts == nil { // read again in a transaction (see onPool)
+			stmts = pageSQL(c, p)
 		}
 		page, err = readPage(ctx, on, p, stmts)
+		stmts = nil // their texts end with this run's LIMIT
 		return err
 	}
 	if r.stmts == nil {
