@@ -155,9 +155,13 @@ func (p *proc) kill() {
 	_ = p.cmd.Wait()
 }
 
-// stop sends SIGTERM and expects a clean exit.
+// stop sends SIGTERM and expects a clean exit. It first closes the test
+// client's idle connections: the client may hold one it dialled for a
+// request that then went out on another, and the server's shutdown waits
+// up to 5 s for a connection that has not sent its first request yet.
 func (p *proc) stop() {
 	p.t.Helper()
+	http.DefaultClient.CloseIdleConnections()
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	if err := p.cmd.Wait(); err != nil {
 		p.t.Fatalf("webos exited with %v after SIGTERM:\n%s", err, p.logs)
